@@ -1,0 +1,71 @@
+# The two commands: `make serve` and `make test`. Both run `make setup` first, which
+# installs everything a fresh Debian/Ubuntu machine lacks and is quick when it is all there.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: a Simplified-Chinese font, HarfBuzz subsetting for WeasyPrint (without it
+# a CJK form takes ~11 s), Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests.
+DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+MERMAID := .cache/mermaid/mermaid.min.js
+
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup system-packages serve build check test test-fast bench lint clean golden
+
+setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache
+
+system-packages:
+	@missing=""; for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; else \
+	    echo "setup: cannot install$$missing: run as root or install them with apt-get" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "setup: apt-get could not install$$missing; install them by hand and run make again" >&2; exit 1; }; \
+	  fc-cache -f >/dev/null 2>&1 || true; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+# Mermaid for the flowcharts, served from the site itself: staff PCs cannot reach a CDN.
+$(MERMAID):
+	@mkdir -p .cache/mermaid
+	cd .cache/mermaid && npm pack --silent mermaid@11 >/dev/null && tar -xzf mermaid-*.tgz package/dist/mermaid.min.js \
+	  && mv package/dist/mermaid.min.js mermaid.min.js && rm -rf package mermaid-*.tgz
+
+# jieba's dictionary cache, built ahead so a cold `handbook search` does not build it.
+.cache/jieba.cache: $(STAMP) content/dictionary.yaml
+	$(BIN)/python -m search.warm
+
+check: setup
+	$(BIN)/handbook check
+
+build: setup
+	$(BIN)/handbook build
+
+serve: build
+	$(BIN)/handbook serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+golden: setup
+	$(BIN)/python -m pytest --update-golden tests/
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf site build .cache/index .pytest_cache

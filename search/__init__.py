@@ -1,0 +1,1 @@
+"""Search: the Chinese analyzer, the whoosh index and queries with snippets."""

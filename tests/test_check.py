@@ -1,0 +1,58 @@
+"""`handbook check`: every kind of bad YAML is reported with its path and line, in one run."""
+
+from __future__ import annotations
+
+from builder.check import check
+from builder.cli import main
+from conftest import FIXTURES, ROOT
+
+BAD = FIXTURES / "bad_content"
+GOOD = FIXTURES / "good_content"
+
+
+def test_good_fixture_is_clean():
+    content, problems = check(GOOD, ROOT / "forms")
+    assert problems == []
+    assert {i.kind for i in content} == {"role", "procedure", "fact", "etiquette", "policy", "legal", "case"}
+
+
+def test_every_bad_file_reported_with_line_in_one_run(capsys):
+    code = main(["check", "--content", str(BAD), "--forms", str(ROOT / "forms")])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    expected = [
+        "bad_content/roles/broken-syntax.yaml:4: (yaml): YAML syntax error",
+        "bad_content/facts/missing-answer.yaml:1: answer: required field is missing",
+        "bad_content/procedures/wrong-type.yaml:4: steps: Input should be a valid list",
+        "bad_content/procedures/unknown-ref.yaml:6: steps[0].form: unknown form id 'no-such-form'",
+        "bad_content/procedures/unknown-ref.yaml:7: related[0]: unknown item id 'no-such-item'",
+        "bad_content/roles/qiantai.yaml:1: id: duplicate id 'qiantai' (also bad_content/facts/qiantai.yaml)",
+        "bad_content/policies/bad-tag.yaml:2: tags[0]: unknown tag 'no-such-tag'",
+    ]
+    for prefix in expected:
+        assert any(line.startswith(prefix) for line in out), f"not reported: {prefix}\n" + "\n".join(out)
+
+
+def test_good_content_exits_zero(capsys):
+    assert main(["check", "--content", str(GOOD), "--forms", str(ROOT / "forms")]) == 0
+
+
+def test_real_content_passes_check():
+    content, problems = check(ROOT / "content", ROOT / "forms")
+    assert [str(p) for p in problems] == []
+    assert len(content.items) > 0
+
+
+def test_outline_with_body_and_sourced_without_source_refused(tmp_path):
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(GOOD, root)
+    (root / "policies" / "yaoshi.yaml").write_text(
+        "title: 钥匙管理制度\nstatus: outline\nsource:\n  - {manual: M06, section: 目录}\nrules: [钥匙登记]\n", encoding="utf-8")
+    (root / "facts" / "ling-xiang.yaml").write_text(
+        "title: 铃响\nquestion: 几声?\nanswer: 三声\n", encoding="utf-8")
+    _, problems = check(root, None)
+    text = "\n".join(map(str, problems))
+    assert "policies/yaoshi.yaml:1" in text and "outline" in text
+    assert "facts/ling-xiang.yaml:1" in text and "needs 'source'" in text
