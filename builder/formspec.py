@@ -56,6 +56,8 @@ class FieldSpec(_Strict):
     max_rows: int = Field(20, ge=1)
     blank_rows: int = Field(5, ge=0, description="rows printed on a blank form")
     span: int = Field(1, ge=1, le=4, description="grid cells the field takes")
+    mobile_only: bool = Field(False, description="phone: refuse landlines")
+    lines: int = Field(3, ge=1, le=20, description="textarea: ruled lines printed on a blank form")
 
     @model_validator(mode="after")
     def _by_type(self) -> "FieldSpec":
