@@ -8,16 +8,17 @@ from conftest import FIXTURES, ROOT
 
 BAD = FIXTURES / "bad_content"
 GOOD = FIXTURES / "good_content"
+GOOD_FORMS = FIXTURES / "good_forms"
 
 
 def test_good_fixture_is_clean():
-    content, problems = check(GOOD, ROOT / "forms")
+    content, problems = check(GOOD, GOOD_FORMS)
     assert problems == []
     assert {i.kind for i in content} == {"role", "procedure", "fact", "etiquette", "policy", "legal", "case"}
 
 
 def test_every_bad_file_reported_with_line_in_one_run(capsys):
-    code = main(["check", "--content", str(BAD), "--forms", str(ROOT / "forms")])
+    code = main(["check", "--content", str(BAD), "--forms", str(GOOD_FORMS)])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     expected = [
@@ -34,7 +35,7 @@ def test_every_bad_file_reported_with_line_in_one_run(capsys):
 
 
 def test_good_content_exits_zero(capsys):
-    assert main(["check", "--content", str(GOOD), "--forms", str(ROOT / "forms")]) == 0
+    assert main(["check", "--content", str(GOOD), "--forms", str(GOOD_FORMS)]) == 0
 
 
 def test_real_content_passes_check():

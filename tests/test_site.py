@@ -1,0 +1,154 @@
+"""The staff site: golden pages from fixture content, a strict build of the real
+content, the Chinese search index, and the pages in a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from builder.check import load_valid
+from builder.formspec import load_specs
+from builder.site_build import BuildError, build_site, count_pages
+from builder.site_pages import Site
+from conftest import FIXTURES, ROOT
+
+GOOD = FIXTURES / "good_content"
+GOOD_FORMS = FIXTURES / "good_forms"
+
+
+def fixture_config(tmp: Path, content: Path) -> Path:
+    """A mkdocs.yml like the real one, reading ``content``."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: content", f"docs_dir: {content}")
+    text = text.replace("  - handbook ", f"  - handbook:\n      forms: {GOOD_FORMS}\n      userdict: {tmp / 'userdict.txt'}\n   ")
+    cfg = tmp / "mkdocs.yml"
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("fixture-site")
+    out = tmp / "site"
+    build_site(fixture_config(tmp, GOOD), out)
+    return out
+
+
+def test_golden_pages(golden):
+    content = load_valid(GOOD, GOOD_FORMS)
+    forms, _ = load_specs(GOOD_FORMS)
+    pages = Site(content, forms).pages()
+    assert {"index.md", "editors.md", "study/qiantai.md", "procedures/baoxiu.md", "facts/ling-xiang.md"} <= set(pages)
+    for path in sorted(pages):
+        golden(f"site/{path}", pages[path])
+
+
+def test_procedure_page_has_steps_time_limits_and_flowchart():
+    content = load_valid(GOOD, GOOD_FORMS)
+    page = Site(content, {}).pages()["procedures/baoxiu.md"]
+    assert page.index('id="step-1"') < page.index('id="step-2"') < page.index('id="step-3"')
+    assert "时限:两天内" in page
+    assert "```mermaid\nflowchart TD" in page
+    assert "来源 M17 · 三、业主接待" in page
+
+
+def test_editors_page_lists_every_gap():
+    content = load_valid(GOOD, GOOD_FORMS)
+    page = Site(content, {}).pages()["editors.md"]
+    assert "钥匙管理制度" in page and "M06" in page  # the outline item and where it is listed
+    assert "服务用语" in page  # the draft
+
+
+def test_failed_build_keeps_last_good_site(tmp_path, fixture_site):
+    out = tmp_path / "site"
+    shutil.copytree(fixture_site, out)
+    broken = tmp_path / "content"
+    shutil.copytree(GOOD, broken)
+    (broken / "facts" / "ling-xiang.yaml").write_text("title: [broken\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"facts/ling-xiang.yaml:2: \(yaml\)"):
+        build_site(fixture_config(tmp_path, broken), out)
+    assert (out / "index.html").exists() and (out / "procedures" / "baoxiu" / "index.html").exists()
+    assert not list(tmp_path.glob(".site-new-*"))
+
+
+@pytest.mark.slow
+def test_strict_build_of_real_content(tmp_path):
+    out = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
+    content = load_valid()
+    assert count_pages(out) >= len(content.items)
+    for item in content:
+        folder = {"role": "roles", "etiquette": "etiquette", "procedure": "procedures", "policy": "policies",
+                  "legal": "legal", "fact": "facts", "case": "cases"}[item.kind]
+        assert (out / folder / item.id / "index.html").exists(), item.id
+
+
+def lunr_tokens(text: str) -> list[str]:
+    """The browser's tokenizer with our separator (mkdocs.yml: '[\\s\\u200b\\-]')."""
+    return [t for t in re.split(r"[\s\u200b\-]+", text.lower()) if t]
+
+
+def test_search_index_is_segmented_and_finds_a_word_from_the_middle_of_a_title(fixture_site):
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    titles = [d for d in docs if d["location"].startswith("procedures/baoxiu/") and "报修" in d["title"].replace("\u200b", "")]
+    assert titles, "the procedure page is in the index"
+    assert any("\u200b" in d["title"] or "\u200b" in d["text"] for d in docs), "Chinese text is segmented"
+    # 处理 stands in the middle of 报修处理流程; lunr matches whole tokens, so it must be one
+    hits = [d["location"] for d in docs if "处理" in lunr_tokens(d["title"])]
+    assert any(h.startswith("procedures/baoxiu/") for h in hits)
+    # our dictionary word stays whole in the index
+    assert index["config"]["separator"] == r"[\s\u200b\-]"
+
+
+@pytest.fixture(scope="module")
+def served(fixture_site):
+    handler = partial(SimpleHTTPRequestHandler, directory=str(fixture_site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+OPEN_SHADOW = "Element.prototype.attachShadow = (orig => function (init) { return orig.call(this, {...init, mode: 'open'}); })(Element.prototype.attachShadow);"
+
+
+@pytest.mark.browser
+def test_home_and_procedure_pages_in_chromium(browser, served, artifacts):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(OPEN_SHADOW)  # Material draws Mermaid in a closed shadow root
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(served + "/")
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "物业客服部工作手册"
+    assert page.get_by_role("link", name="前台接待").first.is_visible()
+    page.screenshot(path=str(artifacts / "site-home.png"))
+    page.goto(served + "/procedures/baoxiu/")
+    page.wait_for_selector("div.mermaid", state="attached")
+    page.wait_for_function("() => [...document.querySelectorAll('div.mermaid')].some(d => d.shadowRoot && d.shadowRoot.querySelector('svg'))")
+    labels = page.evaluate("() => [...document.querySelectorAll('div.mermaid')].map(d => d.shadowRoot.querySelector('svg').textContent).join(' ')")
+    assert "记录报修内容" in labels and "两天内" in labels
+    assert page.locator("#step-3").inner_text().count("两天内") == 1
+    page.screenshot(path=str(artifacts / "site-procedure.png"), full_page=True)
+    assert errors == []
