@@ -39,8 +39,9 @@ $(STAMP): pyproject.toml
 # Mermaid for the flowcharts, served from the site itself: staff PCs cannot reach a CDN.
 $(MERMAID):
 	@mkdir -p .cache/mermaid
-	cd .cache/mermaid && npm pack --silent mermaid@11 >/dev/null && tar -xzf mermaid-*.tgz package/dist/mermaid.min.js \
-	  && mv package/dist/mermaid.min.js mermaid.min.js && rm -rf package mermaid-*.tgz
+	@if ! command -v npm >/dev/null; then echo "setup: npm not found: the site's flowcharts will show as text (apt-get install npm)" >&2; \
+	else cd .cache/mermaid && npm pack --silent mermaid@11 >/dev/null && tar -xzf mermaid-*.tgz package/dist/mermaid.min.js \
+	  && mv package/dist/mermaid.min.js mermaid.min.js && rm -rf package mermaid-*.tgz; fi
 
 # jieba's dictionary cache, built ahead so a cold `handbook search` does not build it.
 .cache/jieba.cache: $(STAMP) content/dictionary.yaml
