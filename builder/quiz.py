@@ -254,9 +254,11 @@ def parse_figure(text: str) -> Figure | None:
             continue
         found = Figure(text=text, start=m.start("num"), end=m.end("num"), number=n, unit=m.group("unit"),
                        chinese=not m.group("num")[0].isdigit())
-    if found is None:
-        m = re.search(_NUM, text)
-        if m and parse_cn_number(m.group()) and not text.startswith("第"):
+    runs = list(re.finditer(_NUM, text))
+    if found is None and len(runs) == 1 and ":" not in text:
+        # a count word (四清晰, 五不, 十大规范); never a weekday (周一), an ordinal (第三) or a clock time
+        m = runs[0]
+        if parse_cn_number(m.group()) and text[max(0, m.start() - 1):m.start()] not in ("周", "第", "期", "拜", "初"):
             n = parse_cn_number(m.group())
             found = Figure(text=text, start=m.start(), end=m.end(), number=n, unit="",
                            chinese=not m.group()[0].isdigit())
@@ -620,7 +622,23 @@ def build_bank(content: Content) -> Bank:
             out += legal(ctx, item, laws)
         elif isinstance(item, Case):
             out += cases(ctx, item, all_cases)
+    _disambiguate(content, out)
     return Bank(questions=out)
+
+
+def _disambiguate(content: Content, questions: list[Question]) -> None:
+    """Blanks whose stems read the same (物业服务中心____接待业主。) get their fact's question in front."""
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        if q.origin == "generated" and q.type == "blank":
+            groups.setdefault(normalise(q.stem), []).append(q)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for q in group:
+            item = content.items[q.source.item_id]
+            lead = item.question if isinstance(item, Fact) else item.title
+            q.stem = f"{lead} {q.stem}"
 
 
 # --- counts -----------------------------------------------------------------

@@ -107,6 +107,8 @@ def check_question(q: Question, content: Content) -> list[Issue]:
             issues.append(Issue("wrong", q.id, f"the answer '{q.answer}' is not in its source text"))
         if q.type == "order" and any(normalise(a.split(":", 1)[-1]) not in src for a in q.answers):
             issues.append(Issue("wrong", q.id, "a step of the answer is not in its source text"))
+        if q.type == "blank" and normalise(str(q.answer)) in normalise(q.stem):
+            issues.append(Issue("wrong", q.id, "the stem gives the blank's answer away"))
         if q.type == "blank" and not q.evidence:
             issues.append(Issue("wrong", q.id, "a blank names no source text it removes a value from"))
     return issues
@@ -118,8 +120,14 @@ def check_bank(bank: Bank, content: Content) -> list[Issue]:
     for qid, n in Counter(q.id for q in bank.questions).items():
         if n > 1:
             issues.append(Issue("wrong", qid, f"{n} questions share this id"))
+    stems: dict[tuple[str, str], Question] = {}
     for q in bank.questions:
         issues += check_question(q, content)
+        key = (q.type, normalise(q.stem) + "|" + "|".join(sorted(normalise(o) for o in q.options)))
+        other = stems.get(key)
+        if other is not None and normalise(" ".join(other.answers)) != normalise(" ".join(q.answers)):
+            issues.append(Issue("wrong", q.id, f"reads the same as {other.id} but has another answer"))
+        stems.setdefault(key, q)
     return sorted(set(issues))
 
 
