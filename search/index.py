@@ -1,0 +1,371 @@
+"""Build the whoosh index from the typed model, atomically, and open it safely.
+
+Layout, next to the target (default ``build/index``)::
+
+    build/index            -> .index-<generation>   (a symlink, swapped with os.replace)
+    build/.index-<gen>/    one complete index: whoosh files + vocab.marshal + meta.json
+    build/.index.lock      one writer at a time (flock)
+
+A build writes a fresh ``.index-tmp-*`` directory, checks that it opens and answers, renames
+it to a generation and swaps the symlink in one ``os.replace``. A crash before the swap leaves
+the last good index in place (the temp directory is removed, or swept by the next build). The
+previous generation is kept for readers still holding it; older ones are pruned.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import marshal
+import os
+import re
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from .analyzer import Vocabulary, normalize, synonym_map, tokenize, _HAN_RE
+
+#: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
+INDEX_VERSION = 3
+VOCAB_FILE = "vocab.marshal"
+META_FILE = "meta.json"
+#: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
+EXTRA_FILE = Path(__file__).resolve().parent / "synonyms.txt"
+
+
+class IndexError_(Exception):
+    """The index cannot be built or opened; the message says why and what to do."""
+
+
+class IndexBusy(IndexError_):
+    """Another process is writing the index."""
+
+
+def default_dir() -> Path:
+    from builder.paths import BUILD_DIR
+
+    return BUILD_DIR / "index"
+
+
+# --- vocabulary and synonyms -------------------------------------------------------
+def extra_lexicon(path: Path = EXTRA_FILE) -> tuple[list[str], list[list[str]]]:
+    """search/synonyms.txt: one synonym group a line (words separated by spaces or commas);
+    a line of one word is a domain word. ``#`` starts a comment."""
+    words: list[str] = []
+    groups: list[list[str]] = []
+    if not path.exists():
+        return words, groups
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        ws = [w for w in line.replace(",", " ").replace("，", " ").split() if w]
+        if len(ws) == 1:
+            words.append(ws[0])
+        else:
+            groups.append(ws)
+    return words, groups
+
+
+def lexicon(dictionary: Any) -> tuple[list[str], list[list[str]]]:
+    """Domain words and synonym groups: content/dictionary.yaml, then search/synonyms.txt."""
+    words = list(getattr(dictionary, "words", []) or [])
+    groups = [list(g) for g in (getattr(dictionary, "synonyms", []) or [])]
+    ew, eg = extra_lexicon()
+    return words + ew, groups + eg
+
+
+DOMAIN_FREQ = 2000
+
+
+def full_vocabulary(words: list[str], groups: list[list[str]]) -> Vocabulary:
+    """jieba's whole dictionary (from its cache in .cache/) plus our words."""
+    from .segment import segmenter
+
+    tk = segmenter()
+    vocab = Vocabulary(dict(tk.FREQ), tk.total)
+    for w in list(words) + [w for g in groups for w in g]:
+        w = normalize(w).lower()
+        if _HAN_RE.fullmatch(w) and len(w) > 1:
+            vocab.add(w, max(vocab.freq.get(w, 0), DOMAIN_FREQ))
+    return vocab
+
+
+def sub_vocabulary(full: Vocabulary, texts: list[str], keep: list[str]) -> Vocabulary:
+    """The part of ``full`` that the texts use (every word their DAG can take), with prefixes,
+    and the total of ``full`` so that words are cut exactly as with the full table."""
+    freq: dict[str, int] = {}
+    seen_runs: set[str] = set()
+
+    def take(w: str) -> None:
+        f = full.freq.get(w)
+        if f:
+            freq[w] = f
+            for i in range(1, len(w)):
+                freq.setdefault(w[:i], 0)
+
+    for text in texts:
+        for m in _HAN_RE.finditer(normalize(text).lower()):
+            run = m.group()
+            if run in seen_runs:
+                continue
+            seen_runs.add(run)
+            for w in full.words_in(run):
+                take(w)
+    for w in keep:
+        w = normalize(w).lower()
+        for m in _HAN_RE.finditer(w):
+            for x in full.words_in(m.group()):
+                take(x)
+    return Vocabulary(freq, full.total)
+
+
+# --- schema ------------------------------------------------------------------------
+TEXT_FIELDS = ("title", "heading", "keywords", "text")
+
+
+def schema(vocab: Vocabulary | None = None):
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    from .whoosh_analysis import handbook_analyzer
+
+    ana = handbook_analyzer(vocab)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        item_id=ID(stored=True),
+        kind=ID(stored=True),
+        roles=KEYWORD(stored=True, commas=True),
+        part=ID(stored=True),
+        title=TEXT(analyzer=ana, stored=True, phrase=False),
+        heading=TEXT(analyzer=ana, stored=True, phrase=False),
+        keywords=TEXT(analyzer=ana, stored=False, phrase=False),
+        text=TEXT(analyzer=ana, stored=True, phrase=False),
+        title_path=STORED,
+        url=STORED,
+        ntext=STORED,
+    )
+
+
+# --- building ----------------------------------------------------------------------
+@contextmanager
+def writer_lock(parent: Path, timeout: float = 120.0) -> Iterator[None]:
+    """One writer at a time: an exclusive flock on ``<parent>/.index.lock``."""
+    import fcntl
+
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent / ".index.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(f"another process is building the index in {parent} (lock {parent / '.index.lock'})")
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
+    from whoosh.index import create_in
+
+    ix = create_in(str(tmp), schema(vocab_full))
+    w = ix.writer(limitmb=256)
+    try:
+        for d in docs:
+            w.add_document(
+                id=d.id,
+                item_id=d.item_id,
+                kind=d.kind,
+                roles=",".join(d.roles),
+                part="1" if d.is_part else "0",
+                title=d.title,
+                heading=d.heading,
+                keywords=d.keywords,
+                text=d.text,
+                title_path=d.title_path,
+                url=d.url,
+                ntext=normalize(d.text),
+            )
+        w.commit()
+    except BaseException:
+        w.cancel()
+        raise
+    finally:
+        ix.close()
+
+
+def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path | str | None = None,
+                *, lock_timeout: float = 120.0) -> dict[str, Any]:
+    """Index ``content`` (a builder.load.Content) and its forms into ``out_dir``, atomically.
+
+    Returns the build's meta data (documents, timings). Raises IndexBusy if another writer
+    holds the lock past ``lock_timeout``; any other failure leaves the previous index."""
+    from .documents import all_docs
+
+    out = Path(out_dir) if out_dir is not None else default_dir()
+    out = out.absolute()
+    parent = out.parent
+    if forms_dir is None:
+        guess = Path(content.root).parent / "forms"
+        forms_dir = guess if guess.is_dir() else None
+    t0 = time.perf_counter()
+    docs, problems = all_docs(content, Path(forms_dir) if forms_dir else None)
+    words, groups = lexicon(content.dictionary)
+    full = full_vocabulary(words, groups)
+    with writer_lock(parent, lock_timeout):
+        _sweep(parent, out)
+        tmp = Path(tempfile.mkdtemp(prefix=".index-tmp-", dir=parent))
+        try:
+            _write_docs(tmp, docs, full)
+            texts = [t for d in docs for t in (d.title, d.heading, d.keywords, d.text)]
+            keep = words + [w for g in groups for w in g]
+            sub = sub_vocabulary(full, texts, keep)
+            syn = synonym_map(groups)
+            # a synonym that is several words is searched as those words
+            syn_terms = {w: [[t.text for t in tokenize(o, sub, search=False)] for o in others]
+                         for w, others in syn.items()}
+            (tmp / VOCAB_FILE).write_bytes(marshal.dumps((sub.freq, sub.total)))
+            meta = {
+                "version": INDEX_VERSION,
+                "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "documents": len(docs),
+                "kinds": sorted({d.kind for d in docs}),
+                "roles": sorted({r for d in docs for r in d.roles}),
+                "synonyms": syn_terms,
+                "problems": problems,
+            }
+            (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            _verify(tmp, len(docs))
+            gen = parent / f".index-{time.time_ns():020d}-{os.getpid()}"
+            os.rename(tmp, gen)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _swap(out, gen)
+        _prune(parent, out)
+    meta["seconds"] = round(time.perf_counter() - t0, 3)
+    meta["path"] = str(out)
+    return meta
+
+
+def _verify(path: Path, expected: int) -> None:
+    from whoosh.index import open_dir
+
+    ix = open_dir(str(path))
+    try:
+        n = ix.doc_count()
+    finally:
+        ix.close()
+    if n != expected:
+        raise IndexError_(f"the new index holds {n} documents, expected {expected}")
+
+
+def _swap(out: Path, gen: Path) -> None:
+    link = out.parent / f".index-link-{os.getpid()}-{time.monotonic_ns()}"
+    os.symlink(gen.name, link)
+    if out.exists() and not out.is_symlink():
+        # an index from before the symlink layout: move it aside, it is pruned below
+        os.rename(out, out.parent / f".index-old-{time.monotonic_ns()}")
+    os.replace(link, out)
+
+
+_GEN_RE = re.compile(r"^\.index-\d{20}-")
+
+
+def _generations(parent: Path) -> list[Path]:
+    """Complete generations, oldest first (their names start with a nanosecond clock)."""
+    return sorted(p for p in parent.glob(".index-*") if _GEN_RE.match(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def _sweep(parent: Path, out: Path) -> None:
+    """Under the lock: temp directories and links left by a crashed build are garbage."""
+    for p in parent.glob(".index-tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in parent.glob(".index-link-*"):
+        if p.is_symlink():
+            p.unlink(missing_ok=True)
+
+
+def _prune(parent: Path, out: Path, keep: int = 2) -> None:
+    """Keep the current generation and the one before it (a reader may still hold it)."""
+    current = Path(os.path.realpath(out))
+    gens = [g for g in _generations(parent) if g != current]
+    for g in gens[: max(0, len(gens) - (keep - 1))]:
+        shutil.rmtree(g, ignore_errors=True)
+    for p in parent.glob(".index-old-*"):
+        if p.is_dir() and not p.is_symlink() and p != current:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+# --- opening -----------------------------------------------------------------------
+class Opened:
+    """An opened generation of the index: whoosh index, vocabulary, meta."""
+
+    def __init__(self, path: Path):
+        from whoosh.index import open_dir
+
+        self.path = path
+        meta_path = path / META_FILE
+        try:
+            self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise IndexError_(f"index at {path} has no readable {META_FILE}: {e}") from e
+        if self.meta.get("version") != INDEX_VERSION:
+            raise IndexError_(f"index at {path} is version {self.meta.get('version')}, this code reads {INDEX_VERSION}")
+        try:
+            freq, total = marshal.loads((path / VOCAB_FILE).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError) as e:
+            raise IndexError_(f"index at {path} has no readable {VOCAB_FILE}: {e}") from e
+        self.vocab = Vocabulary(freq, total)
+        self.synonyms: dict[str, list[list[str]]] = self.meta.get("synonyms", {})
+        try:
+            self.ix = open_dir(str(path))
+            for name in TEXT_FIELDS:
+                self.ix.schema[name].analyzer.bind(self.vocab)
+            self.searcher = self.ix.searcher()
+        except Exception as e:  # whoosh raises many kinds for a damaged index
+            raise IndexError_(f"index at {path} cannot be opened: {type(e).__name__}: {e}") from e
+        if self.searcher.doc_count() != self.meta.get("documents"):
+            raise IndexError_(f"index at {path} holds {self.searcher.doc_count()} documents, its meta says {self.meta.get('documents')}")
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        finally:
+            self.ix.close()
+
+
+def resolve(out: Path) -> Path:
+    return Path(os.path.realpath(out))
+
+
+def open_index(out_dir: Path | str | None = None) -> Opened:
+    out = Path(out_dir) if out_dir is not None else default_dir()
+    if not out.exists():
+        raise IndexError_(f"no index at {out}: run `handbook index`")
+    return Opened(resolve(out))
+
+
+def build_from_files(content_dir: Path | str | None = None, forms_dir: Path | str | None = None,
+                     out_dir: Path | str | None = None) -> dict[str, Any]:
+    """Load content/ (and forms/) and build the index: what ``handbook index`` runs."""
+    from builder.load import load_content
+    from builder.paths import CONTENT_DIR, FORMS_DIR
+
+    content_dir = Path(content_dir) if content_dir else CONTENT_DIR
+    forms_dir = Path(forms_dir) if forms_dir else FORMS_DIR
+    content, problems = load_content(content_dir)
+    if not content.items:
+        raise IndexError_(f"no valid items in {content_dir}" + (f" ({len(problems)} problem(s): run `handbook check`)" if problems else ""))
+    meta = build_index(content, out_dir, forms_dir)
+    meta["content_problems"] = len(problems)
+    return meta

@@ -1,0 +1,379 @@
+"""Search: the analyzer, the index (atomic build, swap, crash), queries, the CLI and the web
+blueprint — against a small fixture content folder, plus a few against the real content."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+from search.analyzer import Vocabulary, normalize, terms, tokenize
+
+SEARCH_CONTENT = FIXTURES / "search_content"
+
+
+# --- the analyzer ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def full_vocab() -> Vocabulary:
+    from search.index import full_vocabulary
+
+    return full_vocabulary(["装修备案表", "业户"], [["业主", "业户", "住户"]])
+
+
+def test_normalize_removes_scrape_spaces_inside_chinese_only():
+    assert normalize("《装 修备案表》") == "《装修备案表》"
+    assert normalize("三个月 期满") == "三个月期满"
+    assert normalize("Hello  World") == "Hello World"
+    assert normalize("A栋 3单元") == "A栋 3单元"
+    assert normalize("ＱＲ－ＤＸＣ－０３") == "QR-DXC-03"  # NFKC: full-width forms
+    assert normalize("电话\x0b响\x00几声") == "电话响几声"  # control characters out, then the gap closes
+
+
+def test_words_subwords_and_codes(full_vocab):
+    got = terms("装 修备案表", full_vocab)
+    assert "装修备案表" in got and "装修" in got and "备案" in got
+    got = terms("A栋 3单元 QR-DXC-03", full_vocab)
+    for t in ("a", "栋", "a栋", "3", "单元", "3单元", "qr-dxc-03", "qr", "dxc", "03"):
+        assert t in got, t
+    assert terms("Rules Running", full_vocab) == ["rules", "running"]  # lowercased, never stemmed
+
+
+def test_stop_words_only_gives_no_terms(full_vocab):
+    assert terms("的了吗 怎么办 什么", full_vocab) == []
+
+
+def test_subset_vocabulary_cuts_content_like_the_full_one(full_vocab):
+    from search.index import sub_vocabulary
+
+    texts = ["审核业主和装修单位提供的资料", "电话铃响三声内接听", "填写装修备案表一式两份"]
+    sub = sub_vocabulary(full_vocab, texts, [])
+    assert len(sub.freq) < len(full_vocab.freq) / 100
+    for t in texts + ["装修单位资料", "铃响三声"]:
+        assert terms(t, sub) == terms(t, full_vocab), t
+
+
+# --- the index ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def content():
+    from builder.load import load_content
+
+    c, problems = load_content(SEARCH_CONTENT)
+    assert not problems
+    return c
+
+
+@pytest.fixture
+def index_dir(tmp_path, content):
+    from search.index import build_index
+
+    out = tmp_path / "build" / "index"
+    build_index(content, out, forms_dir=None)
+    return out
+
+
+@pytest.fixture
+def searcher(index_dir):
+    from search.query import Searcher
+
+    s = Searcher(index_dir, rebuild=False)
+    yield s
+    s.close()
+
+
+def ids(results) -> list[str]:
+    return [r.id for r in results]
+
+
+def test_documents_are_items_and_parts(searcher):
+    hits = searcher.search("装修备案", limit=20)
+    got = ids(hits)
+    assert "zhuangxiu" in got and "zhuangxiu#material-2" in got
+    step = next(r for r in searcher.search("出入证") if r.id == "zhuangxiu#step-2")
+    assert step.url == "/procedures/zhuangxiu/#step-2"
+    assert step.title_path == "工作流程 › 装修备案办理流程 › 第2步"
+    assert "发放出入证" in step.text
+
+
+def test_scrape_spaced_text_is_found(searcher):
+    hits = {r.id: r for r in searcher.search("装修备案表", limit=3)}
+    assert "zhuangxiu#material-2" in hits  # its text says 《装 修备案表》
+    assert "<mark>装修备案表</mark>" in hits["zhuangxiu#material-2"].snippet
+
+
+def test_synonyms_expand_the_query(searcher):
+    assert "kefu-yuan#duty-1" in ids(searcher.search("住户电话"))  # text says 业户
+    got = ids(searcher.search("收楼要带什么"))  # text says 入伙
+    assert got and got[0].startswith("ruhuo")
+
+
+def test_digits_and_letters_are_kept(searcher):
+    assert ids(searcher.search("A栋 3单元"))[:1] == ["louhao"]
+    assert ids(searcher.search("qr-dxc-03"))[:1] == ["louhao"]
+
+
+def test_titles_weigh_more_than_body(searcher):
+    # 钥匙 is in the title of the policy and in the body of a 入伙 step
+    assert ids(searcher.search("钥匙"))[0].startswith("yaoshi")
+
+
+def test_kind_and_role_filters(searcher):
+    assert {r.kind for r in searcher.search("业主", kind="fact")} == {"fact"}
+    assert {r.kind for r in searcher.search("业主", kind="应知应会")} == {"fact"}
+    assert all("kefu-yuan" in r.roles for r in searcher.search("业主", role="kefu-yuan"))
+    assert "louhao" not in ids(searcher.search("样板房", role="kefu-yuan"))
+
+
+def test_bad_filters_are_refused_with_a_message(searcher):
+    from search.query import BadFilter
+
+    with pytest.raises(BadFilter, match="未知类别"):
+        searcher.search("业主", kind="bogus")
+    with pytest.raises(BadFilter, match="未知岗位"):
+        searcher.search("业主", role="nobody")
+
+
+HOSTILE = [
+    '"装修', "装修\"备案'", "(((", ")))", "title:x", "path:/etc/passwd", "*", "?", "装修*", "AND OR NOT",
+    "装修 AND", "text:装修 OR (", "[1 TO 9]", "~2", "^3", "\\", "<script>alert(1)</script>",
+    "\x00\x01\x1b[31m", "的了吗", "  ", "", "装" * 10000, "装修" * 5000 + "(", "\ud800", "🙂🙂",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE, ids=lambda q: repr(q[:20]))
+def test_hostile_queries_never_fail(searcher, q):
+    answer = searcher.run(q)
+    assert isinstance(answer.results, list)
+    if not answer.results:
+        assert answer.message  # a plain word for the person, never silence
+    for r in answer.results:
+        assert "<script>" not in r.snippet
+
+
+def test_only_stop_words_asks_for_keywords(searcher):
+    for q in ("的了吗", "", "   ", "(((", "*"):
+        assert searcher.run(q).message == "请输入关键词"
+
+
+def test_field_syntax_is_plain_text(searcher):
+    # "title:" is not a field: 装修 is still searched in every field, and nothing is read from disk
+    assert ids(searcher.search("title:装修"))[:3] == ids(searcher.search("装修"))[:3]
+    assert searcher.search("path:/etc/passwd") == []
+
+
+def test_snippet_is_escaped_and_marked():
+    from search.snippet import snippet
+
+    s = snippet("业主<b>投诉</b>须在72小时内答复 & 回访", ["投诉", "72"])
+    assert "<b>" not in s and "&lt;b&gt;" in s and "&amp;" in s
+    assert "<mark>投诉</mark>" in s and "<mark>72</mark>" in s
+    long = "甲" * 300 + "投诉" + "乙" * 300
+    s = snippet(long, ["投诉"], width=60)
+    assert "<mark>投诉</mark>" in s and s.startswith("…") and s.endswith("…") and len(s) < 100
+
+
+def test_crash_mid_build_leaves_the_old_index(index_dir, content, monkeypatch):
+    from search import index as ix_mod
+    from search.query import Searcher
+
+    before = ids(Searcher(index_dir, rebuild=False).search("装修备案表"))
+    target = ix_mod.resolve(index_dir)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ix_mod, "_verify", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ix_mod.build_index(content, index_dir)
+    assert ix_mod.resolve(index_dir) == target
+    assert not list(index_dir.parent.glob(".index-tmp-*"))  # no temp directory left behind
+    s = Searcher(index_dir, rebuild=False)
+    assert ids(s.search("装修备案表")) == before
+
+
+def test_crash_inside_the_whoosh_writer(index_dir, content, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    from search import index as ix_mod
+    from search.query import Searcher
+
+    def boom(self, *a, **k):
+        raise OSError("writer died")
+
+    monkeypatch.setattr(SegmentWriter, "add_document", boom)
+    with pytest.raises(OSError):
+        ix_mod.build_index(content, index_dir)
+    monkeypatch.undo()
+    assert Searcher(index_dir, rebuild=False).search("装修备案表")
+
+
+def test_swap_under_a_concurrent_reader(index_dir, content):
+    from search.index import build_index
+    from search.query import Searcher
+
+    reader = Searcher(index_dir, rebuild=False)
+    errors: list[BaseException] = []
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                counts.append(len(reader.search("装修备案表 业主 钥匙")))
+            except BaseException as e:  # pragma: no cover - the failure this test looks for
+                errors.append(e)
+                return
+
+    t = threading.Thread(target=read)
+    t.start()
+    try:
+        for _ in range(4):
+            build_index(content, index_dir)
+    finally:
+        stop.set()
+        t.join(10)
+    assert not errors, errors
+    assert counts and min(counts) > 0
+    # the reader follows the swap; old generations are pruned to the current and one before it
+    assert reader._target == str(Path(index_dir).resolve())
+    assert len(list(index_dir.parent.glob(".index-0*"))) <= 2
+
+
+def test_second_writer_waits_for_the_lock(tmp_path):
+    from search.index import IndexBusy, writer_lock
+
+    with writer_lock(tmp_path):
+        with pytest.raises(IndexBusy):
+            with writer_lock(tmp_path, timeout=0.2):
+                pass
+    with writer_lock(tmp_path, timeout=0.2):
+        pass
+
+
+def test_broken_index_is_rebuilt_not_served(index_dir):
+    from search.index import META_FILE, resolve
+    from search.query import Searcher
+
+    gen = resolve(index_dir)
+    for f in gen.glob("*.seg"):
+        f.write_bytes(b"garbage")
+    (gen / META_FILE).write_text("{not json", encoding="utf-8")
+    s = Searcher(index_dir, content_dir=SEARCH_CONTENT, forms_dir=FIXTURES / "no-forms")
+    assert "zhuangxiu#material-2" in ids(s.search("装修备案表"))
+    assert s.rebuilt and resolve(index_dir) != gen
+
+
+def test_missing_index_without_rebuild_is_an_error(tmp_path):
+    from search.index import IndexError_
+    from search.query import Searcher
+
+    with pytest.raises(IndexError_, match="handbook index"):
+        Searcher(tmp_path / "none", rebuild=False).search("业主")
+
+
+# --- the CLI -----------------------------------------------------------------------
+def test_cli_json_shape(index_dir, capsys):
+    from builder.cli import main
+
+    assert main(["search", "装修备案表", "--json", "--limit", "3", "--index", str(index_dir)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert 1 <= len(out) <= 3
+    for r in out:
+        assert {"id", "title", "url", "snippet", "text"} <= set(r)
+    hit = next(r for r in out if r["id"] == "zhuangxiu#material-2")
+    assert hit["url"] == "/procedures/zhuangxiu/#material-2"
+    assert hit["text"] == "填写《装 修备案表》一式两份。"  # the section's own text, as written
+
+
+def test_cli_readable_output_and_errors(index_dir, capsys):
+    from builder.cli import main
+
+    assert main(["search", "电话", "响", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. 应知应会 › 电话铃响几声内接听") and "【响】" in out
+    assert main(["search", "的", "--index", str(index_dir)]) == 0
+    assert "请输入关键词" in capsys.readouterr().out
+    assert main(["search", "业主", "--kind", "bogus", "--index", str(index_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "未知类别" in err and "Traceback" not in err
+
+
+def test_cli_index_command(tmp_path, capsys):
+    from builder.cli import main
+
+    out = tmp_path / "idx"
+    assert main(["index", "--content", str(SEARCH_CONTENT), "--forms", str(tmp_path / "none"), "--out", str(out)]) == 0
+    assert "sections" in capsys.readouterr().out and out.is_symlink()
+
+
+def test_cli_subprocess_reads_only_the_index(index_dir):
+    # a search reads only the index: no jieba (its dictionary costs most of a second), no content
+    # (builder's package __init__ imports its loader, but no content file is parsed)
+    code = (
+        "import sys; from builder.cli import main; rc = main(['search', '装修备案表', '--json', '--index', sys.argv[1]]);"
+        "bad = [m for m in ('jieba', 'search.documents', 'search.segment') if m in sys.modules]; print('LOADED', bad); sys.exit(rc)"
+    )
+    p = subprocess.run([sys.executable, "-c", code, str(index_dir)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "LOADED []" in p.stdout
+
+
+# --- the web blueprint ---------------------------------------------------------------
+@pytest.fixture
+def client(index_dir):
+    from flask import Flask
+
+    from search.web import bp
+
+    app = Flask(__name__)
+    app.config.update(SEARCH_INDEX_DIR=str(index_dir), SEARCH_CONTENT_DIR=str(SEARCH_CONTENT), TESTING=True)
+    app.register_blueprint(bp)
+    return app.test_client()
+
+
+def test_api_search(client):
+    r = client.get("/api/search", query_string={"q": "装修备案表", "limit": "2"})
+    assert r.status_code == 200
+    data = r.get_json()
+    assert "zhuangxiu#material-2" in [x["id"] for x in data["results"]] and len(data["results"]) <= 2
+    r = client.get("/api/search", query_string={"q": "的"})
+    assert r.get_json() == {"query": "的", "message": "请输入关键词", "results": []}
+    r = client.get("/api/search", query_string={"q": "业主", "kind": "bogus"})
+    assert r.status_code == 400 and "未知类别" in r.get_json()["error"]
+    r = client.get("/api/search", query_string={"q": "业主", "limit": "lots"})
+    assert r.status_code == 200
+
+
+def test_search_page_escapes_everything(client):
+    r = client.get("/search", query_string={"q": "<script>alert(1)</script> 装修备案表"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<mark>装修备案表</mark>" in html
+    assert 'href="/procedures/zhuangxiu/#material-2"' in html
+    assert "工作流程 › 装修备案办理流程 › 资料2" in html
+    r = client.get("/search", query_string={"q": "(((", "kind": "procedure"})
+    assert "请输入关键词" in r.get_data(as_text=True)
+    assert "<form" in client.get("/search").get_data(as_text=True)
+
+
+# --- the site's user dictionary --------------------------------------------------------
+def test_write_jieba_userdict(tmp_path, content):
+    from search.userdict import write_jieba_userdict
+
+    p = write_jieba_userdict(content.dictionary, tmp_path / "sub" / "userdict.txt")
+    lines = p.read_text(encoding="utf-8").splitlines()
+    words = [ln.split()[0] for ln in lines]
+    assert "装修备案表" in words and "住户" in words and len(words) == len(set(words))
+    assert all(len(ln.split()) == 2 and ln.split()[1].isdigit() for ln in lines)
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.cache_file = str(ROOT / ".cache" / "jieba.cache")
+    tk.load_userdict(str(p))
+    assert "装修备案表" in tk.lcut("填写装修备案表")
