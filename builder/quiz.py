@@ -430,9 +430,19 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
     for i, s in enumerate(steps):
         if not s.time_limit:
             continue
-        context = f"「{item.title}」中,{_strip_end(_step_text(s))},时限:{s.time_limit}。"
-        out += _figure_questions(ctx, item, anchors[i], s.time_limit, context,
-                                 f"「{item.title}」中,{_strip_end(_step_text(s))},时限是?",
+        text = _strip_end(_step_text(s))
+        fig = parse_figure(s.time_limit)
+        if s.time_limit not in text and fig and fig.text[fig.start:fig.end] + fig.unit in text:
+            continue  # the action says the limit in other words (每半年至少开展一次 / 每半年至少一次)
+        if s.time_limit in text:  # the action states its own limit: blank it there
+            if text.count(s.time_limit) > 1:
+                continue
+            context = f"「{item.title}」中,{text}。"
+            choice = f"「{item.title}」中,{text.replace(s.time_limit, BLANK)}。横线处应为?"
+        else:
+            context = f"「{item.title}」中,{text},时限:{s.time_limit}。"
+            choice = f"「{item.title}」中,{text},时限是?"
+        out += _figure_questions(ctx, item, anchors[i], s.time_limit, context, choice,
                                  f"第{i + 1}步:{_strip_end(_step_text(s))},时限:{s.time_limit}。", 2, gen="limit",
                                  evidence=[s.action, s.time_limit])
     return out
@@ -450,7 +460,7 @@ def duties(ctx: _Ctx, item: Role) -> list[Question]:
             continue
         anchor = f"duty-{i}"
         # a post whose duties say nearly the same is not a wrong answer
-        fair = [r for r in others if not any(similar(duty, d) for d in r.duties)
+        fair = [r for r in others if r.duties and not any(similar(duty, d) for d in r.duties)
                 and not _clash(item.title, r.title)]
         if any(similar(duty, d) for r in others for d in r.duties):
             continue  # shared by several posts: not a question of "which post"
@@ -523,9 +533,20 @@ def policies(ctx: _Ctx, item: Policy, all_policies: list[Policy]) -> list[Questi
     return out
 
 
+def law_name(law: str) -> str:
+    """The law as an option reads: without '(2021年1月1日施行)'."""
+    return re.sub(r"\s*[((][^()()]*施行[))]\s*$", "", law).strip()
+
+
+def _book(law: str) -> str:
+    return law if law.startswith("《") else f"《{law}》"
+
+
 def legal(ctx: _Ctx, item: Legal, all_legal: list[Legal]) -> list[Question]:
     out: list[Question] = []
-    laws = sorted({l.law for l in all_legal if normalise(l.law) != normalise(item.law) and not _clash(item.law, l.law)})
+    law = law_name(item.law)
+    laws = sorted({law_name(x.law) for x in all_legal
+                   if normalise(law_name(x.law)) != normalise(law) and not _clash(law, law_name(x.law))})
     for i, note in enumerate(item.articles, 1):
         anchor = f"article-{i}"
         qid = f"{item.id}.{anchor}.law"
@@ -533,8 +554,8 @@ def legal(ctx: _Ctx, item: Legal, all_legal: list[Legal]) -> list[Question]:
         if len(wrong) >= 2:
             out.append(_make(ctx, item, [anchor], "law", type="single",
                              stem=f"「{_strip_end(note.text)}」是哪部法律法规的规定?",
-                             options=_choices(item.law, wrong, qid), answer=item.law,
-                             explanation=f"《{item.law}》{note.article}:{note.text} 对客服:{note.desk}",
+                             options=_choices(law, wrong, qid), answer=law,
+                             explanation=f"{_book(law)}{note.article}:{note.text} 对客服:{note.desk}",
                              difficulty=2, family="law", asks=f"{item.id}#{anchor}:law",
                              evidence=[note.text]))
         arts = sorted({n.article for n in item.articles if not _clash(note.article, n.article)})
@@ -542,9 +563,9 @@ def legal(ctx: _Ctx, item: Legal, all_legal: list[Legal]) -> list[Question]:
         wrong = _pick(arts, 3, qid)
         if len(wrong) >= 2:
             out.append(_make(ctx, item, [anchor], "article", type="single",
-                             stem=f"《{item.law}》中,「{_strip_end(note.text)}」是哪一条?",
+                             stem=f"{_book(law)}中,「{_strip_end(note.text)}」是哪一条?",
                              options=_choices(note.article, wrong, qid), answer=note.article,
-                             explanation=f"《{item.law}》{note.article}:{note.text}",
+                             explanation=f"{_book(law)}{note.article}:{note.text}",
                              difficulty=3, family="article", asks=f"{item.id}#{anchor}:article",
                              evidence=[note.text]))
     return out

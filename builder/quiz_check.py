@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 from collections import Counter
@@ -43,6 +44,14 @@ def _clash(a: str, b: str) -> bool:
     return a == b or a in b or b in a
 
 
+_PUNCT = re.compile(r"[:,;。、!?()《》“”\"'「」\[\]·.\-—]")
+
+
+def loose(text: str) -> str:
+    """Normalised, and without punctuation: '客服员:审核资料。' is found in '客服员 审核资料'."""
+    return _PUNCT.sub("", normalise(text))
+
+
 def _source_text(q: Question, content: Content) -> str | None:
     item = content.items.get(q.source.item_id)
     if item is None:
@@ -51,7 +60,8 @@ def _source_text(q: Question, content: Content) -> str | None:
     anchors = q.source.anchors or ([q.source.anchor] if q.source.anchor else list(parts))
     if any(a not in parts for a in anchors):
         return None
-    return normalise(" ".join(parts[a].text for a in anchors) + " " + item.title)
+    extra = [item.title, getattr(item, "law", "")] + [parts[a].title for a in anchors]
+    return loose(" ".join([parts[a].text for a in anchors] + extra))
 
 
 def check_form(q: Question) -> list[str]:
@@ -101,11 +111,11 @@ def check_question(q: Question, content: Content) -> list[Issue]:
         return issues
     if q.origin == "generated":
         for ev in q.evidence:
-            if normalise(ev) not in src:
+            if loose(ev) not in src:
                 issues.append(Issue("wrong", q.id, f"'{ev}' is not in the source text of {q.source.item_id}#{q.source.anchor}"))
-        if q.type in ("single", "blank") and normalise(str(q.answer)) not in src:
+        if q.type in ("single", "blank") and loose(str(q.answer)) not in src:
             issues.append(Issue("wrong", q.id, f"the answer '{q.answer}' is not in its source text"))
-        if q.type == "order" and any(normalise(a.split(":", 1)[-1]) not in src for a in q.answers):
+        if q.type == "order" and any(loose(a) not in src for a in q.answers):
             issues.append(Issue("wrong", q.id, "a step of the answer is not in its source text"))
         if q.type == "blank" and normalise(str(q.answer)) in normalise(q.stem):
             issues.append(Issue("wrong", q.id, "the stem gives the blank's answer away"))
