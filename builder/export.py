@@ -166,7 +166,8 @@ class AppendixForm:
 
     @property
     def heading(self) -> str:
-        return f"附表{self.number} {self.spec.title}"  # type: ignore[attr-defined]
+        code = getattr(self.spec, "code", None)
+        return f"附表{self.number} {self.spec.title}" + (f" ({code})" if code else "")  # type: ignore[attr-defined]
 
 
 @dataclass
