@@ -1,0 +1,243 @@
+"""The question bank: correctness over the whole real bank, coverage of every post, kind
+and figure, determinism, the value ladder, and stale / missing detection."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.check import load_valid
+from builder.cli import main
+from builder.quiz import (BLANK, Bank, build_bank, counts, neighbours, normalise, parse_cn_number, parse_figure,
+                          to_cn_number)
+from builder.quiz_check import check_bank, check_paper, lock_path, read_lock, stale, write_lock
+from conftest import FIXTURES, ROOT
+
+GOOD = FIXTURES / "good_content"
+GOOD_FORMS = FIXTURES / "good_forms"
+
+
+@pytest.fixture(scope="module")
+def real_bank(real_content) -> Bank:
+    return build_bank(real_content)
+
+
+# --- the real bank --------------------------------------------------------
+def test_every_question_of_the_real_bank_is_right(real_bank, real_content):
+    issues = check_bank(real_bank, real_content)
+    assert issues == [], "\n".join(map(str, issues[:30]))
+
+
+def test_every_figure_of_the_facts_has_a_question(real_bank, real_content):
+    asked = {q.source.item_id for q in real_bank.questions if q.family == "figure"}
+    missing = [f.id for f in real_content.of_kind("fact") if f.figure and f.id not in asked]
+    assert missing == []
+    # and each blank removes exactly that figure from the fact's answer
+    for q in real_bank.questions:
+        if q.family == "figure" and q.type == "blank":
+            fact = real_content.items[q.source.item_id]
+            filled = q.stem.split(" ")[-1].replace(BLANK, str(q.answer))
+            assert normalise(filled) in normalise(fact.answer), q.id
+
+
+def test_every_post_with_body_and_every_kind_of_content_has_questions(real_bank, real_content):
+    data = counts(real_bank, real_content)
+    no_questions = [r.id for r in real_content.of_kind("role")
+                    if r.status != "outline" and (r.duties or any(i.id != r.id and i.status != "outline"
+                                                                  for i in real_content.for_role(r.id)))
+                    and data["post"].get(r.id, 0) == 0]
+    assert no_questions == []
+    kinds_with_body = {i.kind for i in real_content if i.status != "outline"}
+    assert kinds_with_body - set(data["kind"]) <= {"case"} or kinds_with_body <= set(data["kind"])
+    if any(c.status != "outline" and (len(c.handling) >= 3 or c.lesson) for c in real_content.of_kind("case")) \
+            and len(real_content.of_kind("case")) >= 3:
+        assert "case" in data["kind"]
+    # the 15 posts every team uses are covered
+    for post in ("kefu-jingli", "kefu-zhuguan", "kefu-zhuren", "kefu-yuan", "qiantai-jiedai", "tiexin-guanjia"):
+        assert data["post"].get(post, 0) > 0, post
+
+
+def test_ids_are_unique_and_the_bank_is_deterministic(real_content, real_bank):
+    ids = [q.id for q in real_bank.questions]
+    assert len(ids) == len(set(ids))
+    again = build_bank(real_content)
+    assert [q.model_dump() for q in again.questions] == [q.model_dump() for q in real_bank.questions]
+
+
+# --- generators on the fixture ------------------------------------------
+def test_fixture_bank_has_each_generator():
+    content = load_valid(GOOD, GOOD_FORMS)
+    bank = build_bank(content)
+    by_id = bank.by_id()
+    blank = by_id["ling-xiang.answer.figure-blank"]
+    assert blank.stem == f"铃响{BLANK}内接听。" and blank.answer == "三声" and blank.accept == ["3声"]
+    choice = by_id["ling-xiang.answer.figure-choice"]
+    assert choice.answer == "三声" and len(choice.options) == 4
+    assert all(o.endswith("声") for o in choice.options)
+    order = by_id["baoxiu.step-1.order"]
+    assert order.answer == ["前台接待:记录报修内容并开具派工单。", "维修人员:上门维修。", "前台接待:维修完成后回访业主。"]
+    assert by_id["baoxiu.step-3.limit-choice"].answer == "两天内"
+    assert by_id["yongyu.forbidden.phrase-1"].answer is False and by_id["yongyu.phrases.phrase-1"].answer is True
+    assert by_id["baoxiu.step-3.limit-blank"].source.url == "/procedures/baoxiu/#step-3"
+    assert check_bank(bank, content) == []
+
+
+# --- the value ladder -----------------------------------------------------
+@pytest.mark.parametrize("text,value", [("三", 3), ("两", 2), ("十", 10), ("十二", 12), ("二十四", 24),
+                                        ("七十二", 72), ("一百", 100), ("半", 0.5), ("72", 72), ("三百六十五", 365)])
+def test_chinese_numbers(text, value):
+    assert parse_cn_number(text) == value
+
+
+def test_numbers_round_trip():
+    for n in list(range(1, 120)) + [200, 365]:
+        assert parse_cn_number(to_cn_number(n)) == n
+
+
+@pytest.mark.parametrize("figure,expected", [
+    ("三声", ["两声", "四声", "一声"]),
+    ("两天内", ["一天内", "三天内", "五天内"]),
+    ("72小时内", ["48小时内", "96小时内", "24小时内"]),
+    ("三个月", ["两个月", "六个月", "一个月"]),
+    ("每月抽查四次", ["每月抽查三次", "每月抽查五次", "每月抽查两次"]),
+    ("一星期内", ["两星期内", "三星期内", "四星期内"]),
+])
+def test_distractors_are_neighbours_of_the_same_kind(figure, expected):
+    assert neighbours(parse_figure(figure)) == expected
+
+
+def test_no_distractors_from_weekdays_or_clock_times():
+    assert parse_figure("周一至周五8:30-18:00") is None
+    assert parse_figure("第三步") is None
+    assert parse_figure("四清晰").number == 4
+
+
+# --- the checks can fail -------------------------------------------------
+def _fixture():
+    content = load_valid(GOOD, GOOD_FORMS)
+    return content, build_bank(content)
+
+
+def test_check_flags_a_distractor_that_holds_the_answer():
+    content, bank = _fixture()
+    q = bank.by_id()["ling-xiang.answer.figure-choice"]
+    q.options[q.options.index(next(o for o in q.options if o != q.answer))] = "三声以内"
+    assert [i.what for i in check_bank(Bank(questions=[q]), content)] == ["wrong"]
+
+
+def test_check_flags_an_answer_not_in_the_source():
+    content, bank = _fixture()
+    q = bank.by_id()["ling-xiang.answer.figure-blank"]
+    q.answer = "五声"
+    q.evidence = ["铃响五声内接听。"]
+    messages = [i.message for i in check_bank(Bank(questions=[q]), content)]
+    assert any("not in its source text" in m for m in messages)
+    assert any("is not in the source text" in m for m in messages)
+
+
+def test_a_paper_never_asks_the_same_thing_twice():
+    content, bank = _fixture()
+    by_id = bank.by_id()
+    dup = check_paper([by_id["ling-xiang.answer.figure-blank"], by_id["ling-xiang.answer.figure-choice"]])
+    assert [i.what for i in dup] == ["duplicate"]
+
+
+# --- stale and missing sources --------------------------------------------
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    dst = tmp_path / "content"
+    shutil.copytree(GOOD, dst)
+    return dst
+
+
+def _quiz(*args: str) -> int:
+    return main(["quiz", *args])
+
+
+def test_quiz_check_reports_a_changed_source_and_exits_1(content_copy, capsys):
+    assert _quiz("check", "--content", str(content_copy), "--forms", str(GOOD_FORMS), "--update") == 0
+    lock = read_lock(lock_path(content_copy))
+    assert "ling-xiang.answer.figure-blank" in lock
+    assert _quiz("check", "--content", str(content_copy), "--forms", str(GOOD_FORMS)) == 0
+    capsys.readouterr()
+    fact = content_copy / "facts" / "ling-xiang.yaml"
+    fact.write_text(fact.read_text(encoding="utf-8").replace("铃响三声内接听。", "铃响三声内接听,并问好。"),
+                    encoding="utf-8")
+    assert _quiz("check", "--content", str(content_copy), "--forms", str(GOOD_FORMS)) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert sorted(out) == ["stale: ling-xiang.answer.figure-blank: the source text of ling-xiang#answer changed since "
+                           "the question was made; review it, then run `handbook quiz check --update`",
+                           "stale: ling-xiang.answer.figure-choice: the source text of ling-xiang#answer changed "
+                           "since the question was made; review it, then run `handbook quiz check --update`"]
+    assert _quiz("check", "--content", str(content_copy), "--forms", str(GOOD_FORMS), "--update") == 0
+    assert _quiz("check", "--content", str(content_copy), "--forms", str(GOOD_FORMS)) == 0
+
+
+AUTHORED = """
+questions:
+  - id: baoxiu-huifang-shixian
+    type: single
+    stem: 维修完成后,前台接待应在多长时间内回访业主?
+    options:
+      - 当天
+      - 两天内
+      - 一星期内
+    answer: 两天内
+    explanation: 报修处理流程第3步。
+    anchor: step-3
+    difficulty: 2
+  - id: baoxiu-buzhou
+    type: multiple
+    stem: 报修处理中,前台接待要做哪些事?
+    options:
+      - 记录报修内容并开具派工单
+      - 维修完成后回访业主
+      - 上门维修
+    answer:
+      - 记录报修内容并开具派工单
+      - 维修完成后回访业主
+    anchor: step-9
+"""
+
+
+def test_authored_questions_join_the_bank_and_a_lost_anchor_is_reported(content_copy, capsys):
+    proc = content_copy / "procedures" / "baoxiu.yaml"
+    proc.write_text(proc.read_text(encoding="utf-8") + AUTHORED, encoding="utf-8")
+    content = load_valid(content_copy, GOOD_FORMS)
+    bank = build_bank(content)
+    by_id = bank.by_id()
+    q = by_id["baoxiu-huifang-shixian"]
+    assert q.origin == "authored" and q.posts == ["qiantai"] and q.source.url == "/procedures/baoxiu/#step-3"
+    issues = check_bank(bank, content)
+    assert [(i.what, i.qid) for i in issues] == [("missing", "baoxiu-buzhou")]
+    assert _quiz("check", "--content", str(content_copy), "--forms", str(GOOD_FORMS)) == 1
+    assert "missing: baoxiu-buzhou: source baoxiu#step-9 no longer exists" in capsys.readouterr().out
+
+
+def test_lock_round_trip(tmp_path):
+    content, bank = _fixture()
+    path = tmp_path / "quiz.lock.json"
+    write_lock(bank, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert set(data["questions"]) == {q.id for q in bank.questions}
+    state = stale(bank, read_lock(path))
+    assert state.stale == [] and state.new == [] and state.gone == []
+
+
+def test_the_committed_lock_matches_the_real_bank(real_bank):
+    """content/quiz.lock.json is committed: a question whose source changed is stale."""
+    path = lock_path(ROOT / "content")
+    if not path.exists():
+        pytest.skip("no lock yet: run `handbook quiz check --update`")
+    state = stale(real_bank, read_lock(path))
+    assert state.stale == [], "\n".join(map(str, state.stale[:20]))
+
+
+def test_bank_command_counts(capsys):
+    assert main(["quiz", "bank", "--content", str(GOOD), "--forms", str(GOOD_FORMS), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"]["questions"] == sum(data["type"].values()) == sum(int(v) for v in data["difficulty"].values())
+    assert set(data) >= {"type", "topic", "post", "difficulty"}
