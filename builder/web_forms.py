@@ -1,0 +1,408 @@
+"""The fillable forms on the local web app (``handbook serve``): a Flask Blueprint.
+
+Routes
+    ``GET  /forms``                  every form, grouped by the procedure that uses it
+    ``GET  /forms/<id>``             an HTML form generated from the form's schema
+    ``POST /forms/<id>``             validate; 400 with every error next to its field and
+                                     everything typed kept, or the filled DOCX / PDF
+    ``GET  /forms/<id>/blank.pdf``   the blank form for printing (also ``blank.docx``)
+
+The page is drawn from the same layout blocks the renderers draw (grid, table, checklist,
+pledge, signatures, notes), so a field sits where it sits on paper. Validation is
+:func:`builder.forms.validate`, the one every entry point uses; input names are those of
+:func:`builder.forms.values_from_form` (``materials-0-item``, ``checks-3``).
+
+Privacy and safety: nothing typed is ever logged (no request bodies, no query strings,
+no exception messages that could carry a value); Jinja2 autoescapes every value; a request
+whose ``Origin`` header names another site is refused (the app listens on 127.0.0.1, so
+this stands in for CSRF tokens); pages with owner data are sent ``Cache-Control: no-store``.
+
+The specs are loaded once per app and reloaded when a file under ``forms/`` changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_specs
+from .paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "forms", __name__,
+    template_folder=str(TEMPLATES_DIR),
+    static_folder=str(ASSETS_DIR / "web"),
+    static_url_path="/forms/_static",
+)
+
+FORMATS = {"pdf": ("application/pdf", "PDF"), "docx": (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)")}
+#: table rows shown on an empty form (JS adds more; without JS these are what there is)
+EMPTY_TABLE_ROWS = 3
+#: choice fields with at most this many choices are radio buttons, more are a <select>
+RADIO_MAX = 6
+
+
+# --- the catalogue, loaded once and reloaded when forms/ changes ---------------------
+@dataclass
+class Catalogue:
+    specs: dict[str, FormSpec]
+    problems: list[Any]
+    procedures: dict[str, str]          # procedure id → title (from content/procedures)
+    stamp: tuple = field(default=())
+
+
+def _stamp(forms_dir: Path, content_dir: Path) -> tuple:
+    paths = sorted(forms_dir.glob("*.yaml")) + sorted(forms_dir.glob("*/form.yaml"))
+    paths += sorted((content_dir / "procedures").glob("*.yaml"))
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _procedure_titles(content_dir: Path) -> dict[str, str]:
+    """Procedure id → title. Only the titles are needed, so the whole content is not loaded."""
+    from .load import read_yaml, to_plain
+
+    titles: dict[str, str] = {}
+    for path in sorted((content_dir / "procedures").glob("*.yaml")):
+        data, problems = read_yaml(path, path.name)
+        plain = to_plain(data) if not problems else None
+        title = plain.get("title") if isinstance(plain, dict) else None
+        titles[path.stem] = str(title) if title else path.stem
+    return titles
+
+
+_lock = threading.Lock()
+
+
+def catalogue() -> Catalogue:
+    app = current_app
+    forms_dir = Path(app.config.get("FORMS_DIR", FORMS_DIR))
+    content_dir = Path(app.config.get("CONTENT_DIR", CONTENT_DIR))
+    stamp = _stamp(forms_dir, content_dir)
+    cat = app.extensions.get("handbook_forms")
+    if cat is not None and (cat.stamp == stamp or not app.config.get("FORMS_RELOAD", True)):
+        return cat
+    with _lock:
+        cat = app.extensions.get("handbook_forms")
+        if cat is None or cat.stamp != stamp:
+            specs, problems = load_specs(forms_dir)
+            cat = Catalogue(specs, problems, _procedure_titles(content_dir), stamp)
+            app.extensions["handbook_forms"] = cat
+            if problems:  # file names and keys only: form definitions hold no owner data
+                log.warning("forms/: %d problem(s) in the form definitions; run `handbook check`", len(problems))
+    return cat
+
+
+def _spec(form_id: str) -> FormSpec:
+    spec = catalogue().specs.get(form_id)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+# --- refuse foreign origins; never cache owner data -----------------------------------
+@bp.before_request
+def _same_origin():
+    origin = request.headers.get("Origin")
+    if origin is None:  # same-origin navigations and non-browser clients send none
+        return None
+    parts = urlsplit(origin)
+    if origin == "null" or parts.netloc != request.host:
+        return Response("拒绝跨站请求: 请在本机打开表单页面后提交。", status=403,
+                        mimetype="text/plain")
+    return None
+
+
+@bp.after_request
+def _no_store(resp: Response) -> Response:
+    if request.method == "POST" or request.endpoint in ("forms.fill",):
+        resp.headers["Cache-Control"] = "no-store"
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "no-referrer")
+    return resp
+
+
+# --- the list -------------------------------------------------------------------------
+@bp.get("/forms")
+@bp.get("/forms/")
+def index():
+    cat = catalogue()
+    groups: dict[str, list[FormSpec]] = {}
+    others: list[FormSpec] = []
+    for spec in sorted(cat.specs.values(), key=lambda s: (s.code or "~", s.id)):
+        linked = [p for p in spec.procedures if p in cat.procedures] or spec.procedures
+        if not linked:
+            others.append(spec)
+        for p in linked:
+            groups.setdefault(p, []).append(spec)
+    from .urls import item_url
+
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] not in cat.procedures, cat.procedures.get(kv[0], kv[0])))
+    sections = [
+        {"id": p, "title": cat.procedures.get(p, p), "known": p in cat.procedures,
+         "url": item_url("procedure", p) if p in cat.procedures else None, "forms": forms}
+        for p, forms in ordered
+    ]
+    if others:
+        sections.append({"id": "", "title": "其他表单(尚未关联流程)", "known": False, "url": None, "forms": others})
+    return render_template("web/forms_index.html", sections=sections, count=len(cat.specs),
+                           problems=len(cat.problems))
+
+
+# --- one form -------------------------------------------------------------------------
+@bp.get("/forms/<form_id>")
+def fill(form_id: str):
+    spec = _spec(form_id)
+    return _page(spec, _initial(spec), errors=[])
+
+
+@bp.post("/forms/<form_id>")
+def submit(form_id: str):
+    from .forms import FormInputError, validate, values_from_form
+
+    spec = _spec(form_id)
+    fmt = request.form.get("_format", "pdf")
+    if fmt not in FORMATS:
+        fmt = "pdf"
+    data = values_from_form(spec, request.form)
+    try:
+        values = validate(spec, data)
+    except FormInputError as e:
+        return _page(spec, request.form, errors=e.errors, fmt=fmt), 400
+    return _document(spec, values, fmt)
+
+
+@bp.get("/forms/<form_id>/blank.<ext>")
+def blank(form_id: str, ext: str):
+    spec = _spec(form_id)
+    if ext not in FORMATS:
+        abort(404)
+    return _document(spec, None, ext)
+
+
+def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Response:
+    try:
+        if fmt == "pdf":
+            from .form_pdf import render_pdf
+
+            body = render_pdf(spec, values)
+        else:
+            from .form_docx import render_docx
+
+            body = render_docx(spec, values)
+    except Exception as e:  # noqa: BLE001 - the message may carry owner data: log its type only
+        log.error("form %s: rendering %s failed (%s)", spec.id, fmt, type(e).__name__)
+        return Response(render_template("web/forms_error.html", spec=spec, fmt=FORMATS[fmt][1]),
+                        status=500, mimetype="text/html")
+    name = _output_name(spec, values, fmt)
+    resp = Response(body, mimetype=FORMATS[fmt][0])
+    resp.headers["Content-Disposition"] = content_disposition(name, f"{spec.id}.{fmt}")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _output_name(spec: FormSpec, values: dict[str, Any] | None, ext: str) -> str:
+    try:
+        from .form_output import output_name
+    except ImportError:  # the engine's naming not there yet: the same rule, written here
+        return _fallback_name(spec, values, ext)
+    if values is None:
+        return f"{spec.id}-空白.{ext}"
+    return output_name(spec, values, ext)
+
+
+def _fallback_name(spec: FormSpec, values: dict[str, Any] | None, ext: str) -> str:
+    if values is None:
+        return f"{spec.id}-空白.{ext}"
+    key = values.get(spec.key_field) if spec.key_field else None
+    key = re.sub(r'[\\/:*?"<>|\s]+', "_", str(key)).strip("_") if key else ""
+    day = dt.date.today().isoformat()
+    return "-".join(x for x in (spec.id, key, day) if x) + f".{ext}"
+
+
+def content_disposition(name: str, ascii_fallback: str) -> str:
+    """``attachment`` with an ASCII ``filename`` and the real (Chinese) name as RFC 5987
+    ``filename*``, which every current browser prefers."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_fallback) or "form"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+# --- drawing the page -----------------------------------------------------------------
+def _initial(spec: FormSpec) -> dict[str, Any]:
+    """What an empty form shows: the fields' defaults."""
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.default is not None and f.type not in ("table", "checklist", "multichoice"):
+            out[f.name] = str(f.default)
+    return out
+
+
+class Values:
+    """What the page shows in each input: the raw text typed (a werkzeug MultiDict after
+    a failed post), never the cleaned value, so nothing typed is lost or reformatted."""
+
+    def __init__(self, source: Any):
+        self.source = source
+
+    def get(self, name: str) -> str:
+        v = self.source.get(name) if self.source is not None else None
+        return "" if v is None else str(v)
+
+    def getlist(self, name: str) -> list[str]:
+        if hasattr(self.source, "getlist"):
+            return [str(v) for v in self.source.getlist(name)]
+        v = self.source.get(name) if self.source is not None else None
+        if v is None:
+            return []
+        return [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)]
+
+    def checked(self, name: str) -> bool:
+        vals = self.getlist(name)
+        return bool(vals) and vals[-1].strip().lower() not in ("", "0", "off", "false", "否")
+
+    def rows(self, f: FieldSpec) -> int:
+        """Rows to draw for a table field: every row posted (blank or not), at least a few."""
+        pat = re.compile(re.escape(f.name) + r"-(\d+)-[a-z][a-z0-9_]*$")
+        top = -1
+        keys = self.source.keys() if self.source is not None else []
+        for k in keys:
+            m = pat.match(k)
+            if m:
+                top = max(top, int(m.group(1)))
+        want = max(top + 1, f.min_rows, min(EMPTY_TABLE_ROWS, f.max_rows))
+        return min(want, max(f.max_rows, top + 1))
+
+
+@dataclass
+class Section:
+    kind: str                       # heading, grid, table, checklist, pledge, signatures, notes
+    fields: list[FieldSpec] = field(default_factory=list)
+    text: str | None = None
+    parts: list[list[tuple[str, str]]] = field(default_factory=list)   # pledge: paragraphs of (text, label)
+    columns: int = 2
+
+
+def sections(spec: FormSpec) -> list[Section]:
+    """The layout blocks as page sections; a field that appears only as a {blank} in a
+    pledge gets its input right under the text; a field no block draws comes last."""
+    drawn: set[str] = set()
+    for b in spec.layout:
+        if b.block in ("grid", "signatures"):
+            drawn.update(b.fields)
+        elif b.field:
+            drawn.add(b.field)
+    out: list[Section] = []
+    for b in spec.layout:
+        if b.block == "title":
+            continue
+        if b.block == "heading":
+            out.append(Section("heading", text=b.text))
+        elif b.block == "grid":
+            out.append(Section("grid", [spec.field(n) for n in b.fields], columns=b.columns))
+        elif b.block in ("table", "checklist"):
+            out.append(Section(b.block, [spec.field(b.field)]))  # type: ignore[arg-type]
+        elif b.block == "signatures":
+            out.append(Section("signatures", [spec.field(n) for n in b.fields]))
+        elif b.block == "notes":
+            out.append(Section("notes", text=_blanks_as_labels(spec, b.text or "")))
+        elif b.block == "pledge":
+            text = b.text or ""
+            blanks = [n for n in dict.fromkeys(PLACEHOLDER.findall(text)) if n not in drawn]
+            out.append(Section("pledge", parts=_pledge_parts(spec, text)))
+            if blanks:
+                out.append(Section("grid", [spec.field(n) for n in blanks], columns=2))
+                drawn.update(blanks)
+    rest = [f for f in spec.fields if f.name not in drawn and
+            not any(f.name in PLACEHOLDER.findall(b.text or "") for b in spec.layout)]
+    if rest:
+        out.append(Section("grid", rest, columns=1))
+    return out
+
+
+def _pledge_parts(spec: FormSpec, text: str) -> list[list[tuple[str, str]]]:
+    """The pledge as paragraphs of (text, blank) pairs: the page shows each blank as 【label】."""
+    paragraphs: list[list[tuple[str, str]]] = []
+    for line in text.split("\n"):
+        parts: list[tuple[str, str]] = []
+        pos = 0
+        for m in PLACEHOLDER.finditer(line):
+            try:
+                label = spec.field(m.group(1)).label
+            except KeyError:
+                label = m.group(1)
+            parts.append((line[pos:m.start()], label))
+            pos = m.end()
+        parts.append((line[pos:], ""))
+        paragraphs.append(parts)
+    return paragraphs
+
+
+def _blanks_as_labels(spec: FormSpec, text: str) -> str:
+    def label(m: re.Match) -> str:
+        try:
+            return f"【{spec.field(m.group(1)).label}】"
+        except KeyError:
+            return m.group(0)
+
+    return PLACEHOLDER.sub(label, text)
+
+
+def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
+    by_key: dict[str, list] = {}
+    for e in errors:
+        by_key.setdefault(e.key, []).append(e)
+        if e.row is not None and e.column is None:  # a row-level problem: shown at the table
+            by_key.setdefault(e.field, []).append(e)
+    return render_template(
+        "web/form_fill.html", spec=spec, sections=sections(spec), v=Values(source),
+        errors=errors, by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
+        date_ok=_iso_date_ok, radio_max=RADIO_MAX, procedures=catalogue().procedures,
+    )
+
+
+def widget_kind(f: FieldSpec) -> str:
+    """The input drawn for a field type (the template has one macro each)."""
+    if f.type == "choice":
+        return "radio" if len(f.choices) <= RADIO_MAX else "select"
+    return {"multichoice": "checkboxes", "checkbox": "checkbox", "textarea": "textarea",
+            "checklist": "checklist", "table": "table"}.get(f.type, "input")
+
+
+_ISO = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"), "time": re.compile(r"\d{2}:\d{2}(:\d{2})?"),
+        "datetime": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")}
+
+
+def _iso_date_ok(f: FieldSpec, raw: str) -> bool:
+    """A date/time input can show ``raw`` only if it is a real ISO value; otherwise the
+    page draws a text input, so what was typed (2026-02-30) stays visible and editable."""
+    if not raw or f.type not in _ISO:
+        return True
+    if not _ISO[f.type].fullmatch(raw):
+        return False
+    try:
+        if f.type == "date":
+            dt.date.fromisoformat(raw)
+        elif f.type == "datetime":
+            dt.datetime.fromisoformat(raw)
+        else:
+            dt.time.fromisoformat(raw)
+    except ValueError:
+        return False
+    return True
