@@ -384,7 +384,9 @@ def facts(ctx: _Ctx, item: Fact) -> list[Question]:
 
 
 def _step_text(step) -> str:
-    return f"{step.actor}:{step.action}" if step.actor else step.action
+    if not step.actor or normalise(step.action).startswith(normalise(step.actor)):
+        return step.action
+    return f"{step.actor}:{step.action}"
 
 
 def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:

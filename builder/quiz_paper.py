@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,14 @@ def validate_spec(spec: PaperSpec, content: Content, bank: Bank) -> list[str]:
         problems.append(f"--difficulty: {spec.difficulty} is not 1, 2 or 3")
     if spec.count < 1:
         problems.append(f"--count: {spec.count} must be 1 or more")
+    if not problems:
+        pool = filter_questions(bank, spec.role, spec.topic, spec.difficulty)
+        distinct = len({q.asks for q in pool})
+        if distinct < spec.count:
+            what = ", ".join(f"{k} {v}" for k, v in (("post", spec.role), ("topic", spec.topic),
+                                                      ("difficulty", spec.difficulty)) if v)
+            problems.append(f"--count: only {distinct} different questions match{' (' + what + ')' if what else ''}; "
+                            f"ask for {distinct} or fewer")
     return problems
 
 
@@ -138,12 +147,6 @@ def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
     if problems:
         raise PaperError(problems)
     pool = filter_questions(bank, spec.role, spec.topic, spec.difficulty)
-    distinct = len({q.asks for q in pool})
-    if distinct < spec.count:
-        what = ", ".join(f"{k} {v}" for k, v in (("post", spec.role), ("topic", spec.topic),
-                                                  ("difficulty", spec.difficulty)) if v)
-        raise PaperError([f"--count: only {distinct} different questions match{' (' + what + ')' if what else ''}; "
-                          f"ask for {distinct} or fewer"])
     rng = random.Random(spec.seed)
     by_topic: dict[str, list[Question]] = defaultdict(list)
     for q in sorted(pool, key=lambda q: q.id):
@@ -232,6 +235,9 @@ def _docx_font(style_or_run, name: str = CJK_SANS) -> None:
         rfonts.attrib.pop(qn(attr), None)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _doc():
     from docx import Document
     from docx.shared import Cm, Pt
@@ -253,6 +259,7 @@ def _para(doc, text: str, size: float | None = None, bold: bool = False, center:
     from docx.shared import Pt
 
     p = doc.add_paragraph()
+    text = _CONTROL.sub("", text)
     p.paragraph_format.space_after = Pt(space_after)
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -269,7 +276,7 @@ def _cell(cell, text: str, bold: bool = False) -> None:
 
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text)
+    run = p.add_run(_CONTROL.sub("", text))
     _docx_font(run)
     run.bold = bold
 
