@@ -1,0 +1,259 @@
+"""Posts (岗位), etiquette (礼仪), cases (案例) and the glossary in content/.
+
+These tests read the real content/ with the real loader and checker. They look only at
+the files of roles/, etiquette/, cases/ and glossary.yaml, so a problem in another
+kind's folder does not hide (or cause) a failure here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+from builder.check import check
+from builder.load import Content
+
+MANUALS_TXT = ROOT.parent / "shared" / "manuals" / "customer-service-manuals.txt"
+
+#: The fixed post ids of notes/COMMON.md.
+FIXED_POSTS = {
+    "kefu-jingli": "客服经理",
+    "kefu-zhuguan": "客服主管",
+    "kefu-zhuren": "客服主任",
+    "kefu-zhuren-zhuli": "客服主任助理",
+    "kefu-zhuli": "客服助理",
+    "kefu-yuan": "客服员",
+    "qiantai-jiedai": "前台接待",
+    "qiantai-shoufei": "前台(收费员)",
+    "tiexin-guanjia": "贴心管家",
+    "kefu-guanliyuan": "客服管理员",
+    "wuye-zhuli": "物业助理",
+    "libin": "礼宾",
+    "wenyuan": "文员",
+    "neiye": "内业",
+    "xiangmu-jingli": "项目经理",
+}
+
+#: Posts whose duties the manuals write out (the rest are named only in tables of contents).
+POSTS_WITH_DUTIES = {
+    "kefu-jingli", "kefu-zhuguan", "kefu-zhuren", "kefu-yuan", "qiantai-jiedai", "qiantai-shoufei",
+    "tiexin-guanjia", "kefu-guanliyuan", "wuye-zhuli", "libin", "xiangmu-jingli",
+}
+NAMED_ONLY = set(FIXED_POSTS) - POSTS_WITH_DUTIES
+
+#: Items described in several manuals, and every manual each must cite.
+MERGED = {
+    "kefu-yuan": {"M03", "M15", "M16"},
+    "kefu-zhuguan": {"M12", "M15", "M17", "M11", "M03", "M04"},
+    "kefu-jingli": {"M15", "M11", "M06", "M13", "M17"},
+    "kefu-zhuren": {"M15", "M09", "M06", "M10", "M13"},
+    "wuye-zhuli": {"M15", "M09", "M06", "M10"},
+    "qiantai-jiedai": {"M15", "M11", "M04"},
+    "libin": {"M11", "M10", "M13", "M06"},
+    "xiangmu-jingli": {"M17", "M04", "M09"},
+    "tiexin-guanjia": {"M02", "M06", "M17"},
+    "kefu-zhuli": {"M04", "M10", "M13", "M17"},
+    "kefu-bu": {"M01", "M07", "M09", "M11", "M17"},
+    "gongzuo-zhunze": {"M01", "M07"},
+    "dianhua-liyi": {"M05", "M08"},
+}
+
+MY_FOLDERS = ("content/roles/", "content/etiquette/", "content/cases/", "content/glossary.yaml")
+
+
+def _norm(text: str) -> str:
+    """Manual text and ours compared without scrape noise: whitespace, '?' bullets, stray quotes."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s?'`\"“”‘’]", "", text)
+
+
+@pytest.fixture(scope="module")
+def checked() -> tuple[Content, list]:
+    return check(ROOT / "content", ROOT / "forms")
+
+
+@pytest.fixture(scope="module")
+def content(checked) -> Content:
+    return checked[0]
+
+
+@pytest.fixture(scope="module")
+def manual_text() -> str:
+    return MANUALS_TXT.read_text(encoding="utf-8")
+
+
+def mine(content: Content, kind: str):
+    return [i for i in content.of_kind(kind)]
+
+
+def test_my_files_pass_check(checked):
+    content, problems = checked
+    ours = [str(p) for p in problems if p.path.startswith(MY_FOLDERS)]
+    assert not ours, "\n".join(ours)
+    for folder in ("roles", "etiquette", "cases"):
+        files = sorted((ROOT / "content" / folder).glob("*.yaml"))
+        assert files, f"content/{folder}/ is empty"
+        missing = [f.stem for f in files if f.stem not in content.items]
+        assert not missing, f"files in content/{folder}/ that did not load: {missing}"
+
+
+def test_every_fixed_post_exists(content):
+    for pid, name in FIXED_POSTS.items():
+        assert pid in content.items, f"post {pid} ({name}) is missing from content/roles/"
+        role = content.items[pid]
+        assert role.kind == "role"
+        assert name in role.title or any(name in a for a in role.aliases), f"{pid}: title {role.title!r}"
+
+
+def test_posts_the_manuals_describe_have_duties(content):
+    for pid in POSTS_WITH_DUTIES:
+        role = content.items[pid]
+        assert role.status == "sourced", pid
+        assert len(role.duties) >= 3, f"{pid} has {len(role.duties)} duties"
+
+
+def test_posts_named_only_say_where_they_are_listed(content):
+    for pid in NAMED_ONLY:
+        role = content.items[pid]
+        assert role.status == "outline", f"{pid}: the manuals give only its name; it is an outline"
+        assert role.source and role.summary, pid
+        for ref in role.source:
+            assert ref.lines, f"{pid}: {ref.section} has no line numbers"
+            assert ref.manual in role.summary, f"{pid}: the summary does not say it is listed in {ref.manual}"
+        assert "未收录" in role.summary
+
+
+def test_merged_items_cite_each_manual(content):
+    for item_id, manuals in MERGED.items():
+        cited = {s.manual for s in content.items[item_id].source}
+        assert manuals <= cited, f"{item_id} does not cite {sorted(manuals - cited)}"
+        for s in content.items[item_id].source:
+            assert s.lines, f"{item_id}: source {s.manual} has no line numbers"
+
+
+def test_sourced_wording_is_the_manuals(content, manual_text):
+    """Duties, requirements and rules of sourced items are the manual's words, up to recorded mends."""
+    whole = _norm(manual_text)
+    wrong = []
+    for item in mine(content, "role") + mine(content, "etiquette"):
+        if item.status != "sourced":
+            continue
+        texts = list(getattr(item, "duties", [])) + list(getattr(item, "requirements", []))
+        texts += list(getattr(item, "scope", []))
+        texts += [r.text for r in getattr(item, "rules", [])]
+        for text in texts:
+            n = _norm(text)
+            for mend in item.mends:
+                n = n.replace(_norm(mend.mended), _norm(mend.original))
+            n = n.rstrip(";;。,,")
+            if n not in whole:
+                wrong.append(f"{item.id}: {text[:40]}")
+    assert not wrong, "not the manuals' wording (record a mend if it was scrape damage):\n" + "\n".join(wrong)
+
+
+def test_every_mend_repairs_text_that_is_in_the_manuals(content, manual_text):
+    for kind in ("role", "etiquette"):
+        for item in mine(content, kind):
+            for mend in item.mends:
+                assert mend.original in manual_text, f"{item.id}: mend original {mend.original!r} is not in the manuals"
+                assert mend.original != mend.mended
+
+
+def test_department_item_is_not_a_post(content):
+    dept = content.items["kefu-bu"]
+    assert "部门" in dept.title
+    assert {"客户服务部", "客服中心"} <= set(dept.aliases)
+    assert len(dept.duties) >= 15
+    assert not dept.reports_to and not dept.subordinates
+
+
+def test_reporting_lines_are_two_way(content):
+    roles = {r.id: r for r in content.of_kind("role")}
+    for r in roles.values():
+        if r.reports_to:
+            assert r.id in roles[r.reports_to].subordinates, f"{r.id} reports to {r.reports_to}, which does not list it"
+        for s in r.subordinates:
+            assert roles[s].reports_to == r.id, f"{r.id} lists {s}, which reports to {roles[s].reports_to}"
+    for start in roles:  # no cycles
+        seen, cur = set(), start
+        while cur:
+            assert cur not in seen, f"reporting cycle through {cur}"
+            seen.add(cur)
+            cur = roles[cur].reports_to
+
+
+def test_every_etiquette_item_has_rules_or_phrases(content):
+    items = mine(content, "etiquette")
+    assert len([i for i in items if i.status != "outline"]) >= 10
+    for item in items:
+        assert item.roles, f"{item.id} names no post that must know it"
+        assert item.tags, item.id
+        if item.status == "outline":
+            assert item.source and item.summary and "未收录" in item.summary, item.id
+        else:
+            assert item.rules or item.phrases or item.forbidden, f"{item.id} has no rules, phrases or 禁语"
+
+
+def test_jinyu_lists_the_forbidden_phrases(content):
+    forbidden = {p.text for p in content.items["jinyu"].forbidden}
+    assert {"不", "不懂", "不会", "不行", "不知道", "不是我管的", "不对"} <= forbidden
+    for p in content.items["jinyu"].forbidden:
+        assert p.when, f"禁语 {p.text!r} does not say when"
+    assert content.items["jinyu"].status == "sourced"  # M05 lists them explicitly
+
+
+def test_standard_phrases_say_when(content):
+    for item in mine(content, "etiquette"):
+        for p in item.phrases:
+            assert p.when, f"{item.id}: phrase {p.text!r} has no 'when'"
+    phone = content.items["dianhua-liyi"]
+    assert any("三声" in (phone.summary or "") or "3个铃声" in r.text for r in phone.rules)
+    assert "您好,佳恒物业客服中心" in [p.text for p in phone.phrases]
+
+
+def test_every_fixed_post_has_etiquette_on_its_study_path(content):
+    for pid in FIXED_POSTS:
+        kinds = {i.kind for i in content.for_role(pid)}
+        assert "etiquette" in kinds, f"{pid}: no etiquette item names it in roles"
+
+
+def test_cases_are_drafts_with_handling_and_lesson(content):
+    cases = mine(content, "case")
+    assert 6 <= len(cases) <= 12
+    for c in cases:
+        assert c.status == "draft", c.id
+        assert len(c.situation) >= 30, c.id
+        assert len(c.handling) >= 3, c.id
+        assert c.lesson, c.id
+        assert c.roles, c.id
+        assert c.related or c.procedures, c.id
+
+
+def test_no_item_of_mine_is_empty(content):
+    for kind in ("role", "etiquette", "case"):
+        for item in mine(content, kind):
+            parts = item.parts()
+            if item.status == "outline":
+                assert item.summary and item.source, item.id
+            else:
+                assert any(p.anchor != "summary" for p in parts), f"{item.id} has no body beyond a summary"
+            assert all(p.text.strip() for p in parts), item.id
+
+
+def test_glossary(content):
+    terms = content.glossary.terms
+    assert len(terms) >= 30
+    names = [t.term for t in terms]
+    assert len(names) == len(set(names)), "a term appears twice"
+    for want in ("业户", "入伙", "二次装修", "装修备案", "放行条", "回访", "首问责任制", "权籍管理", "管家", "礼宾"):
+        assert want in names, want
+    for t in terms:
+        assert t.synonyms, t.term
+        assert t.term not in t.synonyms
+        assert len(t.definition) >= 8, t.term
+        assert "\n" not in t.definition, f"{t.term}: a definition is one line"
