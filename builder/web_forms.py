@@ -35,6 +35,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_specs
 from .paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
+from .urls import item_url
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def _no_store(resp: Response) -> Response:
     if request.method == "POST" or request.endpoint in ("forms.fill",):
         resp.headers["Cache-Control"] = "no-store"
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    resp.headers.setdefault("Referrer-Policy", "no-referrer")
+    resp.headers.setdefault("Referrer-Policy", "same-origin")  # no-referrer makes Chromium post Origin: null
     return resp
 
 
@@ -152,8 +153,6 @@ def index():
             others.append(spec)
         for p in linked:
             groups.setdefault(p, []).append(spec)
-    from .urls import item_url
-
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] not in cat.procedures, cat.procedures.get(kv[0], kv[0])))
     sections = [
         {"id": p, "title": cat.procedures.get(p, p), "known": p in cat.procedures,
@@ -181,12 +180,33 @@ def submit(form_id: str):
     fmt = request.form.get("_format", "pdf")
     if fmt not in FORMATS:
         fmt = "pdf"
-    data = values_from_form(spec, request.form)
+    data = values_from_form(spec, _fill_row_gaps(spec, request.form))
     try:
         values = validate(spec, data)
     except FormInputError as e:
         return _page(spec, request.form, errors=e.errors, fmt=fmt), 400
     return _document(spec, values, fmt)
+
+
+def _fill_row_gaps(spec: FormSpec, form: Any) -> Any:
+    """Table rows are numbered by their input index (``materials-4-qty`` is row 5), and the
+    validator numbers rows by position: a post that skips an index (row 4 missing) gets an
+    empty row there, so every error lands on the row the clerk sees."""
+    from werkzeug.datastructures import MultiDict
+
+    out = None
+    for f in spec.fields:
+        if f.type != "table":
+            continue
+        pat = re.compile(re.escape(f.name) + r"-(\d+)-[a-z][a-z0-9_]*$")
+        seen = {int(m.group(1)) for k in form.keys() if (m := pat.match(k))}
+        if not seen:
+            continue
+        for i in range(min(max(seen), f.max_rows + 50)):
+            if i not in seen:
+                out = out if out is not None else MultiDict(form)
+                out.add(f"{f.name}-{i}-{f.columns[0].name}", "")
+    return form if out is None else out
 
 
 @bp.get("/forms/<form_id>/blank.<ext>")
@@ -374,6 +394,7 @@ def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
         "web/form_fill.html", spec=spec, sections=sections(spec), v=Values(source),
         errors=errors, by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
         date_ok=_iso_date_ok, radio_max=RADIO_MAX, procedures=catalogue().procedures,
+        proc_url=lambda p: item_url("procedure", p),
     )
 
 

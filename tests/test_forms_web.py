@@ -1,0 +1,422 @@
+"""The web forms (builder.web_forms): pages generated from every schema, a failed submit that
+keeps everything typed with each error next to its field, good submits that download a
+real PDF and DOCX, and — in headless Chromium against a real server — the clerk's round
+trip on 业主报修单. Twenty concurrent submissions all succeed."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import subprocess
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import lxml.html
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from builder.formspec import load_specs
+from builder.web_forms import bp
+from conftest import ROOT
+
+SPECS, _PROBLEMS = load_specs(ROOT / "forms")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+#: a good 业主报修单 as the browser posts it
+GOOD = {
+    "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678",
+    "report_time": "2026-03-01T09:30", "category": "水电", "description": "厨房水龙头漏水 {{ 7*7 }}",
+    "appointment": "明天上午", "staff_name": "李前台",
+    "materials-0-item": "水龙头", "materials-0-qty": "1", "materials-0-price": "45.50",
+    "materials-1-item": "", "materials-1-qty": "", "materials-1-price": "",
+    "materials-2-item": "生料带", "materials-2-qty": "2", "materials-2-price": "3",
+    "repairer_sign": "王师傅", "owner_sign": "", "date": "2026-03-01",
+}
+
+
+def make_app(forms_dir: Path = ROOT / "forms") -> Flask:
+    app = Flask("forms-test")
+    app.config.update(TESTING=True, FORMS_DIR=forms_dir, CONTENT_DIR=ROOT / "content")
+    app.register_blueprint(bp)
+    return app
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_app().test_client()
+
+
+def html_of(resp) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(resp.get_data(as_text=True))
+
+
+def test_the_catalogue_loads():
+    assert _PROBLEMS == []
+    assert len(SPECS) == 21
+
+
+# --- the list -------------------------------------------------------------------------
+def test_index_lists_every_form_by_procedure(client):
+    r = client.get("/forms")
+    assert r.status_code == 200
+    doc = html_of(r)
+    text = doc.text_content()
+    hrefs = {a.get("href") for a in doc.iter("a")}
+    for fid, spec in SPECS.items():
+        assert spec.title in text and spec.code in text, fid
+        assert {f"/forms/{fid}", f"/forms/{fid}/blank.pdf", f"/forms/{fid}/blank.docx"} <= hrefs
+    headings = [h.text_content().strip() for h in doc.iter("h2")]
+    assert "入伙程序" in headings and "装修备案办理流程" in headings
+    # 防火责任书 serves both 入伙 and 装修: it is listed under each
+    sections = {h.text_content().strip(): h.getparent().text_content() for h in doc.iter("h2")}
+    assert "防火责任书" in sections["入伙程序"] and "防火责任书" in sections["装修备案办理流程"]
+    # the procedure headings link into the site
+    assert "/procedures/ruhuo/" in hrefs
+
+
+# --- one page per form ------------------------------------------------------------------
+def _inputs(doc, name):
+    return doc.xpath("//*[@name=$n]", n=name)
+
+
+@pytest.mark.parametrize("form_id", sorted(SPECS))
+def test_every_form_page_renders_inputs_by_type(client, form_id):
+    spec = SPECS[form_id]
+    r = client.get(f"/forms/{form_id}")
+    assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "no-store"
+    doc = html_of(r)
+    assert doc.xpath("//h1")[0].text_content() == spec.title
+    text = doc.text_content()
+    for f in spec.fields:
+        assert f.label in text, (form_id, f.name)
+        wrap = doc.get_element_by_id(f"w-{f.name}")
+        if f.required:
+            assert wrap.xpath(".//*[@class='req']"), f"{form_id}.{f.name}: required mark *"
+        if f.type == "date":
+            assert _inputs(doc, f.name)[0].get("type") == "date"
+        elif f.type == "datetime":
+            assert _inputs(doc, f.name)[0].get("type") == "datetime-local"
+        elif f.type == "phone":
+            el = _inputs(doc, f.name)[0]
+            assert (el.get("type"), el.get("inputmode")) == ("tel", "tel")
+        elif f.type in ("number", "money"):
+            assert _inputs(doc, f.name)[0].get("inputmode") == "decimal"
+        elif f.type == "choice":
+            els = _inputs(doc, f.name)
+            if els[0].tag == "select":
+                assert [o.get("value") for o in els[0].iter("option")][1:] == f.choices
+            else:
+                assert [e.get("value") for e in els] == f.choices and all(e.get("type") == "radio" for e in els)
+        elif f.type == "multichoice":
+            els = _inputs(doc, f.name)
+            assert [e.get("value") for e in els] == f.choices and all(e.get("type") == "checkbox" for e in els)
+        elif f.type == "checkbox":
+            assert _inputs(doc, f.name)[0].get("type") == "checkbox"
+        elif f.type == "textarea":
+            assert _inputs(doc, f.name)[0].tag == "textarea"
+        elif f.type == "signature":
+            assert "打印后手签" in wrap.text_content()
+        elif f.type == "checklist":
+            for i, _item in enumerate(f.items):
+                radios = _inputs(doc, f"{f.name}-{i}")
+                assert [e.get("value") for e in radios] == f.options
+        elif f.type == "table":
+            for c in f.columns:
+                assert _inputs(doc, f"{f.name}-0-{c.name}"), (form_id, f.name, c.name)
+            rows = doc.get_element_by_id(f"f-{f.name}").xpath("./tbody/tr")
+            assert len(rows) == max(f.min_rows, min(3, f.max_rows)), "without JS a few empty rows are drawn"
+            assert doc.xpath("//button[@data-table=$t]", t=f"f-{f.name}")[0].text_content().strip() == "+ 添加一行"
+            assert doc.get_element_by_id(f"tpl-{f.name}") is not None
+    formats = [e.get("value") for e in _inputs(doc, "_format")]
+    assert formats == ["pdf", "docx"]
+
+
+def test_pledge_text_shows_its_blanks(client):
+    doc = html_of(client.get("/forms/fanghuo-zerenshu"))
+    pledge = doc.xpath("//div[@class='pledge']")[0].text_content()
+    assert "【房号】" in pledge and "【业主姓名】" in pledge and "119" in pledge
+    doc = html_of(client.get("/forms/ruhuo-tongzhi"))
+    assert "【入伙办理开始日期】" in doc.xpath("//div[@class='pledge']")[0].text_content()
+
+
+# --- a failed submit --------------------------------------------------------------------
+BAD = dict(GOOD, phone="1381234", report_time="2026-02-30T09:00", owner_name="",
+           description="<script>alert('x')</script> 卫生间堵塞",
+           **{"materials-4-item": "第五行的材料", "materials-4-qty": "两个", "materials-4-price": ""})
+
+
+def test_bad_submit_shows_each_error_at_its_field_and_keeps_everything(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(BAD, _format="docx"))
+    assert r.status_code == 400
+    assert r.headers["Cache-Control"] == "no-store"
+    html = r.get_data(as_text=True)
+    doc = lxml.html.fromstring(html)
+    # each error sits inside its own field, and the summary at the top lists them all
+    expected = {"phone": "手机号码", "report_time": "2026年2月30日 不存在", "owner_name": "必填"}
+    for name, words in expected.items():
+        wrap = doc.get_element_by_id(f"w-{name}")
+        assert "has-error" in wrap.get("class")
+        assert words in wrap.xpath(".//p[@class='error']")[0].text_content(), name
+        assert _inputs(doc, name)[0].get("aria-invalid") == "true"
+    cell_error = doc.get_element_by_id("e-materials-4-qty").text_content()
+    assert "不是数字" in cell_error
+    summary = doc.get_element_by_id("summary").text_content()
+    for words in ["联系电话", "报修时间", "业主姓名", "维修材料 第5行 数量"]:
+        assert words in summary
+    assert len(doc.get_element_by_id("summary").xpath(".//li")) == 4
+    links = {a.get("href") for a in doc.get_element_by_id("summary").iter("a")}
+    assert "#f-materials-4-qty" in links and "#f-phone" in links
+    # every typed value is still there, exactly as typed
+    for name, value in BAD.items():
+        if name in ("category",):
+            continue
+        el = _inputs(doc, name)[0]
+        shown = el.text_content() if el.tag == "textarea" else el.get("value")
+        assert shown == value, name
+    assert [e.get("value") for e in _inputs(doc, "category") if e.get("checked") is not None] == ["水电"]
+    # an impossible date stays visible: drawn as text, not as a date input that would blank it
+    assert _inputs(doc, "report_time")[0].get("type") == "text"
+    # five table rows come back (the typed row 5 and the blank row 2 included)
+    assert len(doc.get_element_by_id("f-materials").xpath("./tbody/tr")) == 5
+    assert _inputs(doc, "_format")[1].get("checked") is not None, "the chosen format (Word) is kept"
+    # escaped, never markup
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    # nothing typed reaches the log
+    for value in ("1381234", "3栋2单元1501", "卫生间堵塞", "第五行的材料"):
+        assert value not in caplog.text
+
+
+def test_bad_submit_keeps_checklists_multichoices_and_checkboxes(client):
+    data = {"room": "5-1-101", "owner_name": "张三", "phone": "０２０-８７６５４３２１x",
+            "handover_date": "2026-13-01", "checks-0": "合格", "checks-3": "不合格",
+            "defects-0-location": "客厅", "defects-0-problem": "墙面开裂", "defects-0-deadline": "2026-04-31",
+            "result": "不合格,限期整改", "water_meter": "12.5"}
+    r = client.post("/forms/fangwu-yanshou", data=data)
+    assert r.status_code == 400
+    doc = html_of(r)
+    for name in ("checks-0", "checks-3"):
+        picked = [e.get("value") for e in _inputs(doc, name) if e.get("checked") is not None]
+        assert picked == [data[name]]
+    assert all(e.get("checked") is None for e in _inputs(doc, "checks-1"))
+    for name in ("phone", "handover_date", "defects-0-deadline"):
+        assert doc.get_element_by_id(f"e-{name}") is not None, name
+        assert _inputs(doc, name)[0].get("value") == data[name]
+    r = client.post("/forms/yezhu-xuqiu-diaocha", data={"services": ["家政保洁", "洗衣洗鞋"], "household": "-3",
+                                                        "room": "", "contact_way": "短信/微信"})
+    assert r.status_code == 400
+    doc = html_of(r)
+    assert [e.get("value") for e in _inputs(doc, "services") if e.get("checked") is not None] == ["家政保洁", "洗衣洗鞋"]
+    assert doc.get_element_by_id("e-room") is not None and doc.get_element_by_id("e-household") is not None
+    r = client.post("/forms/zhuangxiu-beian", data={"break_waterproof": "1", "room": "1-101"})
+    assert r.status_code == 400
+    assert _inputs(html_of(r), "break_waterproof")[0].get("checked") is not None
+
+
+# --- good submits -------------------------------------------------------------------------
+def pdf_text(data: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def _filename_star(cd: str) -> str:
+    assert cd.startswith("attachment; ")
+    star = [p.strip() for p in cd.split(";") if p.strip().startswith("filename*=")]
+    assert star, cd
+    value = star[0][len("filename*="):]
+    assert value.startswith("UTF-8''")
+    return urllib.parse.unquote(value[len("UTF-8''"):])
+
+
+def test_good_submit_downloads_a_pdf_holding_the_values(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="pdf"))
+    assert r.status_code == 200, r.get_data(as_text=True)[:2000]
+    assert r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
+    name = _filename_star(r.headers["Content-Disposition"])
+    assert name.startswith("yezhu-baoxiu-dan-") and name.endswith(".pdf") and "1501" in name
+    assert 'filename="' in r.headers["Content-Disposition"]
+    text = pdf_text(r.data)
+    for value in ("3栋2单元1501", "欧阳𡃁", "13812345678", "厨房水龙头漏水 {{ 7*7 }}", "水龙头", "生料带", "45.50", "王师傅"):
+        assert value in text, value
+    assert "13812345678" not in caplog.text and "欧阳" not in caplog.text
+
+
+def test_good_submit_downloads_a_docx_holding_the_values(client):
+    import docx
+
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="docx"))
+    assert r.status_code == 200, r.get_data(as_text=True)[:2000]
+    assert r.mimetype.endswith("wordprocessingml.document") and r.data[:2] == b"PK"
+    assert _filename_star(r.headers["Content-Disposition"]).endswith(".docx")
+    d = docx.Document(io.BytesIO(r.data))
+    text = "\n".join(p.text for p in d.paragraphs)
+    text += "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    for value in ("3栋2单元1501", "欧阳𡃁", "13812345678", "水龙头", "生料带", "王师傅"):
+        assert value in text, value
+
+
+@pytest.mark.parametrize("ext,magic", [("pdf", b"%PDF"), ("docx", b"PK")])
+def test_blank_forms_download(client, ext, magic):
+    r = client.get(f"/forms/fanghuo-zerenshu/blank.{ext}")
+    assert r.status_code == 200 and r.data.startswith(magic)
+    assert _filename_star(r.headers["Content-Disposition"]).endswith(f".{ext}")
+
+
+def test_content_disposition_is_rfc5987():
+    from builder.web_forms import content_disposition
+
+    cd = content_disposition("防火责任书-3栋 1501-2026-03-01.pdf", "fanghuo-zerenshu.pdf")
+    assert cd == ("attachment; filename=\"fanghuo-zerenshu.pdf\"; filename*=UTF-8''"
+                  + quote("防火责任书-3栋 1501-2026-03-01.pdf", safe=""))
+    assert '"' not in content_disposition('a"b.pdf', 'a"b.pdf').split("filename*=")[1]
+
+
+# --- refusals ------------------------------------------------------------------------------
+def test_unknown_form_and_format_are_404(client):
+    assert client.get("/forms/no-such-form").status_code == 404
+    assert client.post("/forms/no-such-form", data={}).status_code == 404
+    assert client.get("/forms/fanghuo-zerenshu/blank.exe").status_code == 404
+
+
+def test_foreign_origin_is_refused(client):
+    for origin in ("http://evil.example", "null", "http://localhost.evil.example"):
+        r = client.post("/forms/yezhu-baoxiu-dan", data=GOOD, headers={"Origin": origin})
+        assert r.status_code == 403, origin
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD), headers={"Origin": "http://localhost"})
+    assert r.status_code == 200
+
+
+# --- the catalogue reloads when forms/ changes -----------------------------------------------
+def test_specs_are_cached_and_reloaded_when_a_form_changes(tmp_path):
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    app = make_app(forms)
+    c = app.test_client()
+    assert "防火责任书" in c.get("/forms").get_data(as_text=True)
+    first = app.extensions["handbook_forms"]
+    c.get("/forms/fanghuo-zerenshu")
+    assert app.extensions["handbook_forms"] is first, "loaded once, not per request"
+    path = forms / "fanghuo-zerenshu" / "form.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 防火责任书", "title: 防火安全责任书"), encoding="utf-8")
+    page = c.get("/forms/fanghuo-zerenshu").get_data(as_text=True)
+    assert "防火安全责任书" in page
+
+
+# --- a real server: Chromium, and twenty clerks at once -------------------------------------
+@pytest.fixture(scope="module")
+def server():
+    app = make_app()
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        thread.join(5)
+
+
+@pytest.mark.browser
+def test_browser_fills_fixes_and_downloads_the_repair_slip(server, artifacts, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900}, accept_downloads=True)
+            page.goto(f"{server}/forms/yezhu-baoxiu-dan")
+            page.fill("#f-room", "3栋2单元1501")
+            page.fill("#f-owner_name", "欧阳𡃁")
+            page.fill("#f-phone", "138-1234")  # too short
+            page.fill("#f-report_time", "2026-03-01T09:30")
+            page.check("input[name=category][value=门窗]")
+            page.fill("#f-description", "阳台推拉门关不严")
+            page.fill("#f-materials-0-item", "门轮")
+            page.fill("#f-materials-0-qty", "4")
+            page.click("button.add-row")               # JS clones a 4th row
+            page.fill("#f-materials-3-item", "密封条")
+            page.fill("#f-materials-3-price", "12.80")
+            page.check("input[name=_format][value=pdf]")
+            page.click("button[type=submit]")
+            page.wait_for_selector("#summary")
+            page.screenshot(path=str(artifacts / "web-form-error.png"), full_page=True)
+            assert "联系电话" in page.inner_text("#e-phone") or "手机" in page.inner_text("#e-phone")
+            assert page.get_attribute("#f-phone", "aria-invalid") == "true"
+            # everything else is kept, the added row too
+            assert page.input_value("#f-room") == "3栋2单元1501"
+            assert page.input_value("#f-owner_name") == "欧阳𡃁"
+            assert page.input_value("#f-report_time") == "2026-03-01T09:30"
+            assert page.input_value("#f-description") == "阳台推拉门关不严"
+            assert page.is_checked("input[name=category][value=门窗]")
+            assert page.input_value("#f-materials-3-item") == "密封条"
+            assert page.input_value("#f-materials-3-price") == "12.80"
+            assert page.input_value("#f-phone") == "138-1234"
+            assert page.evaluate("document.activeElement.id") == "summary"
+            page.fill("#f-phone", "13912345678")
+            with page.expect_download() as info:
+                page.click("button[type=submit]")
+            download = info.value
+            assert download.suggested_filename.startswith("yezhu-baoxiu-dan-") and download.suggested_filename.endswith(".pdf")
+            target = tmp_path / download.suggested_filename
+            download.save_as(target)
+            page.screenshot(path=str(artifacts / "web-form-after-download.png"), full_page=True)
+        finally:
+            browser.close()
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for value in ("3栋2单元1501", "欧阳𡃁", "13912345678", "阳台推拉门关不严", "门轮", "密封条", "12.80"):
+        assert value in text, value
+    (artifacts / "web-form-download.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(artifacts / "web-form-download.pdf"),
+                    str(artifacts / "web-form-download")], check=True)
+
+
+@pytest.mark.browser
+def test_browser_list_page(server, artifacts):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900})
+            page.goto(f"{server}/forms")
+            page.screenshot(path=str(artifacts / "web-forms-index.png"), full_page=True)
+            page.click("text=房屋验收表 >> xpath=ancestor::tr >> text=在线填写")
+            page.wait_for_selector("h1")
+            assert page.inner_text("h1") == "房屋验收表"
+            page.screenshot(path=str(artifacts / "web-form-fangwu-yanshou.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_twenty_concurrent_submissions_all_succeed(server):
+    def submit(i: int) -> tuple[int, bytes, str]:
+        data = dict(GOOD, room=f"{i + 1}栋1单元{1000 + i}", _format="pdf" if i % 2 == 0 else "docx")
+        body = urllib.parse.urlencode(data).encode("utf-8")
+        req = urllib.request.Request(f"{server}/forms/yezhu-baoxiu-dan", data=body, method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return resp.status, resp.read(), resp.headers.get("Content-Disposition", "")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), ""
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(submit, range(20)))
+    assert [r[0] for r in results] == [200] * 20
+    for i, (_status, body, cd) in enumerate(results):
+        assert body.startswith(b"%PDF" if i % 2 == 0 else b"PK"), i
+        assert quote(f"{1000 + i}") in cd, "each clerk gets the document for their own room"
+    pdf = results[0][1]
+    assert "1栋1单元1000" in pdf_text(pdf)
