@@ -156,6 +156,35 @@ def test_sourced_wording_is_the_manuals(content, manual_text):
     assert not wrong, "not the manuals' wording (record a mend if it was scrape damage):\n" + "\n".join(wrong)
 
 
+def _cited_text(manual_lines: list[str], item) -> list[str]:
+    out = []
+    for ref in item.source:
+        first, _, last = (ref.lines or "").partition("-")
+        if first:
+            out.append(_norm("".join(manual_lines[int(first) - 1:int(last or first)])))
+    return out
+
+
+def test_sourced_wording_sits_in_the_lines_cited(content, manual_text):
+    """Each duty or rule is found inside the line range one of its sources names."""
+    manual_lines = manual_text.split("\n")
+    wrong = []
+    for item in mine(content, "role") + mine(content, "etiquette"):
+        if item.status != "sourced":
+            continue
+        cited = _cited_text(manual_lines, item)
+        texts = list(getattr(item, "duties", [])) + list(getattr(item, "requirements", []))
+        texts += [r.text for r in getattr(item, "rules", [])]
+        for text in texts:
+            n = _norm(text)
+            for mend in item.mends:
+                n = n.replace(_norm(mend.mended), _norm(mend.original))
+            n = n.rstrip(";;。,,")
+            if not any(n in c for c in cited):
+                wrong.append(f"{item.id}: {text[:40]}")
+    assert not wrong, "text not inside any cited line range:\n" + "\n".join(wrong)
+
+
 def test_every_mend_repairs_text_that_is_in_the_manuals(content, manual_text):
     for kind in ("role", "etiquette"):
         for item in mine(content, kind):
