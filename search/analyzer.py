@@ -209,3 +209,103 @@ def synonym_map(groups: Iterable[Iterable[str]]) -> dict[str, list[str]]:
                 if o != w and o not in others:
                     others.append(o)
     return out
+
+
+def grams(text: str, *, normalized: bool = False) -> list[Tok]:
+    """Character bigrams of every Han run (a lone Han character stays a unigram) and the
+    Latin/digit codes: a fallback field that finds a passage even where jieba cut it
+    differently from the query."""
+    s = text if normalized else normalize(text)
+    low = s.lower()
+    out: list[Tok] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(low):
+        w = m.group()
+        if m.group("han"):
+            if len(w) == 1:
+                if w not in STOP_WORDS:
+                    out.append(Tok(w, m.start(), m.end(), pos))
+                    pos += 1
+                continue
+            for i in range(len(w) - 1):
+                out.append(Tok(w[i : i + 2], m.start() + i, m.start() + i + 2, pos))
+                pos += 1
+        else:
+            out.append(Tok(w, m.start(), m.end(), pos))
+            pos += 1
+    return out
+
+
+@dataclass
+class Concept:
+    """One thing the query asks for: a word (with its sub-words and bigrams), or a run of
+    characters the dictionary does not know (searched by its bigrams)."""
+
+    text: str
+    subwords: list[str]
+    bigrams: list[str]
+    known: bool  # a dictionary word (or a code), not a run of unknown characters
+
+
+def concepts(text: str, vocab: Vocabulary, *, normalized: bool = False) -> list[Concept]:
+    """The query's concepts, stop words out: each dictionary word (and a code, with its
+    parts); consecutive single characters that are not words of their own merged into one
+    unknown run (周末 cut as 周 / 末 when the index has no 周末)."""
+    s = text if normalized else normalize(text)
+    low = s.lower()
+    out: list[Concept] = []
+    seen: set[str] = set()
+
+    def add(c: Concept) -> None:
+        if c.text and c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+
+    def bigrams_of(w: str) -> list[str]:
+        return [w[i : i + 2] for i in range(len(w) - 1)] if len(w) > 1 else [w]
+
+    pending_code = None
+    for m in _TOKEN_RE.finditer(low):
+        w = m.group()
+        if not m.group("han"):
+            if w in STOP_WORDS:
+                continue
+            parts = [p for p in re.split(r"[-_./]", w) if p]
+            add(Concept(w, parts if len(parts) > 1 else [], [w], True))
+            pending_code = (w, m.end())
+            continue
+        words = vocab.cut(w)
+        run = ""
+
+        def flush() -> None:
+            nonlocal run
+            if not run:
+                return
+            if len(run) == 1:
+                add(Concept(run, [], [run], True))
+            else:
+                add(Concept(run, [], bigrams_of(run), False))
+            run = ""
+
+        for i, word in enumerate(words):
+            if word in STOP_WORDS:
+                flush()
+                continue
+            if len(word) == 1 and not vocab.freq.get(word):
+                run += word
+                continue
+            if len(word) == 1:
+                # a single-character word: a run if its neighbours are single characters too
+                prev_single = i > 0 and len(words[i - 1]) == 1 and words[i - 1] not in STOP_WORDS
+                next_single = i + 1 < len(words) and len(words[i + 1]) == 1 and words[i + 1] not in STOP_WORDS
+                if prev_single or next_single:
+                    run += word
+                    continue
+            flush()
+            subs = [g for _, g in vocab.subwords(word) if g not in STOP_WORDS]
+            add(Concept(word, subs, bigrams_of(word), True))
+        flush()
+        if pending_code and pending_code[1] == m.start() and words:
+            add(Concept(pending_code[0] + words[0], [], [pending_code[0] + words[0]], True))
+        pending_code = None
+    return out

@@ -15,6 +15,11 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 SEP = " › "
+#: Score multipliers (see Doc.prior): an outline has no answer yet, only its title; a whole
+#: item is the page, where a part is the passage; a glossary entry defines, not answers.
+PRIOR_OUTLINE = 0.5
+PRIOR_WHOLE = 0.8
+PRIOR_GLOSSARY = 0.6
 
 
 @dataclass
@@ -30,6 +35,9 @@ class Doc:
     keywords: str = ""  # other names: aliases, tags, form code, synonyms of a term
     roles: list[str] = field(default_factory=list)
     is_part: bool = False
+    #: multiplies the score: below 1 for places that are not an answer in themselves
+    #: (an outline, a whole item with several parts, a glossary definition)
+    prior: float = 1.0
 
 
 def _tag_labels(content: Any, item: Any) -> list[str]:
@@ -49,6 +57,7 @@ def item_docs(content: Any) -> Iterator[Doc]:
             roles.append(item.id)
         keywords = list(getattr(item, "aliases", []) or []) + _tag_labels(content, item)
         parts = item.parts()
+        outline = PRIOR_OUTLINE if item.status == "outline" else 1.0
         if len(parts) == 1:
             # one landing place (a fact's answer, a one-paragraph item): the item is that part
             p = parts[0]
@@ -56,7 +65,7 @@ def item_docs(content: Any) -> Iterator[Doc]:
                 id=item.id, item_id=item.id, kind=item.kind, title=item.title,
                 title_path=SEP.join([label, item.title]), url=item_url(item.kind, item.id),
                 text=p.text, heading=p.title if p.title != item.title else "",
-                keywords=" ".join(keywords), roles=roles,
+                keywords=" ".join(keywords), roles=roles, prior=outline,
             )
             continue
         whole = [p.text for p in parts]
@@ -76,6 +85,7 @@ def item_docs(content: Any) -> Iterator[Doc]:
             heading="",
             keywords=" ".join(keywords),
             roles=roles,
+            prior=outline * (PRIOR_WHOLE if parts else 1.0),
         )
         for p in parts:
             yield Doc(
@@ -87,9 +97,10 @@ def item_docs(content: Any) -> Iterator[Doc]:
                 url=item_url(item.kind, item.id, p.anchor),
                 text=p.text,
                 heading=item.title,
-                keywords=" ".join(keywords),
+                keywords="",  # tags and aliases describe the item, not each of its parts
                 roles=roles,
                 is_part=True,
+                prior=outline,
             )
 
 
@@ -148,6 +159,7 @@ def glossary_docs(content: Any) -> Iterator[Doc]:
             url=f"/glossary/#{_slug(term.term)}",
             text=term.definition,
             keywords=" ".join(term.synonyms),
+            prior=PRIOR_GLOSSARY,
         )
 
 

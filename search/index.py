@@ -29,7 +29,7 @@ from typing import Any, Iterator
 from .analyzer import Vocabulary, normalize, synonym_map, tokenize, _HAN_RE
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 5
 VOCAB_FILE = "vocab.marshal"
 META_FILE = "meta.json"
 #: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
@@ -124,13 +124,13 @@ def sub_vocabulary(full: Vocabulary, texts: list[str], keep: list[str]) -> Vocab
 
 
 # --- schema ------------------------------------------------------------------------
-TEXT_FIELDS = ("title", "heading", "keywords", "text")
+TEXT_FIELDS = ("body",)
 
 
 def schema(vocab: Vocabulary | None = None):
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    from .whoosh_analysis import handbook_analyzer
+    from .whoosh_analysis import GramTokenizer, handbook_analyzer
 
     ana = handbook_analyzer(vocab)
     return Schema(
@@ -139,10 +139,13 @@ def schema(vocab: Vocabulary | None = None):
         kind=ID(stored=True),
         roles=KEYWORD(stored=True, commas=True),
         part=ID(stored=True),
-        title=TEXT(analyzer=ana, stored=True, phrase=False),
-        heading=TEXT(analyzer=ana, stored=True, phrase=False),
-        keywords=TEXT(analyzer=ana, stored=False, phrase=False),
-        text=TEXT(analyzer=ana, stored=True, phrase=False),
+        # title, heading, keywords and text in one field, each part with its weight
+        body=TEXT(analyzer=ana, phrase=False),
+        grams=TEXT(analyzer=GramTokenizer(), phrase=False),
+        title=STORED,
+        heading=STORED,
+        text=STORED,
+        prior=STORED,
         title_path=STORED,
         url=STORED,
         ntext=STORED,
@@ -177,6 +180,8 @@ def writer_lock(parent: Path, timeout: float = 120.0) -> Iterator[None]:
 def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
     from whoosh.index import create_in
 
+    from .whoosh_analysis import sections
+
     ix = create_in(str(tmp), schema(vocab_full))
     w = ix.writer(limitmb=256)
     try:
@@ -187,10 +192,12 @@ def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
                 kind=d.kind,
                 roles=",".join(d.roles),
                 part="1" if d.is_part else "0",
+                body=sections(d.title, d.heading, d.keywords, d.text),
+                grams=sections(d.title, d.heading, d.keywords, d.text),
                 title=d.title,
                 heading=d.heading,
-                keywords=d.keywords,
                 text=d.text,
+                prior=d.prior,
                 title_path=d.title_path,
                 url=d.url,
                 ntext=normalize(d.text),
@@ -241,6 +248,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
                 "kinds": sorted({d.kind for d in docs}),
                 "roles": sorted({r for d in docs for r in d.roles}),
                 "synonyms": syn_terms,
+                "priors": [d.prior for d in docs],
                 "problems": problems,
             }
             (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -336,6 +344,19 @@ class Opened:
             raise IndexError_(f"index at {path} cannot be opened: {type(e).__name__}: {e}") from e
         if self.searcher.doc_count() != self.meta.get("documents"):
             raise IndexError_(f"index at {path} holds {self.searcher.doc_count()} documents, its meta says {self.meta.get('documents')}")
+
+        self._priors: list[float] | None = None
+
+    def prior(self, docnum: int) -> float:
+        """The section's score multiplier (search.documents.Doc.prior), read once for all."""
+        if self._priors is None:
+            n = self.searcher.doc_count_all()
+            stored = self.meta.get("priors")
+            if isinstance(stored, list) and len(stored) == n:  # one segment: docnum = order added
+                self._priors = [float(x) for x in stored]
+            else:
+                self._priors = [float(self.searcher.stored_fields(i).get("prior") or 1.0) for i in range(n)]
+        return self._priors[docnum] if docnum < len(self._priors) else 1.0
 
     def close(self) -> None:
         try:

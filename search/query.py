@@ -14,18 +14,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analyzer import normalize, tokenize
+from .analyzer import concepts, normalize
 from .index import IndexError_, Opened, default_dir, open_index, resolve
 from .snippet import snippet
 
 #: What a query may hold: the rest is cut (a pasted page is not a question).
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 40
-#: Field weights: titles and headings weigh more than body text.
-FIELD_BOOSTS = {"title": 3.0, "heading": 1.5, "keywords": 1.5, "text": 1.0}
-#: A sub-word of a query word (装修 of 装修备案表) and a synonym (业户 for 住户) weigh less.
+#: The word field (titles weigh three times body text inside it: search.whoosh_analysis).
+FIELD_BOOSTS = {"body": 1.0}
+#: A sub-word of a query word (装修 of 装修备案表) and a synonym (业户 for 住户) weigh less;
+#: a bigram of the word, searched in the bigram field, is the fallback for a cut that differs.
 SUB_WEIGHT = 0.5
 SYN_WEIGHT = 0.8
+GRAM_WEIGHT = 0.5
+#: Alternatives of one concept: the best counts, the others add this share.
+TIEBREAK = 0.2
+
 
 EMPTY_MESSAGE = "请输入关键词"
 KINDS_ZH = {
@@ -78,14 +83,17 @@ def kind_of(value: str | None) -> str | None:
 
 @dataclass
 class Plan:
-    """The query as weighted terms, and the strings to highlight."""
+    """The query as concepts, each a group of weighted alternatives, and the strings to mark."""
 
-    weights: dict[str, float]
+    groups: list[list[tuple[str, str, float]]]  # [(field, term, weight)] per concept
     marks: list[str]
+    terms: list[str]
     message: str = ""
 
 
 def plan(q: str, opened: Opened) -> Plan:
+    """Concepts of the query (search.analyzer.concepts), each searched as the best of: the
+    word in every field (titles weigh most), its synonyms, its sub-words, its bigrams."""
     raw = q if isinstance(q, str) else str(q or "")
     message = ""
     if len(raw) > MAX_QUERY_CHARS * 4:
@@ -94,25 +102,66 @@ def plan(q: str, opened: Opened) -> Plan:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         message = f"查询太长, 只用了前 {MAX_QUERY_CHARS} 个字"
-    weights: dict[str, float] = {}
+    groups: list[list[tuple[str, str, float]]] = []
+    marks: list[str] = []
+    nterms = 0
+    for c in concepts(text, opened.vocab, normalized=True):
+        if nterms >= MAX_TERMS:
+            break
+        alts: list[tuple[str, str, float]] = []
+        if c.known:
+            alts += [(f, c.text, b) for f, b in FIELD_BOOSTS.items()]
+            marks.append(c.text)
+            for group in opened.synonyms.get(c.text, []):
+                for t in group:
+                    alts += [(f, t, SYN_WEIGHT * b / len(group)) for f, b in FIELD_BOOSTS.items()]
+                    marks.append(t)
+            for sub in c.subwords:
+                alts += [(f, sub, SUB_WEIGHT * b) for f, b in FIELD_BOOSTS.items()]
+                marks.append(sub)
+        else:
+            marks += c.bigrams
+        for g in c.bigrams:
+            alts.append(("grams", g, GRAM_WEIGHT if c.known else 1.0))
+        nterms += len(alts)
+        groups.append(alts)
+    marks = [m for m in dict.fromkeys(marks) if m]
+    return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message)
 
-    def add(term: str, w: float) -> None:
-        if len(weights) >= MAX_TERMS and term not in weights:
-            return
-        weights[term] = max(weights.get(term, 0.0), w)
 
-    toks = tokenize(text, opened.vocab, search=True, normalized=True)
-    for t in toks:
-        add(t.text, SUB_WEIGHT if t.sub else 1.0)
-    for t in toks:
-        for group in opened.synonyms.get(t.text, []):
-            if not group:
-                continue
-            base = (SUB_WEIGHT if t.sub else 1.0) * SYN_WEIGHT / len(group)
-            for s in group:
-                add(s, base)
-    marks = [w for w in weights if len(w) > 1 or w in {t.text for t in toks if not t.sub}]
-    return Plan(weights, marks, message)
+def score_plan(p: Plan, searcher, allowed: set[int] | None = None) -> dict[int, float]:
+    """Score every matching section: per concept the best alternative plus TIEBREAK of the
+    others (a word, its synonyms, its sub-words, its bigrams as one option), summed over the
+    concepts. Each term is whoosh's BM25 over its posting list. (whoosh's own DisjunctionMax
+    matcher mixes up scores between documents, so the combining is done here.)"""
+    from whoosh import query as wq
+
+    ctx = searcher.context()
+    total: dict[int, float] = {}
+    for alts in p.groups:
+        options: dict[str, dict[int, float]] = {}
+        for f, t, w in alts:
+            key = "\0grams" if f == "grams" else t
+            acc = options.setdefault(key, {})
+            m = wq.Term(f, t, boost=w).matcher(searcher, ctx)
+            while m.is_active():
+                d = m.id()
+                if allowed is None or d in allowed:
+                    acc[d] = acc.get(d, 0.0) + m.score()
+                m.next()
+        best: dict[int, float] = {}
+        rest: dict[int, float] = {}
+        for acc in options.values():
+            for d, sc in acc.items():
+                b = best.get(d, 0.0)
+                if sc > b:
+                    rest[d] = rest.get(d, 0.0) + b
+                    best[d] = sc
+                else:
+                    rest[d] = rest.get(d, 0.0) + sc
+        for d, b in best.items():
+            total[d] = total.get(d, 0.0) + b + TIEBREAK * rest.get(d, 0.0)
+    return total
 
 
 class Searcher:
@@ -194,30 +243,32 @@ class Searcher:
         from whoosh import query as wq
 
         p = plan(q, opened)
-        if not p.weights:
+        if not p.groups:
             return Answer(q, [], EMPTY_MESSAGE)
         if role is not None and role not in opened.meta.get("roles", []):
             raise BadFilter(f"未知岗位 '{role}'")
-        subs = [wq.Term(f, t, boost=w * FIELD_BOOSTS[f]) for t, w in p.weights.items() for f in FIELD_BOOSTS]
-        query = wq.Or(subs)
-        filters = []
-        if kind:
-            filters.append(wq.Term("kind", kind))
-        if role:
-            filters.append(wq.Term("roles", role))
-        flt = wq.And(filters) if len(filters) > 1 else (filters[0] if filters else None)
-        hits = opened.searcher.search(query, limit=limit, filter=flt)
+        allowed = None
+        if kind or role:
+            filters = ([wq.Term("kind", kind)] if kind else []) + ([wq.Term("roles", role)] if role else [])
+            flt = wq.And(filters) if len(filters) > 1 else filters[0]
+            allowed = set(opened.searcher.docs_for_query(flt))
+        searcher = opened.searcher
+        scores = score_plan(p, searcher, allowed)
+        ranked = []
+        for d, sc in scores.items():
+            ranked.append((sc * opened.prior(d), d))
+        ranked.sort(key=lambda x: (-x[0], x[1]))
+        hits = [(sc, searcher.stored_fields(d)) for sc, d in ranked[:limit]]
         results = []
-        for h in hits:
-            f = h.fields()
+        for score, f in hits:
             results.append(Result(
                 id=f["id"], title=f.get("title", ""), title_path=f.get("title_path", ""), url=f.get("url", ""),
-                snippet=snippet(f.get("ntext", ""), p.marks), text=f.get("text", ""), score=round(h.score, 4),
+                snippet=snippet(f.get("ntext", ""), p.marks), text=f.get("text", ""), score=round(score, 4),
                 kind=f.get("kind", ""), item_id=f.get("item_id", ""),
                 roles=[r for r in (f.get("roles") or "").split(",") if r],
             ))
         message = p.message or ("" if results else f"没有找到与“{normalize(q)[:40]}”相关的内容")
-        return Answer(q, results, message, list(p.weights))
+        return Answer(q, results, message, p.terms)
 
 
 _default: Searcher | None = None

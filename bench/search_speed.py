@@ -1,0 +1,85 @@
+"""Search speed: index build time, warm query latency (p50/p99 over the development set's
+queries, each run several times), and the cold start of ``handbook search`` (median of
+several fresh subprocesses, the real entry point, the real build/index).
+
+    .venv/bin/python bench/search_speed.py [--runs 7] [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    i = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[i]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=7, help="cold CLI runs")
+    ap.add_argument("--repeat", type=int, default=20, help="times each dev query is run warm")
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from search_quality import load_dev
+
+    from builder.load import load_content
+    from builder.paths import CONTENT_DIR, FORMS_DIR
+    from search.index import build_from_files, build_index
+    from search.query import Searcher
+
+    queries = [d["q"] for d in load_dev()]
+    t = time.perf_counter()
+    content, _ = load_content(CONTENT_DIR)
+    load_s = time.perf_counter() - t
+    with tempfile.TemporaryDirectory(prefix="search-speed-") as tmp:
+        builds = []
+        for _ in range(3):
+            t = time.perf_counter()
+            meta = build_index(content, Path(tmp) / "index", FORMS_DIR)
+            builds.append(time.perf_counter() - t)
+        s = Searcher(Path(tmp) / "index", rebuild=False)
+        for q in queries:  # warm up
+            s.search(q)
+        lat = []
+        for _ in range(args.repeat):
+            for q in queries:
+                t = time.perf_counter()
+                s.search(q, limit=10)
+                lat.append((time.perf_counter() - t) * 1000)
+        s.close()
+    print(f"content: {len(content.items)} items, {meta['documents']} sections; loading content {load_s:.2f} s")
+    print(f"index build (from loaded content, median of 3): {statistics.median(builds):.2f} s  (runs: {', '.join(f'{b:.2f}' for b in builds)})")
+    print(f"warm query latency over {len(queries)} dev queries × {args.repeat}: "
+          f"p50 {pct(lat, 50):.2f} ms, p99 {pct(lat, 99):.2f} ms, max {max(lat):.2f} ms")
+
+    # cold start: the installed `handbook` entry point against the real build/index
+    meta = build_from_files(out_dir=None)
+    exe = ROOT / ".venv" / "bin" / "handbook"
+    times = []
+    for i in range(args.runs):
+        q = queries[i % len(queries)]
+        t = time.perf_counter()
+        p = subprocess.run([str(exe), "search", q, "--limit", "5"], cwd=ROOT, capture_output=True, text=True)
+        times.append(time.perf_counter() - t)
+        if p.returncode != 0:
+            print(f"handbook search failed: {p.stderr.strip()}")
+            return 1
+    print(f"cold `handbook search` (median of {args.runs}): {statistics.median(times):.2f} s  "
+          f"(min {min(times):.2f}, max {max(times):.2f}); index {meta['path']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
