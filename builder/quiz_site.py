@@ -31,7 +31,7 @@ def bank_entry(q: Question) -> dict:
     s = q.source
     return {
         "id": q.id, "type": q.type, "stem": q.stem, "options": q.options, "answer": q.answer, "accept": q.accept,
-        "explanation": q.explanation, "difficulty": q.difficulty, "topic": q.topic,
+        "explanation": q.explanation, "difficulty": q.difficulty, "topic": q.topic, "asks": q.asks,
         "source": {"title": s.title, "part": s.part_title, "url": s.url, "badge": s.badge},
     }
 
@@ -44,7 +44,7 @@ def bank_json(questions: list[Question]) -> str:
 
 def page(role_title: str, role_id: str, questions: list[Question], count: int = ROUND) -> str:
     types = "、".join(TYPE_LABELS[t] for t in TYPE_LABELS if any(q.type == t for q in questions))
-    n = min(count, len(questions))
+    n = min(count, len({q.asks for q in questions}))
     return (
         f"# 自测:{role_title}\n\n"
         f"从本岗位题库的 {len(questions)} 道题({types})中随机抽 {n} 道。"

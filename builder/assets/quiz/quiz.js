@@ -143,13 +143,18 @@
     if (!data) { box.textContent = "题库未找到。"; return; }
     var bank = JSON.parse(data.textContent);
     var role = box.getAttribute("data-role") || "all";
-    var count = Math.min(parseInt(box.getAttribute("data-count"), 10) || 10, bank.length);
+    var count = parseInt(box.getAttribute("data-count"), 10) || 10;
     var root = box.getAttribute("data-root") || "";
     var saved = store(role);
 
     function round() {
       box.innerHTML = "";
-      var drawn = shuffle(bank).slice(0, count);
+      // never two questions that ask the same thing (a fact's blank and its choice)
+      var asked = {}, drawn = [];
+      shuffle(bank).forEach(function (q) {
+        var key = q.asks || q.id;
+        if (drawn.length < count && !asked[key]) { asked[key] = true; drawn.push(q); }
+      });
       var state = { answered: 0, right: 0 };
       var score = el("p", { class: "hb-quiz-score", "aria-live": "polite" });
       var history = el("p", { class: "hb-quiz-history" });

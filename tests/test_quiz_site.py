@@ -1,0 +1,166 @@
+"""Self-test pages: the Markdown and assets the site plugin adds, and a real headless
+Chromium taking a self-test on a site built by MkDocs from fixture content."""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from builder.check import load_valid
+from builder.quiz import build_bank
+from builder.quiz_site import assets, bank_json, pages
+from conftest import FIXTURES, ROOT
+
+GOOD = FIXTURES / "good_content"
+GOOD_FORMS = FIXTURES / "good_forms"
+
+
+def test_a_page_per_post_with_questions_and_the_assets():
+    content = load_valid(GOOD, GOOD_FORMS)
+    out = pages(content)
+    assert list(out) == ["quiz/qiantai.md"]  # kefu-zhuguan has no question in the fixture
+    md = out["quiz/qiantai.md"]
+    assert md.startswith("# 自测:前台接待")
+    assert 'data-root="../../"' in md and 'data-bank="hb-quiz-bank"' in md
+    bank = json.loads(md.split('id="hb-quiz-bank">', 1)[1].split("</script>", 1)[0])
+    assert {q["id"] for q in bank} == {q.id for q in build_bank(content).questions if "qiantai" in q.posts}
+    files = assets()
+    assert set(files) == {"assets/quiz/quiz.js", "assets/quiz/quiz.css"}
+    assert b"document$" in files["assets/quiz/quiz.js"]
+
+
+def test_bank_json_cannot_close_its_script():
+    content = load_valid(GOOD, GOOD_FORMS)
+    q = build_bank(content).questions[0]
+    q.stem = "</script><script>alert(1)</script> & more"
+    text = bank_json([q])
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)[0]["stem"] == q.stem
+
+
+def test_every_real_post_with_questions_gets_a_page(real_content):
+    bank = build_bank(real_content)
+    out = pages(real_content, bank)
+    with_questions = {p for q in bank.questions for p in q.posts if p in {r.id for r in real_content.of_kind("role")}}
+    assert set(out) == {f"quiz/{p}.md" for p in with_questions}
+
+
+# --- the browser -----------------------------------------------------------
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from builder.site_build import build_site
+
+    tmp = tmp_path_factory.mktemp("quiz-site")
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: content", f"docs_dir: {GOOD}")
+    text = text.replace("  - handbook ", f"  - handbook:\n      forms: {GOOD_FORMS}\n      userdict: {tmp / 'userdict.txt'}\n   ")
+    cfg = tmp / "mkdocs.yml"
+    cfg.write_text(text, encoding="utf-8")
+    return build_site(cfg, tmp / "site")
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+ANSWER = """([card, want]) => {
+  const type = card.dataset.type;
+  if (type === "single" || type === "multiple") {
+    const wanted = Array.isArray(want) ? want : [want];
+    card.querySelectorAll("input").forEach(i => { i.checked = wanted.includes(i.value); });
+  } else if (type === "truefalse") {
+    card.querySelector(`input[value="${want ? "true" : "false"}"]`).checked = true;
+  } else if (type === "blank") {
+    card.querySelector("input").value = want;
+  } else {
+    card.querySelectorAll("select").forEach(s => { s.value = String(want.indexOf(s.dataset.option) + 1); });
+  }
+}"""
+
+
+def _wrong(q: dict):
+    if q["type"] == "single":
+        return next(o for o in q["options"] if o != q["answer"])
+    if q["type"] == "multiple":
+        return [o for o in q["options"] if o not in q["answer"]][:1] or q["options"][:1]
+    if q["type"] == "truefalse":
+        return not q["answer"]
+    if q["type"] == "blank":
+        return "不知道"
+    return list(reversed(q["answer"]))
+
+
+@pytest.mark.browser
+def test_chromium_takes_a_self_test(served, artifacts):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1400})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(served + "/quiz/qiantai/")
+            page.wait_for_selector(".hb-quiz-q")
+            bank = {q["id"]: q for q in page.evaluate("JSON.parse(document.getElementById('hb-quiz-bank').textContent)")}
+            cards = page.locator(".hb-quiz-q")
+            n = int(page.locator(".hb-quiz").get_attribute("data-count"))
+            assert n == len({q["asks"] for q in bank.values()}) < len(bank)  # 9 different things in 13 questions
+            assert cards.count() == n
+            drawn = [bank[cards.nth(i).get_attribute("data-qid")] for i in range(n)]
+            assert len({q["asks"] for q in drawn}) == n  # never the same thing twice
+            assert page.locator(".hb-quiz-score").inner_text() == f"得分:0 / 0(本组共 {n} 题)"
+
+            # one right, one wrong
+            for i, right in ((0, True), (1, False)):
+                card = cards.nth(i)
+                q = bank[card.get_attribute("data-qid")]
+                card.evaluate(f"(card) => ({ANSWER})([card, {json.dumps(q['answer'] if right else _wrong(q), ensure_ascii=False)}])")
+                card.get_by_role("button", name="提交").click()
+                assert card.locator(".hb-quiz-verdict").inner_text() == ("✓ 回答正确" if right else "✗ 回答错误")
+                assert ("hb-quiz-right" if right else "hb-quiz-wrong") in card.get_attribute("class")
+                link = card.locator("a.hb-quiz-link")
+                assert link.get_attribute("href") == "../../" + q["source"]["url"].lstrip("/")
+                assert link.evaluate("a => a.href") == served + q["source"]["url"]
+            assert page.locator(".hb-quiz-score").inner_text() == f"得分:1 / 2(本组共 {n} 题)"
+            wrong_card = cards.nth(1)
+            assert wrong_card.locator(".hb-quiz-key").inner_text().startswith("正确答案:")
+            wrong_card.scroll_into_view_if_needed()
+            page.screenshot(path=str(artifacts / "quiz-selftest.png"))
+
+            # the source link lands on the section it names
+            target = bank[cards.nth(0).get_attribute("data-qid")]["source"]["url"]
+            href = cards.nth(0).locator("a.hb-quiz-link").get_attribute("href")
+            # finish the round first: the score is kept in localStorage
+            for i in range(2, n):
+                card = cards.nth(i)
+                q = bank[card.get_attribute("data-qid")]
+                card.evaluate(f"(card) => ({ANSWER})([card, {json.dumps(q['answer'], ensure_ascii=False)}])")
+                card.get_by_role("button", name="提交").click()
+            assert page.locator(".hb-quiz-done").inner_text() == f"本组完成:{n - 1} / {n}"
+            saved = page.evaluate("JSON.parse(localStorage.getItem('hb-quiz:qiantai'))")
+            assert saved == {"rounds": 1, "best": n - 1, "last": n - 1}
+            page.screenshot(path=str(artifacts / "quiz-selftest-done.png"), full_page=True)
+
+            page.locator(f'a.hb-quiz-link[href="{href}"]').first.click()
+            page.wait_for_load_state()
+            assert page.url == served + target
+            anchor = target.split("#", 1)[1]
+            assert page.locator(f"[id='{anchor}']").count() == 1
+            assert errors == []
+        finally:
+            browser.close()
