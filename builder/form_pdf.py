@@ -1,0 +1,186 @@
+"""PDF forms: Jinja2 HTML (``templates/forms/form.html.j2``) + print CSS
+(``assets/forms/form.css``) through WeasyPrint.
+
+* User text is never template source and Jinja2 autoescapes, so ``{{ 7*7 }}`` and
+  ``<script>`` typed into a field are printed as they were typed.
+* The CSS lives in a file and is parsed once per process into a ``weasyprint.CSS`` with a
+  shared ``FontConfiguration``; the Jinja2 environment and template are built once too.
+* WeasyPrint fetches nothing but the project's own form assets (:class:`AssetFetcher`).
+* Fonts: Noto Sans CJK SC from Debian's fonts-noto-cjk, subset by HarfBuzz
+  (libharfbuzz-subset0); it also covers rare name characters (𡃁 U+210C1).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .form_fonts import FONT_DIR, font_face_css
+from .form_layout import layout
+from .formspec import FormSpec
+from .paths import ASSETS_DIR, TEMPLATES_DIR
+
+FORM_ASSETS = ASSETS_DIR / "forms"
+FORM_CSS = FORM_ASSETS / "form.css"
+FORM_TEMPLATES = TEMPLATES_DIR / "forms"
+
+__all__ = ["render_pdf", "render_html", "render_pdf_many", "AssetFetcher", "FORM_CSS"]
+
+
+@functools.lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(FORM_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+
+def _template(spec: FormSpec) -> jinja2.Template:
+    """A form's own ``forms/<id>/form.html.j2`` would go here; every form uses the shared one."""
+    return _env().get_template("form.html.j2")
+
+
+def render_html(spec: FormSpec, values: dict[str, Any] | None = None, *, css: str = "inline",
+                css_href: str | None = None) -> str:
+    """The HTML a PDF is made from. ``css``: ``"inline"`` (a self-contained page: the
+    stylesheet file's text in ``<style>``), ``"link"`` (``<link href=css_href>``) or
+    ``"none"`` (the PDF renderer adds the parsed stylesheet itself)."""
+    html = _template(spec).render(
+        spec=spec, pieces=layout(spec, values), blank=values is None,
+        link_css=css == "link", css_href=css_href or FORM_CSS.as_uri(),
+    )
+    html = _BETWEEN_TAGS.sub("><", html)  # template indentation only: values hold no raw < >
+    if css == "inline":
+        # Our own file, inserted after rendering: never passed through autoescape.
+        html = html.replace("</head>", f"<style>\n{_css_text()}</style>\n</head>", 1)
+    return html
+
+
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+@functools.lru_cache(maxsize=1)
+def _css_text() -> str:
+    return FORM_CSS.read_text(encoding="utf-8")
+
+
+# --- WeasyPrint -----------------------------------------------------------------
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher
+
+    class AssetFetcher(URLFetcher):
+        """Fetches ``file:`` URLs inside ``builder/assets/forms`` (and the prepared fonts in
+        ``.cache/fonts``) and refuses anything else: no http, no data, no other file."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            from urllib.parse import unquote, urlparse
+
+            u = urlparse(url)
+            if u.scheme != "file":
+                raise ValueError(f"refused to fetch {u.scheme}: URL (forms fetch only their own assets)")
+            path = Path(unquote(u.path)).resolve()
+            if not any(path.is_relative_to(d.resolve()) for d in (FORM_ASSETS, FONT_DIR)):
+                raise ValueError("refused to fetch a file outside the form assets")
+            return super().fetch(url, headers)
+
+    return AssetFetcher
+
+
+class _Renderer:
+    """What one process keeps between renders: fonts, the parsed CSS, the fetcher."""
+
+    def __init__(self) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.weasyprint = weasyprint
+        self.fetcher = _fetcher_class()(allowed_protocols=("file",))
+        self.font_config = FontConfiguration()
+        self.css = weasyprint.CSS(filename=str(FORM_CSS), font_config=self.font_config,
+                                  url_fetcher=self.fetcher)
+        self.stylesheets = [self.css]
+        faces = font_face_css()  # our own text, never user input
+        if faces:
+            self.stylesheets.insert(0, weasyprint.CSS(string=faces, font_config=self.font_config,
+                                                      url_fetcher=self.fetcher))
+        self.html_class = _fast_html_class(weasyprint)
+        self.base_url = FORM_ASSETS.as_uri() + "/"
+        self.lock = threading.Lock()
+
+    def pdf(self, spec: FormSpec, values: dict[str, Any] | None) -> bytes:
+        html = render_html(spec, values, css="none")
+        # Pango's font map is not safe to share between threads: one render at a time
+        # per process (batches use processes).
+        with self.lock:
+            doc = self.html_class(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+            return doc.write_pdf(stylesheets=self.stylesheets, font_config=self.font_config)
+
+
+#: The user-agent stylesheet for our own template: only the display types it uses. The
+#: full HTML5 one (256 lines) costs every element a few hundred selector tests a render.
+_UA_CSS = """
+html, body, div, p, h1, h2, header, caption { display: block }
+head, style, link, meta, title, script, template { display: none }
+table { display: table; box-sizing: border-box; border-collapse: separate; text-indent: initial }
+caption { display: table-caption; text-align: center }
+colgroup { display: table-column-group } col { display: table-column }
+thead { display: table-header-group; vertical-align: middle }
+tbody { display: table-row-group; vertical-align: middle }
+tr { display: table-row; vertical-align: inherit }
+td, th { display: table-cell; vertical-align: inherit }
+th { font-weight: bold }
+h1, h2 { font-weight: bold }
+span { display: inline }
+"""
+
+
+def _fast_html_class(weasyprint: Any) -> type:
+    """``weasyprint.HTML`` with :data:`_UA_CSS` as its user-agent stylesheet (the forms'
+    template is ours, so it needs no more). Falls back to the stock class if WeasyPrint's
+    private hook ever changes."""
+    if not hasattr(weasyprint.HTML, "_ua_stylesheets"):  # pragma: no cover
+        return weasyprint.HTML
+    ua = weasyprint.CSS(string=_UA_CSS)
+
+    class FormHTML(weasyprint.HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [ua]
+
+    return FormHTML
+
+
+_renderer: _Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def _get_renderer() -> _Renderer:
+    global _renderer
+    if _renderer is None:
+        with _renderer_lock:
+            if _renderer is None:
+                _renderer = _Renderer()
+    return _renderer
+
+
+def AssetFetcher() -> Any:  # noqa: N802 - a factory standing for the class
+    """A url_fetcher for WeasyPrint that refuses everything but the form assets."""
+    return _fetcher_class()(allowed_protocols=("file",))
+
+
+def render_pdf(spec: FormSpec, values: dict[str, Any] | None = None) -> bytes:
+    """The PDF of ``spec`` filled with cleaned ``values`` (``None``: a blank form)."""
+    return _get_renderer().pdf(spec, values)
+
+
+def render_pdf_many(spec: FormSpec, rows: list[dict[str, Any] | None]) -> list[bytes]:
+    """Several PDFs in this process, one after another (see form_output for a pool)."""
+    r = _get_renderer()
+    return [r.pdf(spec, v) for v in rows]
