@@ -34,9 +34,14 @@ def build_cmd(site_dir: Path, no_index: bool) -> None:
         sys.exit(1)
     click.echo(f"site: {count_pages(site_dir)} pages in {site_dir} ({time.perf_counter() - start:.1f} s)", err=True)
     if not no_index:
-        from search.index import build_index_cli
+        from search.index import IndexError_, build_from_files
 
-        build_index_cli()
+        try:
+            meta = build_from_files()
+        except IndexError_ as e:
+            click.echo(f"index failed; the last good index is kept.\n{e}", err=True)
+            sys.exit(1)
+        click.echo(f"index: {meta['documents']} sections in {meta['seconds']:.1f} s", err=True)
 
 
 @click.command("serve")
