@@ -286,3 +286,24 @@ def test_glossary(content):
         assert t.term not in t.synonyms
         assert len(t.definition) >= 8, t.term
         assert "\n" not in t.definition, f"{t.term}: a definition is one line"
+
+
+def _prose(item) -> list[str]:
+    out = [item.title, item.summary or "", item.notes or ""]
+    out += list(getattr(item, "duties", [])) + list(getattr(item, "requirements", [])) + list(getattr(item, "scope", []))
+    for r in getattr(item, "rules", []):
+        out += [r.text, *r.do, *r.dont]
+    out += [p.text for p in getattr(item, "phrases", []) + getattr(item, "forbidden", [])]
+    out += [getattr(item, "situation", "") or "", getattr(item, "lesson", "") or "", *getattr(item, "handling", [])]
+    return out
+
+
+def test_no_space_inside_chinese_words(content):
+    """Scrape spaces (城市规 划) and folded YAML lines both put spaces between Chinese characters."""
+    cjk_gap = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
+    bad = []
+    for kind in ("role", "etiquette", "case"):
+        for item in mine(content, kind):
+            bad += [f"{item.id}: {t[:40]}" for t in _prose(item) if cjk_gap.search(t)]
+    bad += [f"glossary {t.term}" for t in content.glossary.terms if cjk_gap.search(t.definition)]
+    assert not bad, "\n".join(bad)
