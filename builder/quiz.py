@@ -454,28 +454,48 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
 GENERIC_DUTY = re.compile(r"(领导|上级)(交办|安排)|其他(工作|任务|事项)")
 
 
+#: what a "which post" question can be made from: field, anchor prefix, what the stem calls it.
+ROLE_LISTS = (("duties", "duty", "职责"), ("authority", "authority", "权限"), ("scope", "scope", "管理范围"))
+
+
+def is_department(role: Role) -> bool:
+    """客服部(部门职责) is kept as a role item but is no post."""
+    return "部门" in role.title
+
+
 def duties(ctx: _Ctx, item: Role) -> list[Question]:
+    """Which post does this: from duties, and from authority and scope (posts with no duties listed)."""
     out: list[Question] = []
-    others = [r for r in ctx.roles.values() if r.id != item.id]
-    for i, duty in enumerate(item.duties, 1):
-        if len(normalise(duty)) < 8 or GENERIC_DUTY.search(duty):
-            continue
-        anchor = f"duty-{i}"
-        # a post whose duties say nearly the same is not a wrong answer
-        fair = [r for r in others if r.duties and not any(similar(duty, d) for d in r.duties)
-                and not _clash(item.title, r.title)]
-        if any(similar(duty, d) for r in others for d in r.duties):
-            continue  # shared by several posts: not a question of "which post"
-        qid = f"{item.id}.{anchor}.duty"
-        names = {r.title: r for r in fair}
-        wrong = _pick(list(names), 3, qid)
-        if len(wrong) < 2:
-            continue
-        out.append(_make(ctx, item, [anchor], "duty", type="single",
-                         stem=f"「{_strip_end(duty)}」是哪个岗位的职责?",
-                         options=_choices(item.title, wrong, qid), answer=item.title,
-                         explanation=f"{item.title}岗位职责第{i}条:{duty}", difficulty=2, family="duty",
-                         asks=f"{item.id}#{anchor}:duty", evidence=[duty], posts=[item.id]))
+    if is_department(item):
+        return out  # the department's duties hold every post's: not a "which post" question
+    others = [r for r in ctx.roles.values() if r.id != item.id and not is_department(r)]
+    for field, prefix, label in ROLE_LISTS:
+        if field != "duties" and item.duties:
+            continue  # a post with duties is asked about its duties
+        for i, text in enumerate(getattr(item, field), 1):
+            shown = text
+            for name in [item.title] + list(item.aliases):
+                for sep in (":", ":"):
+                    shown = shown.removeprefix(name + sep).strip()
+            if len(normalise(shown)) < 8 or GENERIC_DUTY.search(shown):
+                continue
+            if any(normalise(n) in normalise(shown) for n in [item.title] + list(item.aliases)):
+                continue  # the text names its own post
+            anchor = f"{prefix}-{i}"
+            lists = lambda r: r.duties + r.authority + r.scope  # noqa: E731
+            if any(similar(shown, d) for r in others for d in lists(r)):
+                continue  # shared by several posts: not a question of "which post"
+            # a post whose own lists are unknown (an outline) is never offered as a wrong answer
+            fair = [r for r in others if lists(r) and not _clash(item.title, r.title)]
+            qid = f"{item.id}.{anchor}.duty"
+            wrong = _pick([r.title for r in fair], 3, qid)
+            if len(wrong) < 2:
+                continue
+            out.append(_make(ctx, item, [anchor], "duty", type="single",
+                             stem=f"「{_strip_end(shown)}」是哪个岗位的{label}?",
+                             options=_choices(item.title, wrong, qid), answer=item.title,
+                             explanation=f"{item.title}{label}第{i}条:{text}", difficulty=2, family="duty",
+                             asks=f"{item.id}#{anchor}:duty", evidence=[shown], posts=[item.id]))
     return out
 
 
