@@ -307,3 +307,38 @@ def test_no_space_inside_chinese_words(content):
             bad += [f"{item.id}: {t[:40]}" for t in _prose(item) if cjk_gap.search(t)]
     bad += [f"glossary {t.term}" for t in content.glossary.terms if cjk_gap.search(t.definition)]
     assert not bad, "\n".join(bad)
+
+
+#: Every post heading in the manuals' tables of contents (number and name as listed).
+TOC_POSTS = {
+    "M03": ["客服员岗位职责"],
+    "M04": ["项目经理岗位说明书", "项目内业岗位说明书", "客服主管岗位说明书", "客服助理岗位说明书",
+            "前台接待岗位说明书", "前台接待(收费员)岗位说明书"],
+    "M06": ["3.1 客服经理", "3.2 客服主任", "3.3 客服前台组长", "3.4 前台物业助理", "3.5 贴心管家",
+            "3.6 半岛28接待员", "3.7 样板房组长", "3.8 样板房解说员", "3.9 中介部组长", "3.10 物业顾问",
+            "3.11 商铺管理员", "3.12 社区文化专员", "1.0 客户服务部工作内容概述"],
+    "M09": ["物业经理岗位职责", "客户服务主任岗位职责", "物业助理岗位职责", "客服部文员岗位职责"],
+    "M10": ["2.1 客服组", "2.2 客服主任", "2.3 客服主任助理", "2.4 高级客服助理", "2.5 客服助理",
+            "2.6 大区高级物业助理", "2.7 高级物业助理", "2.8 物业助理", "2.9 礼宾领班", "2.10 礼宾员",
+            "2.11 监控领班", "2.12 监控员"],
+    "M13": ["客户服务部部门职能 (7)", "客服经理 (8)", "客服主任 (9)", "客服助理 (10)", "大堂管家 (11)",
+            "文员 (12)", "经营经理 (13)", "经营主任 (14)"],
+}
+
+
+def test_every_post_in_a_table_of_contents_has_a_role_item(content, manual_text):
+    def squash(s: str) -> str:
+        return re.sub(r"\s+", "", s)
+
+    whole = squash(manual_text)
+    sections: dict[str, list[str]] = {}
+    for role in content.of_kind("role"):
+        for ref in role.source:
+            sections.setdefault(ref.manual, []).append(squash(ref.section))
+    missing = []
+    for manual, headings in TOC_POSTS.items():
+        for h in headings:
+            assert squash(h) in whole, f"{manual}: {h!r} is not in the manuals (fix the test's list)"
+            if not any(squash(h) in s for s in sections.get(manual, [])):
+                missing.append(f"{manual} {h}")
+    assert not missing, "post headings no role item cites:\n" + "\n".join(missing)
