@@ -192,6 +192,10 @@ class Handbook:
     history: History
     role: AnyItem | None = None
     generated: dt.date = field(default_factory=dt.date.today)
+    titles: dict[str, str] = field(default_factory=dict)  # every item's title, also those outside a booklet
+
+    def title_of(self, item_id: str) -> str:
+        return self.titles.get(item_id, item_id)
 
     @property
     def title(self) -> str:
@@ -297,7 +301,8 @@ def collect(content: Content, specs: dict[str, object], control: ControlSettings
     forms = [AppendixForm(k, specs[f]) for k, f in enumerate(form_ids, 1)]
     if history is None:
         history = content_history(content.root)
-    return Handbook(control=control, chapters=chapters, forms=forms, history=history, role=role_item)
+    return Handbook(control=control, chapters=chapters, forms=forms, history=history, role=role_item,
+                    titles={i.id: i.title for i in content})
 
 
 # --- the revision table --------------------------------------------------

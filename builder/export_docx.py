@@ -317,8 +317,8 @@ class DocxWriter:
         doc.add_heading(ch.heading, level=1)  # Heading 1 starts a page
         if ch.gaps:
             p = doc.add_paragraph()
-            gaps = "; ".join(f"{s.number} {s.item.title}" for s in ch.gaps)
-            run(p, f"本章共 {len(ch.sections)} 节, 其中 {len(ch.gaps)} 节待编写: {gaps}。", size=9, color=GREY)
+            run(p, f"本章共 {len(ch.sections)} 节: {len(ch.sections) - len(ch.gaps)} 节有正文, {len(ch.gaps)} 节待编写"
+                   "(手册只列出标题, 排在本章之后部分, 目录中标有“待编写”)。", size=9, color=GREY)
         for s in ch.sections:
             self.section(s)
 
@@ -331,7 +331,7 @@ class DocxWriter:
         if s.is_gap:
             if it.source:
                 run(p, f" 手册所列: {it.source[0].manual} · {it.source[0].section}", size=8, color=GREY)
-            run(doc.add_paragraph(), "本节待编写: 手册只列出了这一标题, 尚无正文。编写后重新导出即可。", color=GREY)
+            run(doc.add_paragraph(), "待编写: 手册只列出了这一标题, 尚无正文。", color=GREY)
         if it.summary:
             doc.add_paragraph(it.summary)
         getattr(self, f"kind_{it.kind}")(it, s)
@@ -349,15 +349,14 @@ class DocxWriter:
 
     def _item_ref(self, item_id: str) -> str:
         s = self.hb.section_of(item_id)
-        return s.heading if s else item_id
+        return s.heading if s else self.hb.title_of(item_id)
 
     def _form_ref(self, form_id: str) -> str:
         f = self.hb.form_of(form_id)
         return f"附表{f.number} {f.spec.title}" if f else self.form_titles.get(form_id, form_id)  # type: ignore[attr-defined]
 
     def _title_of(self, item_id: str) -> str:
-        s = self.hb.section_of(item_id)
-        return s.item.title if s else item_id
+        return self.hb.title_of(item_id)
 
     def numbered(self, rows: list[str], label: str | None = None) -> None:
         if not rows:

@@ -68,7 +68,7 @@ class Node:
     number: int | None   # None: a terminal (开始 / 结束 / 接上页 / 接下页)
     actor: str
     lines: list[str]
-    meta: str
+    meta: list[str]
     height: float
 
 
@@ -82,18 +82,18 @@ def _step_nodes(proc: Procedure, form_titles: dict[str, str]) -> list[Node]:
             meta_bits.append(f"时限: {s.time_limit}")
         if s.form:
             meta_bits.append(f"表单: {form_titles.get(s.form, s.form)}")
-        meta = " · ".join(meta_bits)
+        meta = wrap(" · ".join(meta_bits), META_SIZE, inner) if meta_bits else []
         h = PAD * 2 + len(lines) * ACTION_SIZE * LINE
         if s.actor:
             h += ACTOR_SIZE * LINE
         if meta:
-            h += META_SIZE * LINE + 2
+            h += len(meta) * META_SIZE * LINE + 2
         nodes.append(Node(i, s.actor or "", lines, meta, max(h, 44)))
     return nodes
 
 
 def _terminal(text: str) -> Node:
-    return Node(None, "", [text], "", TERM_H)
+    return Node(None, "", [text], [], TERM_H)
 
 
 def _draw(nodes: list[Node]) -> str:
@@ -130,9 +130,11 @@ def _draw(nodes: list[Node]) -> str:
                 out.append(f'<text x="{tx}" y="{ty - 4:.1f}" font-family="{SANS}" font-size="{ACTION_SIZE}" '
                            f'fill="#222">{escape(line)}</text>')
             if n.meta:
-                ty += META_SIZE * LINE + 2
+                ty += 2
+            for line in n.meta:
+                ty += META_SIZE * LINE
                 out.append(f'<text x="{tx}" y="{ty - 3:.1f}" font-family="{SANS}" font-size="{META_SIZE}" '
-                           f'fill="#8a1f11">{escape(n.meta)}</text>')
+                           f'fill="#8a1f11">{escape(line)}</text>')
         y += n.height + GAP
     height = y - GAP + 6
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" viewBox="0 0 {WIDTH} {height:.1f}" '

@@ -90,15 +90,13 @@ def blank_form_html(spec: Any) -> str:
 
 def render_html(hb: Handbook) -> str:
     """The handbook's whole HTML (what WeasyPrint lays out)."""
-    titles = {s.item.id: s.item.title for s in hb.sections}
     form_titles = {f.spec.id: f.spec.title for f in hb.forms}  # type: ignore[attr-defined]
 
-    def title_of(item_id: str) -> str:
-        return titles.get(item_id, item_id)
+    title_of = hb.title_of
 
     def item_ref(item_id: str) -> tuple[str, str | None]:
         s = hb.section_of(item_id)
-        return (s.heading, f"#{s.anchor}") if s else (item_id, None)
+        return (s.heading, f"#{s.anchor}") if s else (hb.title_of(item_id), None)
 
     def form_ref(form_id: str) -> tuple[str, str | None]:
         f = hb.form_of(form_id)
