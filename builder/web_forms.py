@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_specs
 from .paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
@@ -50,6 +50,8 @@ FORMATS = {"pdf": ("application/pdf", "PDF"), "docx": (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)")}
 #: table rows shown on an empty form (JS adds more; without JS these are what there is)
 EMPTY_TABLE_ROWS = 3
+#: rows beyond max_rows still drawn back (and gap-filled) after a post with too many rows
+ROW_SLACK = 20
 #: choice fields with at most this many choices are radio buttons, more are a <select>
 RADIO_MAX = 6
 
@@ -202,7 +204,7 @@ def _fill_row_gaps(spec: FormSpec, form: Any) -> Any:
         seen = {int(m.group(1)) for k in form.keys() if (m := pat.match(k))}
         if not seen:
             continue
-        for i in range(min(max(seen), f.max_rows + 50)):
+        for i in range(min(max(seen), f.max_rows + ROW_SLACK)):
             if i not in seen:
                 out = out if out is not None else MultiDict(form)
                 out.add(f"{f.name}-{i}-{f.columns[0].name}", "")
@@ -239,22 +241,10 @@ def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Respon
 
 
 def _output_name(spec: FormSpec, values: dict[str, Any] | None, ext: str) -> str:
-    try:
-        from .form_output import output_name
-    except ImportError:  # the engine's naming not there yet: the same rule, written here
-        return _fallback_name(spec, values, ext)
-    if values is None:
-        return f"{spec.id}-空白.{ext}"
+    """The engine's rule, the same the CLI writes: ``<form>-<room>-<date>.<ext>``, ``<form>-blank.<ext>``."""
+    from .form_output import output_name
+
     return output_name(spec, values, ext)
-
-
-def _fallback_name(spec: FormSpec, values: dict[str, Any] | None, ext: str) -> str:
-    if values is None:
-        return f"{spec.id}-空白.{ext}"
-    key = values.get(spec.key_field) if spec.key_field else None
-    key = re.sub(r'[\\/:*?"<>|\s]+', "_", str(key)).strip("_") if key else ""
-    day = dt.date.today().isoformat()
-    return "-".join(x for x in (spec.id, key, day) if x) + f".{ext}"
 
 
 def content_disposition(name: str, ascii_fallback: str) -> str:
@@ -307,7 +297,7 @@ class Values:
             if m:
                 top = max(top, int(m.group(1)))
         want = max(top + 1, f.min_rows, min(EMPTY_TABLE_ROWS, f.max_rows))
-        return min(want, max(f.max_rows, top + 1))
+        return min(want, f.max_rows + ROW_SLACK)  # a crafted post (row 99999) draws no flood
 
 
 @dataclass

@@ -222,6 +222,22 @@ def test_bad_submit_keeps_checklists_multichoices_and_checkboxes(client):
     assert _inputs(html_of(r), "break_waterproof")[0].get("checked") is not None
 
 
+def test_too_many_rows_is_an_error_at_the_table_and_every_row_comes_back(client):
+    data = dict(GOOD)
+    for i in range(12):
+        data[f"materials-{i}-item"] = f"材料{i + 1}"
+    r = client.post("/forms/yezhu-baoxiu-dan", data=data)
+    assert r.status_code == 400
+    doc = html_of(r)
+    assert "最多 10 行" in doc.get_element_by_id("e-materials").text_content()
+    assert len(doc.get_element_by_id("f-materials").xpath("./tbody/tr")) == 12
+    assert _inputs(doc, "materials-11-item")[0].get("value") == "材料12"
+    # a crafted row index draws no flood of rows
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, phone="1", **{"materials-99999-item": "x"}))
+    assert r.status_code == 400
+    assert len(html_of(r).get_element_by_id("f-materials").xpath("./tbody/tr")) <= 30
+
+
 # --- good submits -------------------------------------------------------------------------
 def pdf_text(data: bytes) -> str:
     out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
