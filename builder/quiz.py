@@ -409,7 +409,7 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
             out.append(_make(ctx, item, [anchors[i] for i in window], "order", type="order",
                              stem=f"请将「{item.title}」的以下步骤{part}按先后顺序排列。",
                              options=_choices(answer, [], qid), answer=answer,
-                             explanation="正确顺序:" + " → ".join(f"{i + 1}. {texts[i]}" for i in window),
+                             explanation="正确顺序:" + " → ".join(f"{i + 1}. {_strip_end(texts[i])}" for i in window),
                              difficulty=2 if len(window) <= 4 else 3, family="order",
                              asks=f"{item.id}#{anchors[s]}:order",
                              evidence=[steps[i].action for i in window]))
@@ -425,7 +425,7 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
             out.append(_make(ctx, item, [anchors[i], anchors[i + 1]], "next", type="single",
                              stem=f"「{item.title}」中,「{texts[i]}」之后的下一步是?",
                              options=_choices(answer, wrong, qid), answer=answer,
-                             explanation=f"第{i + 1}步:{texts[i]};第{i + 2}步:{answer}。",
+                             explanation=f"第{i + 1}步:{_strip_end(texts[i])};第{i + 2}步:{_strip_end(answer)}。",
                              difficulty=2, family="next", asks=f"{item.id}#{anchors[i + 1]}:next",
                              evidence=[steps[i + 1].action]))
     # time limits of steps are figures
