@@ -360,7 +360,7 @@ def _figure_questions(ctx: _Ctx, item: Item, anchor: str, figure: str, context: 
     out: list[Question] = []
     fig = parse_figure(figure)
     asks = f"{item.id}#{anchor}:{gen}"
-    if figure in context:
+    if context.count(figure) == 1:
         accept = [fig.restyled()] if fig and fig.restyled() != figure else []
         out.append(_make(ctx, item, [anchor], f"{gen}-blank", type="blank",
                          stem=context.replace(figure, BLANK, 1), answer=figure, accept=accept,

@@ -241,3 +241,17 @@ def test_bank_command_counts(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["total"]["questions"] == sum(data["type"].values()) == sum(int(v) for v in data["difficulty"].values())
     assert set(data) >= {"type", "topic", "post", "difficulty"}
+
+
+def test_the_bank_does_not_depend_on_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.append(subprocess.run([sys.executable, "-m", "builder.cli", "quiz", "bank", "--list", "--content",
+                                    str(ROOT / "content"), "--forms", str(ROOT / "forms")],
+                                   capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout)
+    assert outs[0] == outs[1] and outs[0].count("\n") > 100
