@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_specs
+from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_packs, load_specs
 from .paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
 from .urls import item_url
 
@@ -146,25 +146,30 @@ def _no_store(resp: Response) -> Response:
 @bp.get("/forms")
 @bp.get("/forms/")
 def index():
+    """Each form once, under the procedure it lists first (the one that mainly uses it);
+    the other procedures that use it are named on its line. Groups with more forms first."""
     cat = catalogue()
     groups: dict[str, list[FormSpec]] = {}
     others: list[FormSpec] = []
     for spec in sorted(cat.specs.values(), key=lambda s: (s.code or "~", s.id)):
-        linked = [p for p in spec.procedures if p in cat.procedures] or spec.procedures
-        if not linked:
+        if spec.procedures:
+            groups.setdefault(spec.procedures[0], []).append(spec)
+        else:
             others.append(spec)
-        for p in linked:
-            groups.setdefault(p, []).append(spec)
-    ordered = sorted(groups.items(), key=lambda kv: (kv[0] not in cat.procedures, cat.procedures.get(kv[0], kv[0])))
-    sections = [
-        {"id": p, "title": cat.procedures.get(p, p), "known": p in cat.procedures,
-         "url": item_url("procedure", p) if p in cat.procedures else None, "forms": forms}
-        for p, forms in ordered
-    ]
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), cat.procedures.get(kv[0], kv[0])))
+    sections = [{"id": p, "title": cat.procedures.get(p, p), "url": _proc_url(cat, p), "forms": forms}
+                for p, forms in ordered]
     if others:
-        sections.append({"id": "", "title": "其他表单(尚未关联流程)", "known": False, "url": None, "forms": others})
-    return render_template("web/forms_index.html", sections=sections, count=len(cat.specs),
-                           problems=len(cat.problems))
+        sections.append({"id": "", "title": "其他表单(不属于某个流程)", "url": None, "forms": others})
+    also = {spec.id: [(cat.procedures.get(p, p), _proc_url(cat, p)) for p in spec.procedures[1:]]
+            for spec in cat.specs.values()}
+    packs, _ = load_packs(Path(current_app.config.get("FORMS_DIR", FORMS_DIR)), set(cat.specs))
+    return render_template("web/forms_index.html", sections=sections, also=also, count=len(cat.specs),
+                           problems=len(cat.problems), packs=packs, specs=cat.specs)
+
+
+def _proc_url(cat: Catalogue, procedure_id: str) -> str | None:
+    return item_url("procedure", procedure_id) if procedure_id in cat.procedures else None
 
 
 # --- one form -------------------------------------------------------------------------

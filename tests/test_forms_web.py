@@ -74,12 +74,19 @@ def test_index_lists_every_form_by_procedure(client):
         assert spec.title in text and spec.code in text, fid
         assert {f"/forms/{fid}", f"/forms/{fid}/blank.pdf", f"/forms/{fid}/blank.docx"} <= hrefs
     headings = [h.text_content().strip() for h in doc.iter("h2")]
-    assert "入伙程序" in headings and "装修备案办理流程" in headings
-    # 防火责任书 serves both 入伙 and 装修: it is listed under each
-    sections = {h.text_content().strip(): h.getparent().text_content() for h in doc.iter("h2")}
-    assert "防火责任书" in sections["入伙程序"] and "防火责任书" in sections["装修备案办理流程"]
+    assert "入伙程序" in headings and "装修备案办理流程" in headings and "资料包" in headings
+    # each form once, under the procedure it names first; the others named on its line
+    fill_links = [a.get("href") for a in doc.iter("a") if a.text_content() == "在线填写"]
+    assert sorted(fill_links) == sorted(f"/forms/{fid}" for fid in SPECS)
+    sections = {h.text_content().strip(): h.getparent() for h in doc.iter("h2")}
+    row = sections["入伙程序"].xpath(".//tr[td[contains(., '防火责任书')]]")[0]
+    assert "也用于" in row.text_content() and "装修备案办理流程" in row.text_content()
+    assert "防火责任书" not in sections["装修备案办理流程"].xpath(".//table")[0].text_content()
     # the procedure headings link into the site
-    assert "/procedures/ruhuo/" in hrefs
+    assert "/procedures/ruhuo/" in hrefs and "/procedures/zhuangxiu-bei-an/" in hrefs
+    # the packs, with their forms
+    packs = sections["资料包"].text_content()
+    assert "入伙资料包" in packs and "装修资料包" in packs
 
 
 # --- one page per form ------------------------------------------------------------------
