@@ -84,6 +84,8 @@ def content(checked) -> Content:
 
 @pytest.fixture(scope="module")
 def manual_text() -> str:
+    if not MANUALS_TXT.exists():
+        pytest.skip("the manuals are not next to the repository (../shared/manuals/)")
     return MANUALS_TXT.read_text(encoding="utf-8")
 
 
