@@ -234,6 +234,7 @@ class Figure(BaseModel):
     number: float
     unit: str
     chinese: bool
+    unit_end: int = 0
 
     def with_number(self, n: float) -> str:
         return self.text[: self.start] + _fmt_number(n, self.chinese) + self.text[self.end:]
@@ -253,7 +254,7 @@ def parse_figure(text: str) -> Figure | None:
         if n is None or n <= 0:
             continue
         found = Figure(text=text, start=m.start("num"), end=m.end("num"), number=n, unit=m.group("unit"),
-                       chinese=not m.group("num")[0].isdigit())
+                       chinese=not m.group("num")[0].isdigit(), unit_end=m.end("unit"))
     runs = list(re.finditer(_NUM, text))
     if found is None and len(runs) == 1 and ":" not in text:
         # a count word (四清晰, 五不, 十大规范); never a weekday (周一), an ordinal (第三) or a clock time
@@ -261,12 +262,41 @@ def parse_figure(text: str) -> Figure | None:
         if parse_cn_number(m.group()) and text[max(0, m.start() - 1):m.start()] not in ("周", "第", "期", "拜", "初"):
             n = parse_cn_number(m.group())
             found = Figure(text=text, start=m.start(), end=m.end(), number=n, unit="",
-                           chinese=not m.group()[0].isdigit())
+                           chinese=not m.group()[0].isdigit(), unit_end=m.end())
     return found
 
 
+#: short durations written in words share one ladder, in days: 两天 → 一天 / 三天 / 一星期.
+DAY_UNITS = {"天": 1, "日": 1, "星期": 7, "个星期": 7, "周": 7}
+DURATION_RUNGS: list[tuple[float, str]] = [(1, "一天"), (2, "两天"), (3, "三天"), (7, "一星期"), (15, "半个月"),
+                                           (30, "一个月")]
+
+
+def _duration_neighbours(fig: Figure, count: int) -> list[str] | None:
+    days = fig.number * DAY_UNITS[fig.unit]
+    rungs = list(DURATION_RUNGS)
+    if fig.unit == "日":
+        rungs = [(d, t.replace("天", "日")) for d, t in rungs]
+    if days not in [d for d, _ in rungs]:
+        if days > rungs[-1][0]:
+            return None
+        rungs = sorted(rungs + [(days, "")])
+    i = [d for d, _ in rungs].index(days)
+    out: list[str] = []
+    for step in range(1, len(rungs)):
+        for j in (i - step, i + step):
+            if 0 <= j < len(rungs) and len(out) < count:
+                out.append(fig.text[: fig.start] + rungs[j][1] + fig.text[fig.unit_end:])
+    return out
+
+
 def neighbours(fig: Figure, count: int = 3) -> list[str]:
-    """Distractors for a figure: the nearest other values on its unit's ladder, unit kept."""
+    """Distractors for a figure: the nearest other values on its unit's ladder, unit kept
+    (short durations in words share a ladder in days: 两天 → 一天 / 三天 / 一星期)."""
+    if fig.chinese and fig.unit in DAY_UNITS and fig.number == int(fig.number):
+        found = _duration_neighbours(fig, count)
+        if found is not None:
+            return found
     ladder = sorted(set(LADDERS.get(fig.unit, DEFAULT_LADDER)) | {fig.number})
     if not fig.chinese:
         ladder = [v for v in ladder if v != 0.5 or fig.number == 0.5]
