@@ -21,7 +21,7 @@ from builder.formspec import FieldSpec, FormSpec, load_specs
 
 SPECS, _ = load_specs(ROOT / "forms")
 SLIP = SPECS["yezhu-baoxiu-dan"]
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
