@@ -264,9 +264,9 @@ class Etiquette(Item):
                 text += " 不应:" + ";".join(r.dont)
             parts.append(Part(anchor=f"rule-{i}", title=f"第{i}条", text=text))
         if self.phrases:
-            parts.append(Part(anchor="phrases", title="标准用语", text=" ".join(p.text for p in self.phrases)))
+            parts.append(Part(anchor="phrases", title="标准用语", text="、".join(p.text for p in self.phrases)))
         if self.forbidden:
-            parts.append(Part(anchor="forbidden", title="禁语", text=" ".join(p.text for p in self.forbidden)))
+            parts.append(Part(anchor="forbidden", title="禁语", text="、".join(p.text for p in self.forbidden)))
         return parts
 
 
@@ -378,7 +378,7 @@ class Fact(Item):
 # --- case ---------------------------------------------------------------
 class Case(Item):
     kind: Literal["case"] = "case"
-    situation: Text
+    situation: str | None = None
     handling: list[Text] = Field(default_factory=list)
     lesson: str | None = None
 
@@ -386,7 +386,7 @@ class Case(Item):
         return bool(self.situation)
 
     def parts(self) -> list[Part]:
-        parts = [Part(anchor="situation", title="情形", text=self.situation)]
+        parts = [Part(anchor="situation", title="情形", text=self.situation)] if self.situation else []
         if self.handling:
             parts.append(Part(anchor="handling", title="处理", text=" ".join(self.handling)))
         if self.lesson:

@@ -214,7 +214,7 @@ class Site:
         return "".join(out)
 
     def body_case(self, c: Case, src: str) -> str:
-        out = [f"## 情形 {{#situation}}\n\n{esc(c.situation)}\n\n"]
+        out = [f"## 情形 {{#situation}}\n\n{esc(c.situation)}\n\n"] if c.situation else []
         if c.handling:
             out.append(self._list("处理", "handling", "handling", c.handling))
         if c.lesson:
@@ -265,7 +265,8 @@ class Site:
         out.append(f"先读岗位职责,再按顺序学习礼仪、流程、制度与应知应会。\n\n"
                    f"1. **岗位职责:** {self.link(src, role.id)}\n")
         groups: dict[str, list[Item]] = defaultdict(list)
-        for item in self.content.for_role(role.id):
+        written_first = sorted(self.content.for_role(role.id), key=lambda i: (i.status == "outline", i.status == "draft"))
+        for item in written_first:
             if item.id != role.id:
                 groups[item.kind].append(item)
         step = 2
