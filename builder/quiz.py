@@ -558,6 +558,26 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
                              stem=f"{_strip_end(rule.text)}。以下做法是否正确:{_strip_end(text)}。", answer=truth,
                              explanation=f"{rule.text} {'应' if truth else '不应'}:{text}",
                              difficulty=1, family="rule", asks=f"{item.id}#{anchor}:rule:{j}", evidence=[text]))
+        # 多选: which of these are right — the rule's do's among its don'ts
+        if len(rule.do) >= 2 and rule.dont and not any(_clash(a, b) for a in rule.do for b in rule.dont) \
+                and len({normalise(x) for x in rule.do + rule.dont}) == len(rule.do + rule.dont):
+            qid = f"{item.id}.{anchor}.rule-multi"
+            right, wrong = list(rule.do[:4]), list(rule.dont[:3])
+            out.append(_make(ctx, item, [anchor], "rule-multi", type="multiple",
+                             stem=f"{_strip_end(rule.text)}。以下哪些做法是正确的?",
+                             options=_choices(right, wrong, qid), answer=right,
+                             explanation=f"{rule.text} 应:{';'.join(rule.do)};不应:{';'.join(rule.dont)}",
+                             difficulty=2, family="rule-multi", asks=f"{item.id}#{anchor}:rule-multi",
+                             evidence=right + wrong))
+    # 多选: which of these are 禁语 — among the item's own 标准用语
+    if len(bad) >= 2 and len(std) >= 2:
+        right, wrong = bad[:3], [t for t in std if not any(_clash(t, b) for b in bad)][:3]
+        if len(wrong) >= 2 and len({normalise(x) for x in right + wrong}) == len(right + wrong):
+            qid = f"{item.id}.forbidden.multi"
+            out.append(_make(ctx, item, ["forbidden", "phrases"], "multi", type="multiple",
+                             stem="以下哪些是服务禁语,不能对业主说?", options=_choices(right, wrong, qid),
+                             answer=right, explanation=f"禁语:{'、'.join(bad)};标准用语:{'、'.join(std)}({item.title})。",
+                             difficulty=2, family="multi", asks=f"{item.id}#forbidden:multi", evidence=right + wrong))
     return out
 
 
