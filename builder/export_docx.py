@@ -111,10 +111,22 @@ def cell_text(cell: Any, text: str, *, bold: bool = False, center: bool = False,
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+_GRID_STYLE: dict[int, Any] = {}
+
+
+def grid_style(doc: Any) -> Any:
+    """The "Table Grid" style, looked up once per document (a lookup by name scans every style)."""
+    key = id(doc)
+    if key not in _GRID_STYLE:
+        _GRID_STYLE.clear()
+        _GRID_STYLE[key] = doc.styles["Table Grid"]
+    return _GRID_STYLE[key]
+
+
 def table(doc: Any, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None,
           size: float = 9.5) -> Any:
     t = doc.add_table(rows=1, cols=len(header))
-    t.style = doc.styles["Table Grid"]
+    t.style = grid_style(doc)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for c, h in zip(t.rows[0].cells, header):
         cell_text(c, h, bold=True, center=True, size=size)
@@ -142,6 +154,16 @@ class DocxWriter:
         self.doc = Document()
         self.form_titles = {f.spec.id: f.spec.title for f in hb.forms}  # type: ignore[attr-defined]
         self._styles()
+        self._heading_ids = {n: self.doc.styles[f"Heading {n}"].style_id for n in (1, 2, 3)}
+
+    def styled(self, text: str, style_id: str) -> Any:
+        """A paragraph with a style given by id (python-docx's by-name lookup scans every style, each call)."""
+        par = self.doc.add_paragraph(text)
+        par._p.get_or_add_pPr().style = style_id
+        return par
+
+    def heading(self, text: str, level: int) -> Any:
+        return self.styled(text, self._heading_ids[level])
 
     def _styles(self) -> None:
         st = self.doc.styles
@@ -248,7 +270,7 @@ class DocxWriter:
         p.paragraph_format.space_after = Mm(10)
         run(p, f"【{c.controlled}】", bold=True, size=18, color=RED if c.controlled == "受控" else GREY, font=SANS)
         t = doc.add_table(rows=3, cols=4)
-        t.style = doc.styles["Table Grid"]
+        t.style = grid_style(doc)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         for r, row in enumerate([("手册编号", c.number, "版本", c.version),
                                  ("生效日期", _date(c.effective_date), "受控状态", c.controlled),
@@ -259,7 +281,7 @@ class DocxWriter:
                     shade(t.cell(r, k), "F0F0F0")
         doc.add_paragraph()
         t = doc.add_table(rows=4, cols=4)
-        t.style = doc.styles["Table Grid"]
+        t.style = grid_style(doc)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         rows = [("", "编制", "审核", "批准"), ("姓名", c.prepared_by, c.reviewed_by, c.approved_by), ("签字", "", "", ""),
                 ("日期", _date(c.prepared_date), _date(c.reviewed_date), _date(c.approved_date))]
@@ -286,8 +308,9 @@ class DocxWriter:
         p.paragraph_format.space_after = Pt(12)
         run(p, "目  录", bold=True, size=18, font=SANS)
         entries = [(lvl, text) for lvl, text in self.hb.outline()]
+        toc_ids = {lvl: doc.styles[f"toc {lvl}"].style_id for lvl in (1, 2)}
         for k, (lvl, text) in enumerate(entries):
-            par = doc.add_paragraph(style=f"toc {lvl}")
+            par = self.styled("", toc_ids[lvl])
             if k == 0:
                 for kind, val in (("begin", None), ("instr", TOC_INSTR), ("separate", None)):
                     r = par.add_run()
@@ -314,7 +337,7 @@ class DocxWriter:
 
     def chapter(self, ch: Chapter) -> None:
         doc = self.doc
-        doc.add_heading(ch.heading, level=1)  # Heading 1 starts a page
+        self.heading(ch.heading, level=1)  # Heading 1 starts a page
         if ch.gaps:
             p = doc.add_paragraph()
             run(p, f"本章共 {len(ch.sections)} 节: {len(ch.sections) - len(ch.gaps)} 节有正文, {len(ch.gaps)} 节待编写"
@@ -324,7 +347,7 @@ class DocxWriter:
 
     def section(self, s: Section) -> None:
         doc, it = self.doc, s.item
-        doc.add_heading(s.heading, level=2)
+        self.heading(s.heading, level=2)
         p = doc.add_paragraph()
         color = RED if s.is_gap else (AMBER if it.status == "draft" else GREEN)
         run(p, f"【{s.badge}】", size=8, color=color, font=SANS)
@@ -362,7 +385,7 @@ class DocxWriter:
         if not rows:
             return
         if label:
-            self.doc.add_heading(label, level=3)
+            self.heading(label, level=3)
         for i, text in enumerate(rows, 1):
             p = self.doc.add_paragraph(f"{i}. {text}")
             p.paragraph_format.left_indent = Mm(7)
@@ -402,7 +425,7 @@ class DocxWriter:
                     run(q, "; ".join(rows), size=9.5)
         for label, rows in (("标准用语", it.phrases), ("禁语", it.forbidden)):
             if rows:
-                self.doc.add_heading(label, level=3)
+                self.heading(label, level=3)
                 table(self.doc, ["序号", "用语" if label == "标准用语" else "禁用语", "场合"],
                       [[str(i), p.text, p.when or ""] for i, p in enumerate(rows, 1)], [12, 110, 50])
 
@@ -415,7 +438,7 @@ class DocxWriter:
         self.kv(kv)
         self.numbered(it.materials, "所需资料")
         if it.steps:
-            self.doc.add_heading("办理步骤", level=3)
+            self.heading("办理步骤", level=3)
             table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
                   [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
                    for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
@@ -428,7 +451,7 @@ class DocxWriter:
         for i, sec in enumerate(it.sections, 1):
             self.numbered(sec.rules, f"{cn_numeral(i)}、{sec.title}")
             if not sec.rules:
-                self.doc.add_heading(f"{cn_numeral(i)}、{sec.title}", level=3)
+                self.heading(f"{cn_numeral(i)}、{sec.title}", level=3)
 
     def kind_legal(self, it: Any, s: Section) -> None:
         law = it.law.replace("《", "").replace("》", "")
@@ -460,7 +483,7 @@ class DocxWriter:
         if not self.hb.forms:
             return
         doc = self.doc
-        doc.add_heading(APPENDIX_HEADING, level=1)
+        self.heading(APPENDIX_HEADING, level=1)
         run(doc.add_paragraph(), "以下为空白表单, 可复印使用; 填写后的表单可用 handbook form 生成。", size=9.5, color=GREY)
         for k, f in enumerate(self.hb.forms):
             spec = f.spec
@@ -468,7 +491,7 @@ class DocxWriter:
             if k or landscape:  # each form on its own page, in its own orientation
                 section = doc.add_section(WD_SECTION.NEW_PAGE)
                 self._page_setup(section, landscape)
-            doc.add_heading(f.heading, level=2)
+            self.heading(f.heading, level=2)
             self.form_body(spec)
 
     def form_body(self, spec: Any) -> None:
@@ -508,7 +531,7 @@ class DocxWriter:
             elif p.kind == "grid":
                 ncols = p.ncols * 2
                 t = doc.add_table(rows=0, cols=ncols)
-                t.style = doc.styles["Table Grid"]
+                t.style = grid_style(doc)
                 for row in p.rows:
                     cells = t.add_row().cells
                     col = 0
@@ -547,9 +570,9 @@ class DocxWriter:
         if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             self._page_setup(section)
-            doc.add_heading(REVISIONS_HEADING, level=1).paragraph_format.page_break_before = False
+            self.heading(REVISIONS_HEADING, level=1).paragraph_format.page_break_before = False
         else:
-            doc.add_heading(REVISIONS_HEADING, level=1)
+            self.heading(REVISIONS_HEADING, level=1)
         rows = [[str(i), r.date, r.subject, r.author, r.commit] for i, r in enumerate(self.hb.history.revisions, 1)]
         rows += [[""] * 5 for _ in range(3)]
         table(doc, ["序号", "日期", "修订内容", "修订人", "记录号"], rows, [12, 24, 90, 26, 20], size=9)
