@@ -128,7 +128,9 @@ def form_docs(specs: dict[str, Any]) -> Iterator[Doc]:
         title = str(data.get("title") or form_id)
         code = str(data.get("code") or "")
         labels = list(dict.fromkeys(_labels(data.get("fields") or [])))
-        texts = [str(b.get("text")) for b in data.get("layout") or [] if isinstance(b, dict) and b.get("text")]
+        # pledge and notes text, its {field} blanks drawn as blanks
+        texts = [re.sub(r"\{[a-z][a-z0-9_]*\}", "____", str(b.get("text")))
+                 for b in data.get("layout") or [] if isinstance(b, dict) and b.get("text")]
         desc = data.get("description")
         body = "\n".join(([str(desc)] if desc else []) + ["填写项目:" + "、".join(labels)] + texts)
         yield Doc(

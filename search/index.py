@@ -70,15 +70,23 @@ def extra_lexicon(path: Path = EXTRA_FILE) -> tuple[list[str], list[list[str]]]:
     return words, groups
 
 
-def lexicon(dictionary: Any) -> tuple[list[str], list[list[str]]]:
-    """Domain words and synonym groups: content/dictionary.yaml, then search/synonyms.txt."""
+def lexicon(dictionary: Any, glossary: Any = None) -> tuple[list[str], list[list[str]]]:
+    """Domain words and synonym groups: content/dictionary.yaml, the glossary's terms with
+    their synonyms, then search/synonyms.txt."""
     words = list(getattr(dictionary, "words", []) or [])
     groups = [list(g) for g in (getattr(dictionary, "synonyms", []) or [])]
+    for term in getattr(glossary, "terms", []) or []:
+        words.append(term.term)
+        if term.synonyms:
+            groups.append([term.term, *term.synonyms])
     ew, eg = extra_lexicon()
     return words + ew, groups + eg
 
 
 DOMAIN_FREQ = 2000
+#: BM25 for the sections: they are short and their lengths vary less than web pages'.
+BM25_B = 0.75
+BM25_K1 = 1.2
 
 
 def full_vocabulary(words: list[str], groups: list[list[str]]) -> Vocabulary:
@@ -226,7 +234,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
         forms_dir = guess if guess.is_dir() else None
     t0 = time.perf_counter()
     docs, problems = all_docs(content, Path(forms_dir) if forms_dir else None)
-    words, groups = lexicon(content.dictionary)
+    words, groups = lexicon(content.dictionary, getattr(content, "glossary", None))
     full = full_vocabulary(words, groups)
     with writer_lock(parent, lock_timeout):
         _sweep(parent, out)
@@ -249,6 +257,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
                 "roles": sorted({r for d in docs for r in d.roles}),
                 "synonyms": syn_terms,
                 "priors": [d.prior for d in docs],
+                "ids": [d.id for d in docs],
                 "problems": problems,
             }
             (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -339,13 +348,16 @@ class Opened:
             self.ix = open_dir(str(path))
             for name in TEXT_FIELDS:
                 self.ix.schema[name].analyzer.bind(self.vocab)
-            self.searcher = self.ix.searcher()
+            from whoosh.scoring import BM25F
+
+            self.searcher = self.ix.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1))
         except Exception as e:  # whoosh raises many kinds for a damaged index
             raise IndexError_(f"index at {path} cannot be opened: {type(e).__name__}: {e}") from e
         if self.searcher.doc_count() != self.meta.get("documents"):
             raise IndexError_(f"index at {path} holds {self.searcher.doc_count()} documents, its meta says {self.meta.get('documents')}")
 
         self._priors: list[float] | None = None
+        self._ids: dict[str, int] | None = None
 
     def prior(self, docnum: int) -> float:
         """The section's score multiplier (search.documents.Doc.prior), read once for all."""
@@ -357,6 +369,17 @@ class Opened:
             else:
                 self._priors = [float(self.searcher.stored_fields(i).get("prior") or 1.0) for i in range(n)]
         return self._priors[docnum] if docnum < len(self._priors) else 1.0
+
+    def docnum(self, doc_id: str) -> int | None:
+        """The document number of a section id (an item's own page: its item id)."""
+        if self._ids is None:
+            self._ids = {}
+            stored = self.meta.get("ids")
+            if isinstance(stored, list) and len(stored) == self.searcher.doc_count_all():
+                self._ids = {x: i for i, x in enumerate(stored)}
+            else:
+                self._ids = {self.searcher.stored_fields(i)["id"]: i for i in range(self.searcher.doc_count_all())}
+        return self._ids.get(doc_id)
 
     def close(self) -> None:
         try:

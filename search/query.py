@@ -28,8 +28,15 @@ FIELD_BOOSTS = {"body": 1.0}
 SUB_WEIGHT = 0.5
 SYN_WEIGHT = 0.8
 GRAM_WEIGHT = 0.5
+SINGLE_WEIGHT = 0.5
 #: Alternatives of one concept: the best counts, the others add this share.
 TIEBREAK = 0.2
+#: Where this many parts of one item are among the first GROUP_WINDOW sections, the item's
+#: page is put before them.
+GROUP_MIN_PARTS = 5
+GROUP_WINDOW = 5
+#: Coordination: the score is multiplied by (concepts matched / concepts asked) ** COORD.
+COORD = 0.0  # measured on the dev set: any coordination lowered MRR (0.814 → 0.801 at 0.5)
 
 
 EMPTY_MESSAGE = "请输入关键词"
@@ -109,8 +116,10 @@ def plan(q: str, opened: Opened) -> Plan:
         if nterms >= MAX_TERMS:
             break
         alts: list[tuple[str, str, float]] = []
+        # a lone character says less than a word (事, 表, 拆): it weighs less
+        cw = SINGLE_WEIGHT if len(c.text) == 1 else 1.0
         if c.known:
-            alts += [(f, c.text, b) for f, b in FIELD_BOOSTS.items()]
+            alts += [(f, c.text, cw * b) for f, b in FIELD_BOOSTS.items()]
             marks.append(c.text)
             for group in opened.synonyms.get(c.text, []):
                 for t in group:
@@ -122,7 +131,7 @@ def plan(q: str, opened: Opened) -> Plan:
         else:
             marks += c.bigrams
         for g in c.bigrams:
-            alts.append(("grams", g, GRAM_WEIGHT if c.known else 1.0))
+            alts.append(("grams", g, cw * (GRAM_WEIGHT if c.known else 1.0)))
         nterms += len(alts)
         groups.append(alts)
     marks = [m for m in dict.fromkeys(marks) if m]
@@ -138,6 +147,7 @@ def score_plan(p: Plan, searcher, allowed: set[int] | None = None) -> dict[int, 
 
     ctx = searcher.context()
     total: dict[int, float] = {}
+    matched: dict[int, int] = {}
     for alts in p.groups:
         options: dict[str, dict[int, float]] = {}
         for f, t, w in alts:
@@ -161,6 +171,12 @@ def score_plan(p: Plan, searcher, allowed: set[int] | None = None) -> dict[int, 
                     rest[d] = rest.get(d, 0.0) + sc
         for d, b in best.items():
             total[d] = total.get(d, 0.0) + b + TIEBREAK * rest.get(d, 0.0)
+            matched[d] = matched.get(d, 0) + 1
+    n = len(p.groups)
+    if n > 1 and COORD:
+        # a section that has more of what was asked ranks above one that has more of one thing
+        for d in total:
+            total[d] *= (matched[d] / n) ** COORD
     return total
 
 
@@ -236,6 +252,38 @@ class Searcher:
                     self._opened = None
         raise AssertionError("unreachable")
 
+    @staticmethod
+    def _group(opened: Opened, ranked: list[tuple[float, int]], limit: int) -> list[tuple[float, dict]]:
+        """The top sections; where several parts of one item are near the top, the item's
+        own page goes just before the first of them (the whole page answers, not one line)."""
+        searcher = opened.searcher
+        head = ranked[: max(limit, GROUP_WINDOW)]
+        fields = {d: searcher.stored_fields(d) for _, d in head}
+        parts_of: dict[str, list[int]] = {}
+        for _, d in head[:GROUP_WINDOW]:
+            f = fields[d]
+            if f.get("part") == "1":
+                parts_of.setdefault(f.get("item_id", ""), []).append(d)
+        promote: dict[int, int] = {}  # first part's docnum -> the item's docnum
+        for item_id, ds in parts_of.items():
+            if len(ds) >= GROUP_MIN_PARTS:
+                whole = opened.docnum(item_id)
+                if whole is not None:
+                    promote[ds[0]] = whole
+        out: list[tuple[float, dict]] = []
+        placed: set[int] = set()
+        score_of = dict((d, sc) for sc, d in ranked)
+        for sc, d in head:
+            if d in promote and promote[d] not in placed:
+                w = promote[d]
+                placed.add(w)
+                out.append((max(sc, score_of.get(w, 0.0)), fields.get(w) or searcher.stored_fields(w)))
+            if d in placed:
+                continue
+            placed.add(d)
+            out.append((sc, fields[d]))
+        return out[:limit]
+
     def search(self, q: Any, limit: int = 10, kind: str | None = None, role: str | None = None) -> list[Result]:
         return self.run(q, limit, kind, role).results
 
@@ -258,7 +306,7 @@ class Searcher:
         for d, sc in scores.items():
             ranked.append((sc * opened.prior(d), d))
         ranked.sort(key=lambda x: (-x[0], x[1]))
-        hits = [(sc, searcher.stored_fields(d)) for sc, d in ranked[:limit]]
+        hits = self._group(opened, ranked, limit)
         results = []
         for score, f in hits:
             results.append(Result(
