@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_packs, load_specs
+from .formspec import PLACEHOLDER, FieldSpec, FormSpec, load_library, load_packs, load_specs
 from .paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
 from .urls import item_url
 
@@ -62,6 +62,8 @@ class Catalogue:
     specs: dict[str, FormSpec]
     problems: list[Any]
     procedures: dict[str, str]          # procedure id → title (from content/procedures)
+    packs: dict[str, Any] = field(default_factory=dict)     # forms/packs.yaml
+    library: dict[str, str] = field(default_factory=dict)   # shared field name → its library label
     stamp: tuple = field(default=())
 
 
@@ -106,7 +108,11 @@ def catalogue() -> Catalogue:
         cat = app.extensions.get("handbook_forms")
         if cat is None or cat.stamp != stamp:
             specs, problems = load_specs(forms_dir)
-            cat = Catalogue(specs, problems, _procedure_titles(content_dir), stamp)
+            packs, _ = load_packs(forms_dir, set(specs))  # its problems are in load_specs' already
+            library, _ = load_library(forms_dir)
+            cat = Catalogue(specs, problems, _procedure_titles(content_dir),
+                            {k: p for k, p in packs.items() if all(f in specs for f in p.forms)},
+                            {n: str(raw.get("label", n)) for n, raw in library.items()}, stamp)
             app.extensions["handbook_forms"] = cat
             if problems:  # file names and keys only: form definitions hold no owner data
                 log.warning("forms/: %d problem(s) in the form definitions; run `handbook check`", len(problems))
@@ -163,9 +169,8 @@ def index():
         sections.append({"id": "", "title": "其他表单(不属于某个流程)", "url": None, "forms": others})
     also = {spec.id: [(cat.procedures.get(p, p), _proc_url(cat, p)) for p in spec.procedures[1:]]
             for spec in cat.specs.values()}
-    packs, _ = load_packs(Path(current_app.config.get("FORMS_DIR", FORMS_DIR)), set(cat.specs))
     return render_template("web/forms_index.html", sections=sections, also=also, count=len(cat.specs),
-                           problems=len(cat.problems), packs=packs, specs=cat.specs)
+                           problems=len(cat.problems), packs=cat.packs, specs=cat.specs)
 
 
 def _proc_url(cat: Catalogue, procedure_id: str) -> str | None:
@@ -257,6 +262,116 @@ def content_disposition(name: str, ascii_fallback: str) -> str:
     ``filename*``, which every current browser prefers."""
     fallback = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_fallback) or "form"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+# --- a pack: one set of answers for a room fills every form of it ---------------------------
+@bp.get("/forms/packs/<name>")
+def pack_fill(name: str):
+    cat = catalogue()
+    pack = cat.packs.get(name) or abort(404)
+    return _pack_page(cat, name, pack, None, [], "pdf")
+
+
+@bp.post("/forms/packs/<name>")
+def pack_submit(name: str):
+    """Validate the answers against every form of the pack (as ``handbook form pack`` does,
+    each form taking the fields it has); on success a zip of every form."""
+    import io
+    import zipfile
+
+    from .form_output import output_name, render
+    from .forms import check, values_from_form
+
+    cat = catalogue()
+    pack = cat.packs.get(name) or abort(404)
+    fmt = request.form.get("_format", "pdf")
+    fmt = fmt if fmt in FORMATS else "pdf"
+    specs = [cat.specs[fid] for fid in pack.forms]
+    data: dict[str, Any] = {}
+    for spec in specs:
+        for k, v in values_from_form(spec, _fill_row_gaps(spec, request.form)).items():
+            data.setdefault(k, v)
+    cleaned: dict[str, dict[str, Any]] = {}
+    errors: list = []
+    for spec in specs:
+        values, errs, _ = check(spec, data, unknown="ignore")
+        cleaned[spec.id] = values
+        errors += errs
+    if errors:
+        return _pack_page(cat, name, pack, request.form, errors, fmt), 400
+    buf = io.BytesIO()
+    try:
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for spec in specs:
+                z.writestr(output_name(spec, cleaned[spec.id], fmt), render(spec, cleaned[spec.id], fmt))
+    except Exception as e:  # noqa: BLE001 - log the type only: the message may carry owner data
+        log.error("pack %s: rendering %s failed (%s)", name, fmt, type(e).__name__)
+        return Response(render_template("web/forms_error.html", spec=specs[0], fmt=FORMATS[fmt][1]),
+                        status=500, mimetype="text/html")
+    first = specs[0]
+    zip_name = name + output_name(first, cleaned[first.id], "zip")[len(first.id):]
+    resp = Response(buf.getvalue(), mimetype="application/zip")
+    resp.headers["Content-Disposition"] = content_disposition(zip_name, f"{name}.zip")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def pack_layout(cat: Catalogue, pack: Any) -> tuple[list[FieldSpec], list[tuple[FormSpec, list[Section]]]]:
+    """The pack's page: the fields two or more of its forms share, once, at the top (under
+    the library's label, required if any form requires it); then each form with the rest."""
+    specs = [cat.specs[fid] for fid in pack.forms]
+    count: dict[str, int] = {}
+    first: dict[str, FieldSpec] = {}
+    required: dict[str, bool] = {}
+    for spec in specs:
+        for f in spec.fields:
+            count[f.name] = count.get(f.name, 0) + 1
+            first.setdefault(f.name, f)
+            required[f.name] = required.get(f.name, False) or f.required
+    shared = [
+        first[n].model_copy(update={"label": cat.library.get(n, first[n].label), "required": required[n]})
+        for n in first if count[n] > 1 and first[n].type not in ("table", "checklist")
+    ]
+    shown = {f.name for f in shared}
+    per_form: list[tuple[FormSpec, list[Section]]] = []
+    for spec in specs:
+        kept: list[Section] = []
+        for s in sections(spec):
+            if s.kind in ("grid", "signatures", "table", "checklist"):
+                fields_ = [f for f in s.fields if f.name not in shown]
+                shown.update(f.name for f in fields_)
+                if not fields_:
+                    continue
+                s = Section(s.kind, fields_, s.text, s.parts, s.columns)
+            kept.append(s)
+        per_form.append((spec, kept))
+    return shared, per_form
+
+
+def _pack_page(cat: Catalogue, name: str, pack: Any, source: Any, errors: list, fmt: str) -> str:
+    shared, per_form = pack_layout(cat, pack)
+    labels = {f.name: f.label for f in shared}
+    by_key: dict[str, list] = {}
+    summary: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    titles = {fid: cat.specs[fid].title for fid in pack.forms}
+    for e in errors:
+        if (e.key, e.message) in seen:  # a shared field is checked by every form that has it
+            continue
+        seen.add((e.key, e.message))
+        by_key.setdefault(e.key, []).append(e)
+        if e.row is not None and e.column is None:
+            by_key.setdefault(e.field, []).append(e)
+        where = labels.get(e.field) if e.key in labels else None
+        if where is None:
+            owner = next((fid for fid in pack.forms if e.field in {f.name for f in cat.specs[fid].fields}), "")
+            where = f"{titles.get(owner, '')} · {e.where}"
+        summary.append((e.key, where, e.message))
+    return render_template(
+        "web/form_pack.html", name=name, pack=pack, shared=shared, per_form=per_form,
+        v=Values(source if source is not None else {}), summary=summary, by_key=by_key, fmt=fmt,
+        formats=FORMATS, date_ok=_iso_date_ok, radio_max=RADIO_MAX,
+    )
 
 
 # --- drawing the page -----------------------------------------------------------------
@@ -387,7 +502,8 @@ def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
             by_key.setdefault(e.field, []).append(e)
     return render_template(
         "web/form_fill.html", spec=spec, sections=sections(spec), v=Values(source),
-        errors=errors, by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
+        errors=errors, summary=[(e.key, e.where, e.message) for e in errors],
+        by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
         date_ok=_iso_date_ok, radio_max=RADIO_MAX, procedures=catalogue().procedures,
         proc_url=lambda p: item_url("procedure", p),
     )

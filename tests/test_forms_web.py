@@ -304,6 +304,66 @@ def test_content_disposition_is_rfc5987():
     assert '"' not in content_disposition('a"b.pdf', 'a"b.pdf').split("filename*=")[1]
 
 
+# --- a pack on one page --------------------------------------------------------------------
+PACK_ANSWERS = {
+    "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678", "id_number": "320106196503154024",
+    "move_in_date": "2026-03-01", "move_in_end": "2026-03-31", "office_place": "会所一楼客服中心",
+    "office_phone": "0755-12345678", "company": "示例物业服务中心", "date": "2026-03-01",
+    "entrust": "业主本人办理", "result": "合格,同意收房", "checks-0": "合格",
+    "defects-0-location": "客厅", "defects-0-problem": "墙面裂缝", "services": "家政保洁", "ratings-0": "满意",
+}
+
+
+def test_pack_page_asks_each_shared_field_once(client):
+    r = client.get("/forms/packs/ruhuo")
+    assert r.status_code == 200
+    doc = html_of(r)
+    for name in ("room", "owner_name", "phone", "date"):
+        assert len(_inputs(doc, name)) == 1, name
+        assert doc.get_element_by_id("shared").xpath(".//*[@name=$n]", n=name), f"{name} is in 共用信息"
+    for fid in ("ruhuo-tongzhi", "ruhuo-liuzhuan-a", "fangwu-yanshou", "yehu-ziliao-a", "fanghuo-zerenshu"):
+        assert doc.get_element_by_id(f"form-{fid}") is not None
+    assert _inputs(doc, "checks-0") and _inputs(doc, "defects-0-problem"), "each form's own blocks follow"
+    assert client.get("/forms/packs/no-such-pack").status_code == 404
+    assert "/forms/packs/ruhuo" in {a.get("href") for a in html_of(client.get("/forms")).iter("a")}
+
+
+def test_pack_bad_answers_keep_everything(client):
+    data = dict(PACK_ANSWERS, phone="1380", move_in_end="2026-02-30")
+    r = client.post("/forms/packs/ruhuo", data=data)
+    assert r.status_code == 400
+    doc = html_of(r)
+    assert "手机号码" in doc.get_element_by_id("e-phone").text_content()
+    assert "不存在" in doc.get_element_by_id("e-move_in_end").text_content()
+    items = doc.get_element_by_id("summary").xpath(".//li")
+    assert len(items) == 2, "a shared field's error is listed once, not once per form"
+    for name, value in data.items():
+        els = _inputs(doc, name)
+        if els[0].get("type") in ("radio", "checkbox"):
+            assert [e.get("value") for e in els if e.get("checked") is not None] == [value], name
+        else:
+            assert els[0].get("value") == value, name
+
+
+def test_pack_good_answers_download_every_form_in_a_zip(client):
+    import zipfile
+
+    import docx
+
+    r = client.post("/forms/packs/ruhuo", data=dict(PACK_ANSWERS, _format="docx"))
+    assert r.status_code == 200, r.get_data(as_text=True)[:3000]
+    assert r.mimetype == "application/zip"
+    assert _filename_star(r.headers["Content-Disposition"]) == "ruhuo-3栋2单元1501-2026-03-01.zip"
+    z = zipfile.ZipFile(io.BytesIO(r.data))
+    names = z.namelist()
+    assert len(names) == 7 and all(n.endswith("-3栋2单元1501-2026-03-01.docx") for n in names)
+    for n in names:
+        d = docx.Document(io.BytesIO(z.read(n)))
+        text = "\n".join(p.text for p in d.paragraphs) + "\n".join(
+            c.text for t in d.tables for row in t.rows for c in row.cells)
+        assert "3栋2单元1501" in text and "欧阳𡃁" in text, n
+
+
 # --- refusals ------------------------------------------------------------------------------
 def test_unknown_form_and_format_are_404(client):
     assert client.get("/forms/no-such-form").status_code == 404
