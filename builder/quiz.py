@@ -716,6 +716,9 @@ def build_bank(content: Content) -> Bank:
         elif isinstance(item, Case):
             out += cases(ctx, item, all_cases)
     _disambiguate(content, out)
+    for q in out:  # a multiple choice keys its answers in the order of its options
+        if q.type == "multiple" and isinstance(q.answer, list):
+            q.answer = [o for o in q.options if o in q.answer] + [a for a in q.answer if a not in q.options]
     return Bank(questions=out)
 
 
