@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .load import Content
 from .quiz import BLANK, Bank, Question, topic_label
-from .quiz_check import write_atomic
+from .quiz_check import _umask, write_atomic
 
 COURSE_CATEGORY = "物业客服题库"
 CJK_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -229,6 +229,7 @@ def anki_package(bank: Bank, content: Content, path: Path) -> None:
     os.close(fd)
     try:
         genanki.Package(deck).write_to_file(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

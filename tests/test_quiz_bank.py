@@ -228,6 +228,11 @@ def test_lock_round_trip(tmp_path):
     assert set(data["questions"]) == {q.id for q in bank.questions}
     state = stale(bank, read_lock(path))
     assert state.stale == [] and state.new == [] and state.gone == []
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
 
 def test_bank_command_counts(capsys):
