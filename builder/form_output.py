@@ -327,6 +327,10 @@ def _worker_init() -> None:
 
 
 def _render_chunk(spec: FormSpec, chunk: list[tuple[int, dict[str, Any]]], fmt: str) -> list[tuple[int, bytes]]:
+    if fmt == "pdf" and len(chunk) > 1:
+        from .form_pdf import render_pdf_many
+
+        return list(zip([i for i, _ in chunk], render_pdf_many(spec, [v for _, v in chunk], chunk=len(chunk))))
     return [(i, render(spec, values, fmt)) for i, values in chunk]
 
 
@@ -373,7 +377,7 @@ def run_batch(spec: FormSpec, rows: list[tuple[int, Mapping[str, Any]]], formats
     for fmt in fmts:
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if fmt == "pdf" and n_workers > 1 and len(indexed) >= 8:
-            size = max(4, min(25, len(indexed) // (n_workers * 4) or 1))
+            size = max(4, min(20, len(indexed) // (n_workers * 3) or 1))
             chunks = [indexed[k:k + size] for k in range(0, len(indexed), size)]
             ctx = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_worker_init) as pool:
@@ -382,8 +386,10 @@ def run_batch(spec: FormSpec, rows: list[tuple[int, Mapping[str, Any]]], formats
                     for i, data in fut.result():
                         emit(i, fmt, data)
         else:
-            for i, values in indexed:
-                emit(i, fmt, render(spec, values, fmt))
+            size = 20 if fmt == "pdf" else 1
+            for k in range(0, len(indexed), size):
+                for i, data in _render_chunk(spec, indexed[k:k + size], fmt):
+                    emit(i, fmt, data)
     if zbuf is not None and zio is not None:
         zbuf.close()
         result.written.append(atomic_write(out_dir / zip_name, zio.getvalue()))  # type: ignore[operator]

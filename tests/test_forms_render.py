@@ -254,3 +254,26 @@ def test_money_prints_two_decimals():
     spec = SPECS["yezhu-baoxiu-dan"]
     f = next(c for t in spec.fields if t.type == "table" for c in t.columns if c.type == "money")
     assert display(f, Decimal("12.50")) == "12.50"
+
+
+def test_batch_render_splits_one_document_back_into_forms(tmp_path):
+    """render_pdf_many lays several forms out as one document and splits it: each PDF
+    holds its own values only, and a two-page form keeps both pages."""
+    from pypdf import PdfReader
+
+    from builder.form_pdf import render_pdf_many
+
+    for form_id in ("fanghuo-zerenshu", "zhuangxiu-beian"):
+        spec = SPECS[form_id]
+        base = sample_data(spec)
+        rows = [validate(spec, {**base, "room": f"{n}栋{n}0{n}"}) for n in (1, 2, 3)]
+        pdfs = render_pdf_many(spec, rows)
+        single_pages = len(PdfReader(io.BytesIO(render_pdf(spec, rows[0]))).pages)
+        assert len(pdfs) == 3
+        for n, data in zip((1, 2, 3), pdfs):
+            p = tmp_path / f"{form_id}-{n}.pdf"
+            p.write_bytes(data)
+            text = subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True).stdout
+            assert f"{n}栋{n}0{n}" in text
+            assert all(f"{m}栋{m}0{m}" not in text for m in (1, 2, 3) if m != n)
+            assert len(PdfReader(p).pages) == single_pages
