@@ -119,6 +119,10 @@ def check_question(q: Question, content: Content) -> list[Issue]:
             issues.append(Issue("wrong", q.id, "a step of the answer is not in its source text"))
         if q.type == "blank" and normalise(str(q.answer)) in normalise(q.stem):
             issues.append(Issue("wrong", q.id, "the stem gives the blank's answer away"))
+        if q.type == "blank" and q.evidence:
+            filled = loose(q.stem.replace(BLANK, str(q.answer), 1))
+            if any(loose(ev) not in filled for ev in q.evidence):
+                issues.append(Issue("wrong", q.id, "filling the blank with its answer does not give the source's words"))
         if q.type == "blank" and not q.evidence:
             issues.append(Issue("wrong", q.id, "a blank names no source text it removes a value from"))
     return issues

@@ -254,3 +254,12 @@ def test_the_bank_does_not_depend_on_the_hash_seed():
                                     str(ROOT / "content"), "--forms", str(ROOT / "forms")],
                                    capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout)
     assert outs[0] == outs[1] and outs[0].count("\n") > 100
+
+
+def test_check_flags_a_blank_that_removes_something_else():
+    content, bank = _fixture()
+    q = bank.by_id()["ling-xiang.answer.figure-blank"]
+    q.stem = f"铃响{BLANK}接听。"  # removes 三声内 but keys 三声
+    q.answer = "三声"
+    messages = [i.message for i in check_bank(Bank(questions=[q]), content)]
+    assert messages == ["filling the blank with its answer does not give the source's words"]
