@@ -453,6 +453,9 @@ def test_browser_fills_fixes_and_downloads_the_repair_slip(server, artifacts, tm
             target = tmp_path / download.suggested_filename
             download.save_as(target)
             page.screenshot(path=str(artifacts / "web-form-after-download.png"), full_page=True)
+            assert page.locator("#summary").count() == 0, "the old errors do not outlive the good submit"
+            assert "自动下载" in page.inner_text(".submit-status")
+            assert page.input_value("#f-phone") == "13912345678"
         finally:
             browser.close()
     data = target.read_bytes()

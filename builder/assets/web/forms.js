@@ -24,6 +24,16 @@
     var b = ev.target.closest && ev.target.closest("button.add-row");
     if (b) { ev.preventDefault(); addRow(b); }
   });
+  // A good submit downloads a file and leaves the page as it was: clear the old errors
+  // first, so they do not stay on screen after the download. A bad submit redraws them.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    form.querySelectorAll(".summary, p.error").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    var status = form.querySelector(".submit-status");
+    if (status) status.textContent = "已提交: 内容无误时将自动下载文件。";
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var s = document.getElementById("summary");
     if (s) s.focus();
