@@ -243,12 +243,18 @@ def _segments(segs: list[Segment]) -> str:
 
 
 def _signatures(p: Piece, text_w: int) -> str:
-    n = max(len(p.signatures), 1)
-    widths = _split(text_w, [1] * n)
-    cells = []
-    for (label, value), w in zip(p.signatures, widths):
-        cells.append(_tc(_p(_runs(f"{label}:") + _runs(value, underline=True)), w, valign="bottom"))
-    return _p("", before=200) + _tbl(widths, [_tr("".join(cells), 500)], borders=False)
+    per_row = min(max(len(p.signatures), 1), 3)  # at most three a line, as on the PDF
+    widths = _split(text_w, [1] * per_row)
+    rows = []
+    for k in range(0, len(p.signatures), per_row):
+        cells = []
+        row = p.signatures[k:k + per_row]
+        for j, (label, value) in enumerate(row):
+            span = per_row - len(row) + 1 if j == len(row) - 1 else 1
+            w = sum(widths[j:j + span])
+            cells.append(_tc(_p(_runs(f"{label}:") + _runs(value, underline=True)), w, span=span, valign="bottom"))
+        rows.append(_tr("".join(cells), 560))
+    return _p("", before=200) + _tbl(widths, rows, borders=False)
 
 
 def _body(spec: FormSpec, pieces: list[Piece]) -> str:
