@@ -138,15 +138,15 @@ def check_cmd(content_dir: Path, forms_dir: Path, update: bool) -> None:
 @forms_option
 @click.option("--role", help="a post id (content/roles/<id>.yaml): only what that post must know")
 @click.option("--topic", help="a tag (content/tags.yaml) or a kind (fact, procedure …)")
-@click.option("--difficulty", type=int, help="1, 2 or 3")
-@click.option("--count", type=int, required=True, help="how many questions")
-@click.option("--seed", type=int, required=True, help="the same seed gives the same paper")
+@click.option("--difficulty", help="1, 2 or 3")
+@click.option("--count", help="how many questions (required)")
+@click.option("--seed", help="an integer: the same seed gives the same paper (required)")
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf, json (comma-separated)")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="folder for the files; without it, --format json prints to stdout")
 @click.option("--title", default="物业客服部岗位知识测试", show_default=True, help="the paper's title")
-def paper_cmd(content_dir: Path, forms_dir: Path, role: str | None, topic: str | None, difficulty: int | None,
-              count: int, seed: int, formats: str, out_dir: Path | None, title: str) -> None:
+def paper_cmd(content_dir: Path, forms_dir: Path, role: str | None, topic: str | None, difficulty: str | None,
+              count: str | None, seed: str | None, formats: str, out_dir: Path | None, title: str) -> None:
     """Set a paper and its answer key: reproducible by seed, topics balanced.
 
     Writes <out>/quiz-<role>-s<seed>-paper.docx / -key.docx / -paper.pdf / -key.pdf /
@@ -161,12 +161,26 @@ def paper_cmd(content_dir: Path, forms_dir: Path, role: str | None, topic: str |
     from .quiz_paper import PaperError, PaperSpec, draw, paper_json, parse_formats, validate_spec, write_paper
 
     fmts, problems = parse_formats(formats)
+    numbers: dict[str, int | None] = {}
+    for name, value, required in (("count", count, True), ("seed", seed, True), ("difficulty", difficulty, False)):
+        if value is None:
+            numbers[name] = None
+            if required:
+                problems.append(f"--{name}: required")
+            continue
+        try:
+            numbers[name] = int(value)
+        except ValueError:
+            problems.append(f"--{name}: '{value}' is not a whole number")
+            numbers[name] = None
     if out_dir is None and fmts != ["json"]:
         problems.append("--out: give a folder for docx/pdf papers (only --format json prints to stdout)")
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         problems.append(f"--out: {out_dir} is a file; give a folder")
     content, bank = _load(content_dir, forms_dir)
-    spec = PaperSpec(count=count, seed=seed, role=role, topic=topic, difficulty=difficulty, title=title)
+    # a missing count is reported above; validate the rest as if one question were asked
+    spec = PaperSpec(count=1 if numbers["count"] is None else numbers["count"], seed=numbers["seed"] or 0,
+                     role=role, topic=topic, difficulty=numbers["difficulty"], title=title)
     problems += validate_spec(spec, content, bank)
     if problems:
         _usage(problems)

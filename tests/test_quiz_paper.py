@@ -154,3 +154,12 @@ def test_pdf_paper_and_key_hold_every_stem_in_an_embedded_cjk_font(written, arti
                               capture_output=True, text=True, check=True).stdout)
     for q in data["questions"]:  # pdftotext joins a URL broken at a hyphen without the hyphen
         assert flat(q["source"]["url"]).replace("-", "") in key.replace("-", "")
+
+
+def test_cli_missing_and_malformed_numbers_are_one_line_each(capsys):
+    code = main(["quiz", "paper", "--content", str(GOOD), "--forms", str(GOOD_FORMS), "--seed", "x",
+                 "--difficulty", "hard", "--format", "json"])
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: --count: required", "error: --seed: 'x' is not a whole number",
+        "error: --difficulty: 'hard' is not a whole number"]
