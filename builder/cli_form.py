@@ -182,12 +182,15 @@ def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_d
 
     spec = _spec(forms_dir, form_id)
     fmts = _check_formats(formats)
+    warnings: list[Any] = []
     try:
-        values = validate(spec, read_data(data_file))
+        values = validate(spec, read_data(data_file), warnings=warnings)
     except InputFileError as e:
         _fail(e.problems)
     except FormInputError as e:
         _fail([f"{data_file}: {x}" for x in e.errors])
+    for w in warnings:
+        click.echo(f"{data_file}: warning: {w}", err=True)
     _written(write_form(spec, values, fmts, out_dir))
 
 

@@ -271,3 +271,13 @@ def test_help_has_examples():
     for cmd in ("list", "show", "fill", "blank", "batch", "pack"):
         r = run("form", cmd, "--help")
         assert r.exit_code == 0 and "Example" in r.stdout and "handbook form" in r.stdout
+
+
+def test_unknown_region_code_is_a_warning_not_a_refusal(tmp_path):
+    data = tmp_path / "room.yaml"
+    data.write_text("房号: 1-101\n业主姓名: 王五\n联系电话: 13800000000\n身份证号码: 320106196503154024\n"
+                    "date: 2026-03-01\n", encoding="utf-8")
+    r = run("form", "fill", "fanghuo-zerenshu", "--data", str(data), "--format", "docx", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.stderr
+    assert "warning: 身份证号码: 地区代码 320106" in r.stderr
+    assert files(tmp_path / "o") == ["fanghuo-zerenshu-1-101-2026-03-01.docx"]
