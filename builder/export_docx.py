@@ -26,7 +26,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -223,14 +223,17 @@ class DocxWriter:
         c = self.hb.control
         section.header.is_linked_to_previous = False
         section.footer.is_linked_to_previous = False
+        width = section.page_width - section.left_margin - section.right_margin
         hp = section.header.paragraphs[0]
         hp.text = ""
+        self._tabs(hp, width)
         title = self.hb.title + (f" · {self.hb.subtitle}" if self.hb.role else "")
         run(hp, title, size=8.5, font=SANS)
         run(hp, f"\t\t手册编号 {c.number}  版本 {c.version}", size=8.5, font=SANS)
         self._bottom_border(hp)
         fp = section.footer.paragraphs[0]
         fp.text = ""
+        self._tabs(fp, width)
         run(fp, f"{c.controlled}文件\t", size=8, color=RED if c.controlled == "受控" else GREY, font=SANS)
         run(fp, "第 ", size=9, font=SANS)
         add_field(fp, "PAGE")
@@ -238,6 +241,13 @@ class DocxWriter:
         add_field(fp, "NUMPAGES")
         run(fp, " 页", size=9, font=SANS)
         run(fp, f"\t{c.company}", size=8, color=GREY, font=SANS)
+
+    @staticmethod
+    def _tabs(par: Any, width: int) -> None:
+        """A centre and a right tab stop, so header and footer read left · centre · right."""
+        stops = par.paragraph_format.tab_stops
+        stops.add_tab_stop(int(width / 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(int(width), WD_TAB_ALIGNMENT.RIGHT)
 
     @staticmethod
     def _bottom_border(par: Any) -> None:

@@ -358,3 +358,24 @@ def test_real_content_pdf_booklet(real_content, tmp_path):
     for _, title, page in outline[:40]:
         m = re.search(re.escape(title.replace(" ", "")) + r"(?:待编写|草稿)?\.*(\d+)", toc)
         assert m and int(m.group(1)) == page, title
+
+
+def test_cli_role_all_writes_a_booklet_per_post(tmp_path, control_file):
+    from builder.cli import main
+
+    out = tmp_path / "booklets"
+    assert main(["export", "--content", str(CONTENT), "--forms", str(FORMS), "--control", str(control_file),
+                 "--out", str(out), "--format", "docx", "--role", "all"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["handbook-kefu-zhuguan.docx", "handbook-qiantai.docx"]
+
+
+def test_form_css_is_scoped_to_the_appendix():
+    from builder.export_pdf import scope_css
+
+    css = scope_css("@page { size: A4; margin: 1cm }\nhtml { font-size: 10pt }\nbody.landscape { page: x }\n"
+                    ".grid th, h1 { border: 1px solid }")
+    assert css.splitlines() == [
+        ".form-sheet { font-size: 10pt }",
+        ".form-sheet.landscape { page: x }",
+        ".form-sheet .grid th, .form-sheet h1 { border: 1px solid }",
+    ]
