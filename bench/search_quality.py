@@ -240,6 +240,8 @@ class Site:
         path, _, anchor = location.partition("#")
         bits = [b for b in path.split("/") if b]
         item = bits[-1] if bits else ""
+        if bits == ["forms"] and anchor:
+            return f"form:{anchor}"  # the site lists forms on one page, an anchor each
         if anchor and anchor in self.anchors.get(item, set()):
             return f"{item}#{anchor}"
         return item

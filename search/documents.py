@@ -65,7 +65,7 @@ def item_docs(content: Any) -> Iterator[Doc]:
                 id=item.id, item_id=item.id, kind=item.kind, title=item.title,
                 title_path=SEP.join([label, item.title]), url=item_url(item.kind, item.id),
                 text=p.text, heading=p.title if p.title != item.title else "",
-                keywords=" ".join(keywords), roles=roles, prior=outline,
+                keywords=" ".join(keywords + [label]), roles=roles, prior=outline,
             )
             continue
         whole = [p.text for p in parts]
@@ -83,7 +83,8 @@ def item_docs(content: Any) -> Iterator[Doc]:
             url=item_url(item.kind, item.id),
             text="\n".join(whole),
             heading="",
-            keywords=" ".join(keywords),
+            # the page as a whole is also found by its kind (报修流程 → 工作流程 › 报修处理)
+            keywords=" ".join(keywords + [label]),
             roles=roles,
             prior=outline * (PRIOR_WHOLE if parts else 1.0),
         )

@@ -358,6 +358,7 @@ class Opened:
 
         self._priors: list[float] | None = None
         self._ids: dict[str, int] | None = None
+        self._lengths: dict[str, list[int]] = {}
 
     def prior(self, docnum: int) -> float:
         """The section's score multiplier (search.documents.Doc.prior), read once for all."""
@@ -369,6 +370,18 @@ class Opened:
             else:
                 self._priors = [float(self.searcher.stored_fields(i).get("prior") or 1.0) for i in range(n)]
         return self._priors[docnum] if docnum < len(self._priors) else 1.0
+
+    def field_lengths(self, field: str) -> list[int]:
+        """Every section's length in ``field`` (as whoosh stores it), read once."""
+        cached = self._lengths.get(field)
+        if cached is None:
+            r = self.searcher.reader()
+            cached = [r.doc_field_length(i, field, 0) for i in range(self.searcher.doc_count_all())]
+            self._lengths[field] = cached
+        return cached
+
+    def avg_length(self, field: str) -> float:
+        return self.searcher.avg_field_length(field) or 1.0
 
     def docnum(self, doc_id: str) -> int | None:
         """The document number of a section id (an item's own page: its item id)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .analyzer import concepts, normalize
-from .index import IndexError_, Opened, default_dir, open_index, resolve
+from .index import BM25_B, BM25_K1, IndexError_, Opened, default_dir, open_index, resolve
 from .snippet import snippet
 
 #: What a query may hold: the rest is cut (a pasted page is not a question).
@@ -130,22 +130,52 @@ def plan(q: str, opened: Opened) -> Plan:
                 marks.append(sub)
         else:
             marks += c.bigrams
-        for g in c.bigrams:
-            alts.append(("grams", g, cw * (GRAM_WEIGHT if c.known else 1.0)))
+        # the bigram fallback: for unknown runs, and for words longer than one bigram (a
+        # two-character word is its own bigram, already searched as a word)
+        if not c.known or len(c.text) > 2:
+            for g in c.bigrams:
+                alts.append(("grams", g, cw * (GRAM_WEIGHT if c.known else 1.0)))
         nterms += len(alts)
         groups.append(alts)
     marks = [m for m in dict.fromkeys(marks) if m]
     return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message)
 
 
+def bm25_postings(opened: Opened, field: str, term: str):
+    """(docnum, BM25 score) for every section holding ``term``: whoosh's BM25F formula and
+    statistics (idf, average and per-document field lengths, as whoosh stores them), read
+    from whoosh's posting list; the field lengths are read once per opened index."""
+    import math
+
+    searcher = opened.searcher
+    reader = searcher.reader()
+    try:
+        m = reader.postings(field, term)
+    except Exception:  # whoosh raises TermNotFound
+        return []
+    n = reader.doc_frequency(field, term)
+    idf = math.log(searcher.doc_count_all() / (n + 1)) + 1
+    lengths = opened.field_lengths(field)
+    avgfl = opened.avg_length(field)
+    k1, b = BM25_K1, BM25_B
+    norm = k1 * (1 - b)
+    kb = k1 * b / avgfl
+    top = idf * (k1 + 1)
+    out = []
+    is_active, ident, weight, advance = m.is_active, m.id, m.weight, m.next
+    while is_active():
+        d = ident()
+        tf = weight()
+        out.append((d, top * tf / (tf + norm + kb * lengths[d])))
+        advance()
+    return out
+
+
 def score_plan(p: Plan, searcher, allowed: set[int] | None = None) -> dict[int, float]:
     """Score every matching section: per concept the best alternative plus TIEBREAK of the
     others (a word, its synonyms, its sub-words, its bigrams as one option), summed over the
-    concepts. Each term is whoosh's BM25 over its posting list. (whoosh's own DisjunctionMax
+    concepts. Each term is BM25 over whoosh's posting list. (whoosh's own DisjunctionMax
     matcher mixes up scores between documents, so the combining is done here.)"""
-    from whoosh import query as wq
-
-    ctx = searcher.context()
     total: dict[int, float] = {}
     matched: dict[int, int] = {}
     for alts in p.groups:
@@ -153,12 +183,9 @@ def score_plan(p: Plan, searcher, allowed: set[int] | None = None) -> dict[int, 
         for f, t, w in alts:
             key = "\0grams" if f == "grams" else t
             acc = options.setdefault(key, {})
-            m = wq.Term(f, t, boost=w).matcher(searcher, ctx)
-            while m.is_active():
-                d = m.id()
+            for d, sc in bm25_postings(searcher, f, t):
                 if allowed is None or d in allowed:
-                    acc[d] = acc.get(d, 0.0) + m.score()
-                m.next()
+                    acc[d] = acc.get(d, 0.0) + w * sc
         best: dict[int, float] = {}
         rest: dict[int, float] = {}
         for acc in options.values():
@@ -301,7 +328,7 @@ class Searcher:
             flt = wq.And(filters) if len(filters) > 1 else filters[0]
             allowed = set(opened.searcher.docs_for_query(flt))
         searcher = opened.searcher
-        scores = score_plan(p, searcher, allowed)
+        scores = score_plan(p, opened, allowed)
         ranked = []
         for d, sc in scores.items():
             ranked.append((sc * opened.prior(d), d))
