@@ -581,9 +581,16 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
     return out
 
 
+#: a policy named for the whole department (物业公司客服管理制度) could hold any rule.
+GENERAL_POLICY = re.compile(r"^(物业公司|物业)?(客服|客户服务)(部|中心)?(管理|工作)?(制度|规定)(手册|汇编)?$")
+
+
 def policies(ctx: _Ctx, item: Policy, all_policies: list[Policy]) -> list[Question]:
     out: list[Question] = []
-    others = [p for p in all_policies if p.id != item.id and p.kind_body_present() and not _clash(item.title, p.title)]
+    if GENERAL_POLICY.match(normalise(item.title)):
+        return out  # an umbrella policy holds every kind of rule: not a question of "which policy"
+    others = [p for p in all_policies if p.id != item.id and p.kind_body_present() and not _clash(item.title, p.title)
+              and not GENERAL_POLICY.match(normalise(p.title))]
     rules = [(f"rule-{i}", r) for i, r in enumerate(item.rules, 1)]
     for i, sec in enumerate(item.sections, 1):
         rules += [(f"section-{i}", r) for r in sec.rules]
