@@ -185,6 +185,7 @@ def write_pack(pack: Pack, specs: Mapping[str, FormSpec], data: Mapping[str, Any
         spec = specs[fid]
         for f in spec.fields:
             known.update((f.name, unicodedata.normalize("NFKC", f.label)))
+            known.update(unicodedata.normalize("NFKC", a) for a in f.aliases)
         values, errs, _ = check(spec, data, unknown="ignore")
         if errs:
             errors[fid] = errs

@@ -445,6 +445,14 @@ def _lookup(spec_fields: list[FieldSpec], data: Mapping[str, Any]) -> tuple[dict
     """Re-key ``data`` by field name (keys may be names or labels); unknown keys listed."""
     by_name = {f.name: f for f in spec_fields}
     by_label = {_nfkc(f.label): f for f in spec_fields}
+    alias_count: dict[str, int] = {}
+    for f in spec_fields:
+        for a in getattr(f, "aliases", []):
+            alias_count[_nfkc(a)] = alias_count.get(_nfkc(a), 0) + 1
+    for f in spec_fields:  # an alias counts only when one field of the form has it
+        for a in getattr(f, "aliases", []):
+            if alias_count[_nfkc(a)] == 1:
+                by_label.setdefault(_nfkc(a), f)
     out: dict[str, Any] = {}
     unknown: list[str] = []
     for k, v in data.items():

@@ -57,6 +57,8 @@ class FieldSpec(_Strict):
     blank_rows: int = Field(5, ge=0, description="rows printed on a blank form")
     span: int = Field(1, ge=1, le=4, description="grid cells the field takes")
     mobile_only: bool = Field(False, description="phone: refuse landlines")
+    aliases: list[Label] = Field(default_factory=list, description="other labels data may use for this field "
+                                 "(a library field's own label when a form relabels it)")
     lines: int = Field(3, ge=1, le=20, description="textarea: ruled lines printed on a blank form")
 
     @model_validator(mode="after")
@@ -162,7 +164,10 @@ def _expand_field(raw: Any, library: dict[str, dict[str, Any]]) -> Any:
         return dict(library.get(raw, {"name": raw, "label": f"未定义字段 {raw}"}))
     if isinstance(raw, dict) and "use" in raw:
         base = dict(library.get(raw["use"], {"name": raw["use"]}))
+        shared_label = base.get("label")
         base.update({k: v for k, v in raw.items() if k != "use"})
+        if shared_label and base.get("label") != shared_label and "aliases" not in raw:
+            base["aliases"] = [shared_label]  # 日期 still fills a field relabelled 签订日期
         return base
     return raw
 
