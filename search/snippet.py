@@ -6,17 +6,25 @@ from __future__ import annotations
 from html import escape
 
 
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
 def _marks(low: str, terms: list[str]) -> list[tuple[int, int, str]]:
     spans = []
     for t in terms:
         if not t:
             continue
+        # a Latin/digit term is a whole word (x is not marked inside QR-DXC, 3 not inside 2023)
+        latin = _alnum(t[0]) or _alnum(t[-1])
         start = 0
         while True:
             i = low.find(t, start)
             if i < 0:
                 break
-            spans.append((i, i + len(t), t))
+            j = i + len(t)
+            if not latin or ((i == 0 or not _alnum(low[i - 1])) and (j == len(low) or not _alnum(low[j]))):
+                spans.append((i, j, t))
             start = i + 1
     return spans
 

@@ -377,3 +377,11 @@ def test_write_jieba_userdict(tmp_path, content):
     tk.cache_file = str(ROOT / ".cache" / "jieba.cache")
     tk.load_userdict(str(p))
     assert "装修备案表" in tk.lcut("填写装修备案表")
+
+
+def test_snippet_marks_latin_terms_as_whole_words():
+    from search.snippet import snippet
+
+    s = snippet("表号 QR-DXC-03, A栋 3单元 2023年", ["x", "3", "a", "qr-dxc-03"])
+    assert "D<mark>X</mark>C" not in s and "202<mark>3</mark>" not in s
+    assert "<mark>QR-DXC-03</mark>" in s and "<mark>A</mark>栋" in s and "<mark>3</mark>单元" in s

@@ -1,0 +1,52 @@
+"""Search over the real content/: a handful of the questions staff actually ask (the full
+development set is measured by bench/search_quality.py, not asserted here)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def real_searcher(tmp_path_factory):
+    from builder.load import load_content
+
+    from search.index import build_index
+    from search.query import Searcher
+
+    content, _ = load_content(ROOT / "content")
+    out = tmp_path_factory.mktemp("real") / "index"
+    build_index(content, out, ROOT / "forms")
+    s = Searcher(out, rebuild=False)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("q, want", [
+    ("电话响几声要接", "dianhua-ling-xiang-san-sheng"),
+    ("装修备案最多能备多久", "zhuangxiu-bei-an-zuichang-san-ge-yue"),
+    ("漏水修好了几天内要回访", "huifang-shenloushui-san-tian"),
+    ("QR-DXC-04-A", "form:yehu-ziliao-a"),
+])
+def test_answers_come_first(real_searcher, q, want):
+    assert real_searcher.search(q, limit=5)[0].id == want
+
+
+def test_colloquial_words_reach_the_manuals_words(real_searcher):
+    # 关人 is what staff say for 电梯困人; 收楼 for 入伙
+    got = [r.item_id for r in real_searcher.search("关人了怎么办", limit=5)]
+    assert {"dianti-kunren", "anli-dianti-kunren"} & set(got)
+    got = [r.item_id for r in real_searcher.search("收楼验房不合格怎么办", limit=5)]
+    assert "ruhuo-yanfang-xianqi-zhenggai" in got
+
+
+def test_results_carry_site_links_and_marked_snippets(real_searcher):
+    r = real_searcher.search("装修工人要交几张照片", limit=3)
+    assert any(x.url == "/procedures/zhuangxiu-bei-an/#material-4" for x in r)
+    assert all(x.url.startswith("/") for x in r)
+    assert "<mark>" in r[0].snippet
+
+
+def test_role_filter_keeps_to_the_post(real_searcher):
+    hits = real_searcher.search("投诉", role="tiexin-guanjia", limit=20)
+    assert hits and all("tiexin-guanjia" in h.roles for h in hits)
