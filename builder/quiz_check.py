@@ -134,6 +134,14 @@ def check_bank(bank: Bank, content: Content) -> list[Issue]:
     for qid, n in Counter(q.id for q in bank.questions).items():
         if n > 1:
             issues.append(Issue("wrong", qid, f"{n} questions share this id"))
+    # a phrase that one item calls 标准用语 and another 禁语 makes every question on it wrong
+    std = {normalise(p.text) for e in content.of_kind("etiquette") for p in e.phrases}
+    bad = {normalise(p.text) for e in content.of_kind("etiquette") for p in e.forbidden}
+    for q in bank.questions:
+        if q.family in ("phrase", "pick", "multi"):
+            for ev in q.evidence:
+                if normalise(ev) in std and normalise(ev) in bad:
+                    issues.append(Issue("wrong", q.id, f"'{ev}' is 标准用语 in one item and 禁语 in another"))
     stems: dict[tuple[str, str], Question] = {}
     for q in bank.questions:
         issues += check_question(q, content)

@@ -263,3 +263,12 @@ def test_check_flags_a_blank_that_removes_something_else():
     q.answer = "三声"
     messages = [i.message for i in check_bank(Bank(questions=[q]), content)]
     assert messages == ["filling the blank with its answer does not give the source's words"]
+
+
+def test_check_flags_a_phrase_that_is_both_standard_and_forbidden(content_copy):
+    et = content_copy / "etiquette" / "yongyu.yaml"
+    et.write_text(et.read_text(encoding="utf-8").replace("phrases: [您好, 请稍等]", "phrases: [您好, 请稍等, 不知道]"),
+                  encoding="utf-8")
+    content = load_valid(content_copy, GOOD_FORMS)
+    issues = check_bank(build_bank(content), content)
+    assert issues and all("is 标准用语 in one item and 禁语 in another" in i.message for i in issues)
