@@ -66,11 +66,12 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(site):
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    """The site under a base path (/site/), as an intranet server may put it: every link must be relative."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site.parent))
     handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}/{site.name}"
     server.shutdown()
     server.server_close()
 
