@@ -40,6 +40,13 @@ AMBER = RGBColor(0x9A, 0x67, 0x00)
 RED = RGBColor(0xB3, 0x26, 0x1E)
 GREY = RGBColor(0x55, 0x55, 0x55)
 TOC_INSTR = 'TOC \\o "1-2" \\h \\z \\u'
+#: the elements of w:settings that come after w:updateFields (ECMA-376 CT_Settings)
+UPDATE_FIELDS_SUCCESSORS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)
 
 
 # --- low-level helpers ----------------------------------------------------
@@ -204,7 +211,13 @@ class DocxWriter:
         settings = self.doc.settings.element
         upd = OxmlElement("w:updateFields")
         upd.set(qn("w:val"), "true")
-        settings.append(upd)
+        # in schema order: before the first element that CT_Settings puts after updateFields
+        after = {qn(f"w:{t}") for t in UPDATE_FIELDS_SUCCESSORS}
+        successor = next((el for el in settings if el.tag in after), None)
+        if successor is not None:
+            successor.addprevious(upd)
+        else:
+            settings.append(upd)
         core = self.doc.core_properties
         core.title = f"{self.hb.title} {self.hb.subtitle}"
         core.author = self.hb.control.company
@@ -244,7 +257,10 @@ class DocxWriter:
 
     @staticmethod
     def _tabs(par: Any, width: int) -> None:
-        """A centre and a right tab stop, so header and footer read left · centre · right."""
+        """A centre and a right tab stop, so header and footer read left · centre · right (the
+        template's Header/Footer styles carry stops for another page width: not used)."""
+        ppr = par._p.get_or_add_pPr()
+        ppr.style = None
         stops = par.paragraph_format.tab_stops
         stops.add_tab_stop(int(width / 2), WD_TAB_ALIGNMENT.CENTER)
         stops.add_tab_stop(int(width), WD_TAB_ALIGNMENT.RIGHT)
@@ -257,7 +273,13 @@ class DocxWriter:
         for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "444444")):
             bottom.set(qn(k), v)
         bdr.append(bottom)
-        ppr.append(bdr)
+        # schema order: pBdr comes before shd, tabs, spacing, ind, jc …
+        ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                                  "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                                  "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                                  "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                                  "w:sectPr", "w:pPrChange")
 
     # --- parts -------------------------------------------------------------
     def cover(self) -> None:
