@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,16 +157,20 @@ def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
         rng.shuffle(by_topic[t])
     chosen: list[Question] = []
     asked: set[str] = set()
+    families: Counter[str] = Counter()
     while len(chosen) < spec.count:
         for t in topics:
             if len(chosen) == spec.count:
                 break
-            while by_topic[t]:
-                q = by_topic[t].pop()
-                if q.asks not in asked:
-                    asked.add(q.asks)
-                    chosen.append(q)
-                    break
+            left = [q for q in by_topic[t] if q.asks not in asked]
+            if not left:
+                continue
+            # within a topic, the kind of question the paper has least of so far (a mix, not ten of one kind)
+            q = min(left, key=lambda q: families[q.family])
+            by_topic[t].remove(q)
+            asked.add(q.asks)
+            families[q.family] += 1
+            chosen.append(q)
     assert not check_paper(chosen)
     points = 100 // spec.count if 100 % spec.count == 0 else 1
     role_title = content.items[spec.role].title if spec.role else None
@@ -285,7 +289,9 @@ def paper_docx(paper: Paper) -> bytes:
     import io
 
     doc = _doc()
-    _para(doc, paper.heading, size=16, bold=True, center=True, font=CJK_SERIF, space_after=8)
+    _para(doc, paper.heading, size=16, bold=True, center=True, font=CJK_SERIF, space_after=2)
+    _para(doc, f"试卷编号:{paper.name} · 共{len(paper.questions)}题,满分{paper.total}分", size=9, center=True,
+          space_after=6)
     post = paper.role_title or "__________"
     _para(doc, f"姓名:__________    岗位:{post}    日期:______年____月____日", center=True, space_after=6)
     table = doc.add_table(rows=3, cols=len(paper.sections) + 2)
@@ -321,7 +327,7 @@ def key_docx(paper: Paper) -> bytes:
 
     doc = _doc()
     _para(doc, paper.heading + " 答案与解析", size=15, bold=True, center=True, font=CJK_SERIF, space_after=8)
-    _para(doc, f"试卷:{paper.name}    共{len(paper.questions)}题,满分{paper.total}分", center=True, space_after=6)
+    _para(doc, f"试卷编号:{paper.name} · 共{len(paper.questions)}题,满分{paper.total}分", center=True, space_after=6)
     for s in paper.sections:
         _para(doc, s.label, size=12, bold=True, space_after=4)
         for pq in s.questions:

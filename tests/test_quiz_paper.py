@@ -122,12 +122,14 @@ def test_docx_paper_and_key_hold_every_stem_and_the_key_matches_the_json(written
             assert flat(o) in text
         assert flat(q["explanation"]) not in text or not q["explanation"]  # no answers on the candidate's paper
     assert "姓名" in text and "日期" in text and "岗位:客服员" in text
+    assert "试卷编号:quiz-kefu-yuan-s11" in text  # matches the key's
     assert flat(paper.tables[0].rows[2].cells[0].text) == "得分"
     rfonts = paper.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert rfonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
 
     key = docx.Document(str(written / "quiz-kefu-yuan-s11-key.docx"))
     lines = [p.text for p in key.paragraphs]
+    assert any(line.startswith("试卷编号:quiz-kefu-yuan-s11") for line in lines)
     answers = [line.strip().removeprefix("答案:") for line in lines if line.strip().startswith("答案:")]
     assert len(answers) == len(data["questions"])
     for got, q in zip(answers, data["questions"]):
