@@ -50,8 +50,12 @@ def main() -> int:
             meta = build_index(content, Path(tmp) / "index", FORMS_DIR)
             builds.append(time.perf_counter() - t)
         s = Searcher(Path(tmp) / "index", rebuild=False)
-        for q in queries:  # warm up
-            s.search(q)
+        s.search("业主")  # open the index
+        first = []
+        for q in queries:  # each query once, in a fresh searcher: its terms not yet seen
+            t = time.perf_counter()
+            s.search(q, limit=10)
+            first.append((time.perf_counter() - t) * 1000)
         lat = []
         for _ in range(args.repeat):
             for q in queries:
@@ -61,7 +65,9 @@ def main() -> int:
         s.close()
     print(f"content: {len(content.items)} items, {meta['documents']} sections; loading content {load_s:.2f} s")
     print(f"index build (from loaded content, median of 3): {statistics.median(builds):.2f} s  (runs: {', '.join(f'{b:.2f}' for b in builds)})")
-    print(f"warm query latency over {len(queries)} dev queries × {args.repeat}: "
+    print(f"warm query latency, first time each query is asked ({len(queries)} dev queries, open searcher): "
+          f"p50 {pct(first, 50):.2f} ms, p99 {pct(first, 99):.2f} ms, max {max(first):.2f} ms")
+    print(f"warm query latency, repeated ({len(queries)} dev queries × {args.repeat}): "
           f"p50 {pct(lat, 50):.2f} ms, p99 {pct(lat, 99):.2f} ms, max {max(lat):.2f} ms")
 
     # cold start: the installed `handbook` entry point against the real build/index

@@ -359,6 +359,7 @@ class Opened:
         self._priors: list[float] | None = None
         self._ids: dict[str, int] | None = None
         self._lengths: dict[str, list[int]] = {}
+        self.postings_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
 
     def prior(self, docnum: int) -> float:
         """The section's score multiplier (search.documents.Doc.prior), read once for all."""

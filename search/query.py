@@ -29,6 +29,8 @@ SUB_WEIGHT = 0.5
 SYN_WEIGHT = 0.8
 GRAM_WEIGHT = 0.5
 SINGLE_WEIGHT = 0.5
+#: Terms whose scored posting lists an opened index keeps (a few MB at most).
+POSTINGS_CACHE = 20000
 #: Alternatives of one concept: the best counts, the others add this share.
 TIEBREAK = 0.2
 #: Where this many parts of one item are among the first GROUP_WINDOW sections, the item's
@@ -141,10 +143,23 @@ def plan(q: str, opened: Opened) -> Plan:
     return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message)
 
 
-def bm25_postings(opened: Opened, field: str, term: str):
+def bm25_postings(opened: Opened, field: str, term: str) -> list[tuple[int, float]]:
     """(docnum, BM25 score) for every section holding ``term``: whoosh's BM25F formula and
     statistics (idf, average and per-document field lengths, as whoosh stores them), read
-    from whoosh's posting list; the field lengths are read once per opened index."""
+    from whoosh's posting list. An opened generation never changes, so the list is kept
+    (up to POSTINGS_CACHE terms) for the next query that asks for the same term."""
+    key = (field, term)
+    cached = opened.postings_cache.get(key)
+    if cached is not None:
+        return cached
+    out = _bm25_postings(opened, field, term)
+    if len(opened.postings_cache) >= POSTINGS_CACHE:
+        opened.postings_cache.clear()
+    opened.postings_cache[key] = out
+    return out
+
+
+def _bm25_postings(opened: Opened, field: str, term: str) -> list[tuple[int, float]]:
     import math
 
     searcher = opened.searcher
