@@ -131,14 +131,27 @@ def _field_schema(f: Any) -> dict[str, Any]:
 @click.argument("form_id", metavar="ID")
 @forms_option
 @click.option("--json", "as_json", is_flag=True, help="print the schema as JSON")
-def show_cmd(form_id: str, forms_dir: Path, as_json: bool) -> None:
+@click.option("--columns", "as_columns", is_flag=True,
+              help="print the column headers a batch spreadsheet uses (one CSV line)")
+def show_cmd(form_id: str, forms_dir: Path, as_json: bool, as_columns: bool) -> None:
     """Show a form's fields: name, label, type, required, limits.
 
     \b
     Example:
       handbook form show yezhu-baoxiu-dan --json
+      handbook form show yezhu-baoxiu-dan --columns > rows.csv
     """
     spec = _spec(forms_dir, form_id)
+    if as_columns:
+        import csv
+        import io
+
+        from .forms import batch_columns
+
+        buf = io.StringIO()
+        csv.writer(buf).writerow(batch_columns(spec))
+        click.echo(buf.getvalue().rstrip("\r\n"))
+        return
     schema = {"id": spec.id, "title": spec.title, "code": spec.code, "procedures": list(spec.procedures),
               "fields": [_field_schema(f) for f in spec.fields]}
     if as_json:

@@ -414,8 +414,12 @@ def _scalar(f: FieldSpec, raw: Any, warnings: list[str]) -> Any:
         if t == "textarea":
             return _text(f, raw, multiline=True)
         if t == "phone":
+            if isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)  # a spreadsheet cell stored as a number
             return clean_phone(raw, getattr(f, "mobile_only", False))
         if t == "id_number":
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                raise _Bad("在表格里被存成了数字 (Excel 只保留 15 位, 末几位已丢失); 请把这一列设为“文本”后重新输入")
             value, warn = clean_id_number(raw)
             if warn:
                 warnings.append(warn)

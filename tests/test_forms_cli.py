@@ -281,3 +281,34 @@ def test_unknown_region_code_is_a_warning_not_a_refusal(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "warning: 身份证号码: 地区代码 320106" in r.stderr
     assert files(tmp_path / "o") == ["fanghuo-zerenshu-1-101-2026-03-01.docx"]
+
+
+def test_show_columns_round_trips_through_a_batch(tmp_path):
+    r = run("form", "show", "yezhu-baoxiu-dan", "--columns")
+    header = next(csv.reader(io.StringIO(r.stdout)))
+    assert "房号" in header and "维修材料1.材料名称" in header
+    row = {h: "" for h in header}
+    row.update({"房号": "1-101", "业主姓名": "王五", "联系电话": "13800000000", "报修时间": "2026-03-01 09:00",
+                "报修类别": "水电", "报修内容": "漏水", "维修材料1.材料名称": "水管", "完成日期": "2026-03-02"})
+    path = _rows_csv(tmp_path / "rows.csv", [row])
+    r = run("form", "batch", "yezhu-baoxiu-dan", "--rows", str(path), "--format", "docx", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.stderr
+    assert "水管" in docx_text((tmp_path / "o" / "yezhu-baoxiu-dan-1-101-2026-03-02.docx").read_bytes())
+
+
+def test_xlsx_number_cells(tmp_path):
+    """Excel keeps phone numbers as numbers (fine) and ID numbers as 15-digit floats (lost):
+    the second is refused with a message saying what to do."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["房号", "业主姓名", "联系电话", "身份证号码", "签订日期"])
+    ws.append(["1-101", "王五", 13800000000, 320106196503154024, "2026-03-01"])
+    ws.append(["1-102", "赵六", 13800000001, "320106196503154024", "2026-03-01"])
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    r = run("form", "batch", "fanghuo-zerenshu", "--rows", str(path), "--format", "docx", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2
+    assert "第2行: 身份证号码: 在表格里被存成了数字" in r.stderr
+    assert files(tmp_path / "o") == ["fanghuo-zerenshu-1-102-2026-03-01.docx"]
