@@ -124,22 +124,33 @@ def render_html(hb: Handbook) -> str:
         appendix_heading=APPENDIX_HEADING, revisions_heading=REVISIONS_HEADING)
 
 
-def _fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Only the project's own assets: the handbook never reaches the network."""
-    from weasyprint.urls import default_url_fetcher
+@lru_cache(maxsize=1)
+def _fetcher() -> Any:
+    """A WeasyPrint URL fetcher for ``file:`` URLs inside builder/assets/ only: the handbook
+    never reaches the network or another file."""
+    from urllib.parse import unquote, urlparse
 
-    if url.startswith("file://") and Path(url.removeprefix("file://")).resolve().is_relative_to(ASSETS_DIR):
-        return default_url_fetcher(url, timeout, ssl_context)
-    raise ValueError(f"the handbook fetches nothing outside {ASSETS_DIR}: {url}")
+    from weasyprint.urls import URLFetcher
+
+    class AssetFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            u = urlparse(url)
+            if u.scheme != "file":
+                raise ValueError(f"the handbook fetches nothing but its own assets: refused {u.scheme}: URL")
+            if not Path(unquote(u.path)).resolve().is_relative_to(ASSETS_DIR.resolve()):
+                raise ValueError(f"the handbook fetches nothing outside {ASSETS_DIR}: refused {url}")
+            return super().fetch(url, headers)
+
+    return AssetFetcher(allowed_protocols=("file",))
 
 
 def stylesheets() -> list[Any]:
     from weasyprint import CSS
 
-    sheets = [CSS(filename=str(CSS_FILE), url_fetcher=_fetcher)]
+    sheets = [CSS(filename=str(CSS_FILE), url_fetcher=_fetcher())]
     if FORM_CSS_FILE.is_file():
         sheets.append(CSS(string=scope_css(FORM_CSS_FILE.read_text(encoding="utf-8")),
-                          base_url=str(FORM_CSS_FILE.parent) + "/", url_fetcher=_fetcher))
+                          base_url=str(FORM_CSS_FILE.parent) + "/", url_fetcher=_fetcher()))
         # the handbook's own rules for form headings come after the scoped form CSS
         sheets.append(CSS(string=f"{SCOPE} h1, {SCOPE} h2 {{ bookmark-level: none; string-set: none; }}"
                                  f" {SCOPE} h1 {{ border: none; }}"))
@@ -150,7 +161,7 @@ def write_pdf(hb: Handbook, path: Path | str) -> None:
     """Render the handbook to ``path`` (the caller makes it atomic)."""
     from weasyprint import HTML
 
-    html = HTML(string=render_html(hb), base_url=str(ASSETS_DIR / "export") + "/", url_fetcher=_fetcher)
+    html = HTML(string=render_html(hb), base_url=str(ASSETS_DIR / "export") + "/", url_fetcher=_fetcher())
     meta_title = f"{hb.title} {hb.subtitle} {hb.control.number} {hb.control.version}"
     doc = html.render(stylesheets=stylesheets())
     doc.metadata.title = meta_title

@@ -379,3 +379,13 @@ def test_form_css_is_scoped_to_the_appendix():
         ".form-sheet.landscape { page: x }",
         ".form-sheet .grid th, .form-sheet h1 { border: 1px solid }",
     ]
+
+
+def test_the_pdf_fetches_only_the_projects_assets():
+    from builder.export_pdf import CSS_FILE, _fetcher
+
+    fetcher = _fetcher()
+    assert fetcher.fetch(CSS_FILE.as_uri()) is not None
+    for url in ("http://example.com/logo.png", "file:///etc/hostname", "data:text/plain,x"):
+        with pytest.raises(ValueError, match="fetches nothing"):
+            fetcher.fetch(url)
