@@ -78,7 +78,7 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>\
 <w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:style>\
 <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:qFormat/>\
-<w:pPr><w:jc w:val="center"/><w:spacing w:before="60" w:after="200"/></w:pPr>\
+<w:pPr><w:spacing w:before="60" w:after="200"/><w:jc w:val="center"/></w:pPr>\
 <w:rPr><w:b/><w:bCs/><w:spacing w:val="30"/><w:sz w:val="34"/><w:szCs w:val="34"/></w:rPr></w:style>\
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/>\
 <w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>\
@@ -126,11 +126,11 @@ def _rpr(bold: bool = False, size: float | None = None, underline: bool = False,
         out.append(f'<w:rFonts w:ascii="{SYMBOL_FONT}" w:hAnsi="{SYMBOL_FONT}" w:eastAsia="{SYMBOL_FONT}" w:cs="{SYMBOL_FONT}"/>')
     if bold:
         out.append("<w:b/><w:bCs/>")
-    if underline:
-        out.append('<w:u w:val="single"/>')
     if size:
         half = int(round(size * 2))
         out.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
+    if underline:  # CT_RPr's order: rFonts, b, bCs, …, sz, szCs, …, u (Word checks it)
+        out.append('<w:u w:val="single"/>')
     return f"<w:rPr>{''.join(out)}</w:rPr>" if out else ""
 
 

@@ -277,3 +277,24 @@ def test_batch_render_splits_one_document_back_into_forms(tmp_path):
             assert f"{n}栋{n}0{n}" in text
             assert all(f"{m}栋{m}0{m}" not in text for m in (1, 2, 3) if m != n)
             assert len(PdfReader(p).pages) == single_pages
+
+
+def test_docx_xml_keeps_the_schema_order_word_checks(rendered):
+    """Word refuses a document whose run or paragraph properties are out of the
+    schema's order; check the orders this writer produces."""
+    import zipfile
+
+    from lxml import etree
+
+    order_rpr = ["rFonts", "b", "bCs", "spacing", "kern", "sz", "szCs", "u", "lang"]
+    order_ppr = ["pStyle", "keepNext", "widowControl", "spacing", "ind", "jc"]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for r in rendered.values():
+        with zipfile.ZipFile(io.BytesIO(r.docx["filled"])) as z:
+            for part in ("word/document.xml", "word/styles.xml"):
+                root = etree.fromstring(z.read(part))
+                for tag, order in (("rPr", order_rpr), ("pPr", order_ppr)):
+                    for el in root.iter(w + tag):
+                        names = [c.tag.replace(w, "") for c in el]
+                        known = [n for n in names if n in order]
+                        assert known == sorted(known, key=order.index), f"{r.spec.id} {part}: {tag} {names}"
