@@ -50,3 +50,24 @@ def test_results_carry_site_links_and_marked_snippets(real_searcher):
 def test_role_filter_keeps_to_the_post(real_searcher):
     hits = real_searcher.search("投诉", role="tiexin-guanjia", limit=20)
     assert hits and all("tiexin-guanjia" in h.roles for h in hits)
+
+
+@pytest.mark.parametrize("name", ["search_dev.yaml", "search_holdout.yaml"])
+def test_query_sets_name_real_sections(name):
+    """Every answer id of the development and held-out sets is a section of the real content
+    (an item, item#anchor of one of its parts, form:<id> or glossary#<term>)."""
+    from ruamel.yaml import YAML
+
+    from builder.load import load_content
+    from search.documents import all_docs
+
+    data = YAML(typ="safe").load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+    content, _ = load_content(ROOT / "content")
+    docs, _ = all_docs(content, ROOT / "forms")
+    known = {d.id for d in docs}
+    assert len(data) >= (60 if name == "search_dev.yaml" else 20)
+    for entry in data:
+        assert entry["q"].strip() and entry["topic"] and entry["ids"], entry
+        missing = [i for i in entry["ids"] if i not in known]
+        assert not missing, f"{entry['q']}: unknown answer ids {missing}"
+    assert len({e["q"] for e in data}) == len(data), "a query is listed twice"
