@@ -3,10 +3,12 @@ overall and by topic, for three systems on the same queries and the same content
 
 - ours: the whoosh index of search/ (built fresh into a temp folder);
 - bigram: a plain baseline, character-bigram BM25 (k1 1.2, b 0.75) over the same sections;
-- site: mkdocs-material's built-in search, run in Python the way its browser worker runs it
-  (search/_/index.ts of material 9.8: Han runs of the query cut into the index's own words by
-  its `segment`, every term a trailing wildcard, lunr BM25 with b = 0, title boost 1000, the
-  `1 + boost²` re-weighting, results grouped by page) over the site's search_index.json.
+- site, replayed: mkdocs-material's built-in search, run in Python the way its browser worker
+  runs it (search/_/index.ts of material 9.8: Han runs of the query cut into the index's own
+  words by its `segment`, every term a trailing wildcard, lunr BM25 with b = 0, title boost
+  1000, the `1 + boost²` re-weighting, results grouped by page) over search_index.json;
+- site in Chromium: the same site served locally, each query typed into its search box in
+  headless Chromium, the result list read as shown (the real thing; the replay is a check).
 
 A query scores a hit at k if one of its listed answers is in the first k results; MRR is the
 mean of 1/rank of the first listed answer (0 past rank 10). Section level compares ids exactly
@@ -118,7 +120,7 @@ class Bigram:
 
 # --- the site's own search (lunr in the browser, replayed) ------------------------------
 class Site:
-    name = "site (mkdocs-material lunr)"
+    name = "site, replayed in Python"
 
     def __init__(self, index_path: Path, anchors: dict[str, set[str]]):
         data = json.loads(index_path.read_text(encoding="utf-8"))
@@ -247,6 +249,65 @@ class Site:
         return item
 
 
+class SiteBrowser:
+    """The site's own search box, typed into in headless Chromium (Debian's /usr/bin/chromium):
+    the real worker, the real lunr, the results list as shown. Every query is run once, here."""
+
+    name = "site in Chromium (real)"
+
+    def __init__(self, site_dir: Path, queries: list[str], replay: "Site"):
+        import http.server
+        import threading
+
+        from playwright.sync_api import sync_playwright
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *a, **k):
+                super().__init__(*a, directory=str(site_dir), **k)
+
+            def log_message(self, *a):
+                pass
+
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{srv.server_address[1]}/"
+        self.results: dict[str, list[str]] = {}
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", "--disable-sync"])
+                page = browser.new_page()
+                page.goto(base)
+                box = "input.md-search__input"
+                page.focus(box)
+                page.wait_for_function(
+                    "() => { const m = document.querySelector('.md-search-result__meta');"
+                    " return m && !m.textContent.includes('初始化'); }", timeout=180000)
+                for q in queries:
+                    page.fill(box, "")
+                    page.type(box, q)
+                    # Chinese is inserted as text, without key events; the box searches on keyup
+                    page.keyboard.press("End")
+                    page.wait_for_timeout(1200)
+                    hrefs = page.eval_on_selector_all(
+                        "ol.md-search-result__list > li a.md-search-result__link",
+                        "els => els.map(e => e.getAttribute('href'))")
+                    ids = []
+                    for h in hrefs:
+                        loc = h.replace(base, "")
+                        path, _, anchor = loc.partition("#")
+                        path = path.split("?", 1)[0].lstrip("./")
+                        ids.append(replay.to_id(path + ("#" + anchor if anchor else "")))
+                    self.results[q] = list(dict.fromkeys(ids))[:DEPTH]
+                browser.close()
+        finally:
+            srv.shutdown()
+
+    def search(self, q: str) -> list[str]:
+        return self.results.get(q, [])
+
+
 def build_site(tmp: Path) -> Path | None:
     out = tmp / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -285,6 +346,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site-index", type=Path, help="a built site's search/search_index.json (default: build the site)")
     ap.add_argument("--no-site", action="store_true", help="skip the site's search")
+    ap.add_argument("--no-browser", action="store_true", help="replay the site's search in Python only, not in Chromium")
     ap.add_argument("--misses", action="store_true", help="list every query our search misses at 5")
     ap.add_argument("--dev", type=Path, default=DEV)
     args = ap.parse_args()
@@ -315,7 +377,10 @@ def main() -> int:
         if not args.no_site:
             idx = args.site_index or build_site(tmp)
             if idx and idx.exists():
-                systems.append(Site(idx, anchors))
+                replay = Site(idx, anchors)
+                systems.append(replay)
+                if not args.no_browser and Path("/usr/bin/chromium").exists():
+                    systems.append(SiteBrowser(idx.parent.parent, [d["q"] for d in dev], replay))
             else:
                 print("site: no search_index.json, the site's search is not compared")
         results = {}
