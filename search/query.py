@@ -285,13 +285,18 @@ class Searcher:
                 opened = self._open()
                 try:
                     return self._run(opened, q, limit, kind, role)
-                except IndexError_:
+                except (IndexError_, BadFilter):
                     raise
                 except Exception:
                     # a generation removed or damaged under us: open again once
                     if attempt == 2:
                         raise
-                    self._opened = None
+                    stale, self._opened = self._opened, None
+                    try:
+                        if stale is not None:
+                            stale.close()
+                    except Exception:
+                        pass
         raise AssertionError("unreachable")
 
     @staticmethod
