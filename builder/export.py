@@ -37,6 +37,9 @@ FORMATS = ("pdf", "docx")
 
 CN_NUMERALS = "一二三四五六七八九十"
 
+#: The sources a badge names before "等 N 处" (an item merged from ten manuals keeps its badge one line)
+MAX_BADGE_SOURCES = 3
+
 #: The most revisions listed; older ones are summarised in one line.
 MAX_REVISIONS = 60
 
@@ -120,7 +123,10 @@ class Section:
     def badge(self) -> str:
         """来源 M18 · … / 待编写 / 草稿, as the site shows it."""
         if self.item.status == "sourced":
-            return "来源 " + self.item.source_badge
+            refs = [r.badge() for r in self.item.source]
+            shown = " / ".join(refs[:MAX_BADGE_SOURCES])
+            more = f" 等 {len(refs)} 处" if len(refs) > MAX_BADGE_SOURCES else ""
+            return f"来源 {shown}{more}"
         return self.item.source_badge
 
     @property
