@@ -380,7 +380,11 @@ def run_batch(spec: FormSpec, rows: list[tuple[int, Mapping[str, Any]]], formats
         if fmt == "pdf" and n_workers > 1 and len(indexed) >= 8:
             size = max(4, min(20, len(indexed) // (n_workers * 3) or 1))
             chunks = [indexed[k:k + size] for k in range(0, len(indexed), size)]
+            # forkserver, not fork: the caller (a web server, a test) may already hold a
+            # Pango/fontconfig state that a fork would copy mid-use. The server imports
+            # WeasyPrint once (no fonts loaded yet), so each worker starts warm-ish.
             ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["builder.form_pdf", "weasyprint", "weasyprint.text.fonts"])
             with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_worker_init) as pool:
                 futures = [pool.submit(_render_chunk, spec, c, fmt) for c in chunks]
                 for fut in futures:
