@@ -1,8 +1,8 @@
 """The printed handbook: structure, PDF (text, outline, TOC page numbers, footer, fonts),
 DOCX (headings, TOC field, page fields, East Asian fonts), booklets, settings, history, CLI.
 
-Most tests export the small fixture content once (module scope); one test exports the real
-content (slow)."""
+Most tests export the small fixture content once (module scope); two export the real
+content (the full DOCX, and the PDF booklet of a small post)."""
 
 from __future__ import annotations
 
@@ -340,17 +340,17 @@ def test_real_content_docx_holds_every_item_as_a_heading(real_content, tmp_path)
     assert chapters[0] == "一、岗位职责" and chapters[-1] == REVISIONS_HEADING
 
 
-@pytest.mark.slow
 def test_real_content_pdf_booklet(real_content, tmp_path):
-    """A post's booklet from the real content: every item it must know is in the PDF, and
-    the table of contents agrees with the outline."""
+    """A post's booklet from the real content (文员: a small one, ~7 s; the full handbook is
+    bench/export.py's job): every item it must know is in the PDF, and the table of
+    contents agrees with the outline."""
     from builder.export import export_handbook
 
-    (path,) = export_handbook(real_handbook(real_content, "kefu-yuan"), ["pdf"], tmp_path)
+    (path,) = export_handbook(real_handbook(real_content, "wenyuan"), ["pdf"], tmp_path)
     reader = PdfReader(path)
     text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
-    for item in real_content.for_role("kefu-yuan"):
-        if item.kind != "role" or item.id == "kefu-yuan":
+    for item in real_content.for_role("wenyuan"):
+        if item.kind != "role" or item.id == "wenyuan":
             assert re.sub(r"\s+", "", item.title) in text, item.id
     outline = flat_outline(reader)
     assert [t for lvl, t, _ in outline if lvl == 1][-1] == REVISIONS_HEADING
