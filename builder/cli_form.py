@@ -67,6 +67,14 @@ def _check_formats(formats: str) -> list[str]:
         _fail([f"--format: {e}"])
 
 
+def _writing(action: Any, out_dir: Path) -> Any:
+    """Run a write; a folder that cannot be written is a message, not a traceback."""
+    try:
+        return action()
+    except OSError as e:
+        _fail([f"{out_dir}: cannot write ({e.strerror or e})"])
+
+
 def _written(paths: list[Path]) -> None:
     for p in paths:
         click.echo(str(p))
@@ -204,7 +212,7 @@ def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_d
         _fail([f"{data_file}: {x}" for x in e.errors])
     for w in warnings:
         click.echo(f"{data_file}: warning: {w}", err=True)
-    _written(write_form(spec, values, fmts, out_dir))
+    _written(_writing(lambda: write_form(spec, values, fmts, out_dir), out_dir))
 
 
 @form.command("blank")
@@ -222,7 +230,8 @@ def blank_cmd(form_id: str, formats: str, out_dir: Path, forms_dir: Path) -> Non
     from .form_output import write_form
 
     spec = _spec(forms_dir, form_id)
-    _written(write_form(spec, None, _check_formats(formats), out_dir))
+    fmts = _check_formats(formats)
+    _written(_writing(lambda: write_form(spec, None, fmts, out_dir), out_dir))
 
 
 @form.command("batch")
@@ -262,8 +271,9 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
         _fail([f"{rows_file}: no rows under the header"])
     with tqdm(total=len(rows) * len(fmts), unit="doc", file=sys.stderr, disable=None,
               desc=spec.title, leave=False) as bar:
-        result = run_batch(spec, rows, fmts, out_dir, zip_name=batch_zip_name(spec) if as_zip else None,
-                           workers=workers, progress=bar.update)
+        result = _writing(lambda: run_batch(spec, rows, fmts, out_dir,
+                                            zip_name=batch_zip_name(spec) if as_zip else None,
+                                            workers=workers, progress=bar.update), out_dir)
     if as_zip and result.written:
         click.echo(str(result.written[0]))
     good = result.rows - len(result.failed)
@@ -301,7 +311,7 @@ def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir:
     fmts = _check_formats(formats)
     try:
         data = read_data(data_file)
-        paths = write_pack(packs[name], specs, data, fmts, out_dir)
+        paths = _writing(lambda: write_pack(packs[name], specs, data, fmts, out_dir), out_dir)
     except InputFileError as e:
         _fail(e.problems)
     except PackInputError as e:

@@ -312,3 +312,10 @@ def test_xlsx_number_cells(tmp_path):
     assert r.exit_code == 2
     assert "第2行: 身份证号码: 在表格里被存成了数字" in r.stderr
     assert files(tmp_path / "o") == ["fanghuo-zerenshu-1-102-2026-03-01.docx"]
+
+
+def test_an_unwritable_folder_is_a_message(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run("form", "blank", "fanghuo-zerenshu", "--format", "docx", "--out", str(blocker / "sub"))
+    assert r.exit_code == 2 and "cannot write" in r.stderr and "Traceback" not in r.output
