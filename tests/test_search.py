@@ -385,3 +385,24 @@ def test_snippet_marks_latin_terms_as_whole_words():
     s = snippet("表号 QR-DXC-03, A栋 3单元 2023年", ["x", "3", "a", "qr-dxc-03"])
     assert "D<mark>X</mark>C" not in s and "202<mark>3</mark>" not in s
     assert "<mark>QR-DXC-03</mark>" in s and "<mark>A</mark>栋" in s and "<mark>3</mark>单元" in s
+
+
+def test_any_text_is_a_query(index_dir):
+    """Property: whatever is typed — any Unicode, any length — gives an answer, never an error."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from search.query import Searcher
+
+    s = Searcher(index_dir, rebuild=False)
+    alphabet = st.sampled_from(list("装修备案表业主住户入伙() \"'*:?~^[]{}-+!\\/AaZz09栋单元\x00\x0b\u200b\u3000\ufeff"))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.one_of(st.text(), st.text(alphabet=alphabet, max_size=60)))
+    def check(q):
+        answer = s.run(q, limit=5)
+        assert answer.results or answer.message
+        for r in answer.results:
+            assert r.url.startswith("/") and "<script" not in r.snippet
+
+    check()
