@@ -23,7 +23,7 @@ import jinja2
 from .form_fonts import FONT_DIR, font_face_css
 from .form_layout import layout
 from .formspec import FormSpec
-from .paths import ASSETS_DIR, TEMPLATES_DIR
+from .paths import ASSETS_DIR, FORMS_DIR, TEMPLATES_DIR
 
 FORM_ASSETS = ASSETS_DIR / "forms"
 FORM_CSS = FORM_ASSETS / "form.css"
@@ -35,7 +35,9 @@ __all__ = ["render_pdf", "render_html", "render_pdf_many", "AssetFetcher", "FORM
 @functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(FORM_TEMPLATES)),
+        # forms/<id>/form.html.j2 (an override, only where a form truly needs one), then ours
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(FORMS_DIR)),
+                                    jinja2.FileSystemLoader(str(FORM_TEMPLATES))]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
@@ -43,9 +45,16 @@ def _env() -> jinja2.Environment:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _template_name(form_id: str) -> str:
+    own = FORMS_DIR / form_id / "form.html.j2"
+    return f"{form_id}/form.html.j2" if own.exists() else "form.html.j2"
+
+
 def _template(spec: FormSpec) -> jinja2.Template:
-    """A form's own ``forms/<id>/form.html.j2`` would go here; every form uses the shared one."""
-    return _env().get_template("form.html.j2")
+    """The form's own ``forms/<id>/form.html.j2`` if it has one, else the shared template.
+    Either gets the same context (spec, pieces, blank …), never raw user values."""
+    return _env().get_template(_template_name(spec.id))
 
 
 def render_html(spec: FormSpec, values: dict[str, Any] | None = None, *, css: str = "inline",
