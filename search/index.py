@@ -240,6 +240,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
         _sweep(parent, out)
         tmp = Path(tempfile.mkdtemp(prefix=".index-tmp-", dir=parent))
         try:
+            os.chmod(tmp, 0o755)  # mkdtemp makes it private; the web app may run as another user
             _write_docs(tmp, docs, full)
             texts = [t for d in docs for t in (d.title, d.heading, d.keywords, d.text)]
             keep = words + [w for g in groups for w in g]
