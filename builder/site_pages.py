@@ -244,12 +244,25 @@ class Site:
     def home(self) -> str:
         out = ["---\ntitle: 首页\nhide:\n  - navigation\n---\n\n", "# 物业客服部工作手册\n\n",
                "面向客服员、前台、管家的学习与查询平台:按岗位学习应知应会,查流程、制度与法规,填写并打印表单。\n\n",
+               "有问题直接问:在右上角搜索,或用[全文搜索](/search)输入你想问的话,例如“电话响几声要接”“收房要带什么”。"
+               "填表打印请到[表单填写](/forms)。\n\n",
                "## 从你的岗位开始\n\n", '<div class="grid cards" markdown>\n\n']
-        for r in sorted(self.content.roles, key=_role_order):
-            n = len(self.content.for_role(r.id)) - 1
+        roles = sorted(self.content.roles, key=_role_order)
+        for r in roles:
+            if r.status == "outline":
+                continue
+            items = [i for i in self.content.for_role(r.id) if i.id != r.id]
+            written = sum(1 for i in items if i.status != "outline")
             summary = (r.summary or (r.duties[0] if r.duties else ""))[:60]
-            out.append(f"-   **[{esc(r.title)}](study/{r.id}.md)**\n\n    {esc(summary)}\n\n    须知条目 {n} 项\n\n")
-        out.append("</div>\n\n## 按类别浏览\n\n")
+            gaps = f"(另有 {len(items) - written} 项待编写)" if len(items) > written else ""
+            out.append(f"-   **[{esc(r.title)}](study/{r.id}.md)**\n\n    {esc(summary)}\n\n"
+                       f"    须知条目 {written} 项{gaps}\n\n")
+        out.append("</div>\n\n")
+        listed = [r for r in roles if r.status == "outline"]
+        if listed:
+            out.append("**其他岗位**(手册只列出岗位名称,职责待编写):"
+                       + "、".join(f"[{esc(r.title)}](study/{r.id}.md)" for r in listed) + "\n\n")
+        out.append("## 按类别浏览\n\n")
         for kind in KIND_ORDER:
             items = self.content.of_kind(kind)
             if items:
@@ -262,26 +275,34 @@ class Site:
     def study_path(self, role: Role) -> str:
         src = f"study/{role.id}.md"
         out = [f"---\ntitle: {_yaml_str(role.title + ' 学习路径')}\n---\n\n# {esc(role.title)} · 学习路径\n\n"]
-        out.append(f"先读岗位职责,再按顺序学习礼仪、流程、制度与应知应会。\n\n"
-                   f"1. **岗位职责:** {self.link(src, role.id)}\n")
+        out.append("先读岗位职责,再按顺序学习礼仪、流程、制度与应知应会,最后做一次自测。\n\n")
+        out.append(f"## 1. 岗位职责 {{#duties}}\n\n- {self.link(src, role.id)}"
+                   f"{'(手册只列出岗位名称,职责待编写)' if role.status == 'outline' else ''}\n\n")
         groups: dict[str, list[Item]] = defaultdict(list)
-        written_first = sorted(self.content.for_role(role.id), key=lambda i: (i.status == "outline", i.status == "draft"))
-        for item in written_first:
+        for item in self.content.for_role(role.id):
             if item.id != role.id:
                 groups[item.kind].append(item)
         step = 2
         for kind in KIND_ORDER[1:]:
-            if groups[kind]:
-                links = "".join(f"    - {self.link(src, i.id)}{'(待编写)' if i.status == 'outline' else ''}\n"
-                                for i in groups[kind])
-                out.append(f"{step}. **{KIND_LABELS[kind]}**({len(groups[kind])} 项)\n\n{links}\n")
-                step += 1
-        forms = sorted({f for i in self.content.for_role(role.id) for f in i.forms + [s.form for s in getattr(i, "steps", []) if s.form]})
+            items = groups[kind]
+            if not items:
+                continue
+            written = [i for i in items if i.status != "outline"]
+            gaps = [i for i in items if i.status == "outline"]
+            out.append(f"## {step}. {KIND_LABELS[kind]}({len(written)} 项) {{#{KIND_FOLDERS[kind]}}}\n\n")
+            out += [f"- {self.link(src, i.id)}{'(草稿)' if i.status == 'draft' else ''}\n" for i in written]
+            if gaps:
+                out.append(f'\n??? note "手册只列出标题、正文待编写的 {len(gaps)} 项"\n\n')
+                out += [f"    - {self.link(src, i.id)}\n" for i in gaps]
+            out.append("\n")
+            step += 1
+        forms = sorted({f for i in self.content.for_role(role.id)
+                        for f in i.forms + [s.form for s in getattr(i, "steps", []) if s.form] if f in self.forms})
         if forms:
-            out.append(f"{step}. **常用表单:** " + "、".join(self.form_link(src, f) for f in forms if f in self.forms) + "\n")
+            out.append(f"## {step}. 常用表单 {{#forms}}\n\n" + "".join(f"- {self.form_link(src, f)}\n" for f in forms) + "\n")
             step += 1
         if f"quiz/{role.id}.md" in self.extra:
-            out.append(f"{step}. **自测:** [开始自测]({rel(src, f'quiz/{role.id}.md')})\n")
+            out.append(f"## {step}. 自测 {{#quiz}}\n\n[开始自测]({rel(src, f'quiz/{role.id}.md')}):随机抽题,当场判分,附答案出处。\n")
         return "".join(out)
 
     def kind_index(self, kind: str) -> str:
