@@ -153,7 +153,7 @@ def stylesheets() -> list[Any]:
                           base_url=str(FORM_CSS_FILE.parent) + "/", url_fetcher=_fetcher()))
         # the handbook's own rules for form headings come after the scoped form CSS
         sheets.append(CSS(string=f"{SCOPE} h1, {SCOPE} h2 {{ bookmark-level: none; string-set: none; }}"
-                                 f" {SCOPE} h1 {{ border: none; }}"))
+                                 f" {SCOPE} h1 {{ border: none; padding: 0; }}"))
     return sheets
 
 

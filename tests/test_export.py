@@ -389,3 +389,17 @@ def test_the_pdf_fetches_only_the_projects_assets():
     for url in ("http://example.com/logo.png", "file:///etc/hostname", "data:text/plain,x"):
         with pytest.raises(ValueError, match="fetches nothing"):
             fetcher.fetch(url)
+
+
+def test_a_blank_form_takes_as_many_pages_in_the_appendix_as_on_its_own(handbook, pdf):
+    import io
+
+    from builder.form_pdf import render_pdf
+
+    outline = flat_outline(pdf)
+    starts = {title: page for _, title, page in outline}
+    for f in handbook.forms:
+        i = [t for _, t, _ in outline].index(f.heading)
+        pages = outline[i + 1][2] - starts[f.heading]
+        own = len(PdfReader(io.BytesIO(render_pdf(f.spec, None))).pages)
+        assert pages == own, f"{f.heading}: {pages} pages in the appendix, {own} on its own"
