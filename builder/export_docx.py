@@ -144,6 +144,9 @@ def table(doc: Any, header: list[str], rows: list[list[str]], widths_mm: list[fl
         for c, v in zip(cells, r):
             cell_text(c, v, size=size)
     if widths_mm:
+        t.autofit = False
+        for col, w in zip(t.columns, widths_mm):  # w:gridCol, what LibreOffice and WPS lay out by
+            col.width = Mm(w)
         for row in t.rows:
             for c, w in zip(row.cells, widths_mm):
                 c.width = Mm(w)
