@@ -239,7 +239,9 @@ def test_swap_under_a_concurrent_reader(index_dir, content):
         t.join(10)
     assert not errors, errors
     assert counts and min(counts) > 0
-    # the reader follows the swap; old generations are pruned to the current and one before it
+    # the reader follows the swap on its next query; old generations are pruned to the
+    # current one and the one before it
+    assert reader.search("装修备案表")
     assert reader._target == str(Path(index_dir).resolve())
     assert len(list(index_dir.parent.glob(".index-0*"))) <= 2
 
