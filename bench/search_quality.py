@@ -17,7 +17,7 @@ what the site's search can address.
 
     .venv/bin/python bench/search_quality.py                   # builds the site into /tmp
     .venv/bin/python bench/search_quality.py --site-index site/search/search_index.json
-    .venv/bin/python bench/search_quality.py --no-site --misses
+    .venv/bin/python bench/search_quality.py --no-site --misses   # ours and the baseline only
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEV = ROOT / "tests" / "data" / "search_dev.yaml"
+HOLDOUT = ROOT / "tests" / "data" / "search_holdout.yaml"
 K = 5
 DEPTH = 10
 
@@ -342,28 +343,61 @@ def summary(per: list[dict]) -> tuple[float, float]:
     return hit, mrr
 
 
+def report(title: str, queries: list[dict], systems: list, misses_too: bool) -> None:
+    results = {s.name: (score(s, queries, False)["per"], score(s, queries, True)["per"]) for s in systems}
+    print(f"\n== {title}: {len(queries)} queries, {len({d['topic'] for d in queries})} topics")
+    print(f"{'system':30} {'recall@5':>9} {'MRR':>6} {'page recall@5':>14} {'page MRR':>9}")
+    for name, (sec, page) in results.items():
+        r, m = summary(sec)
+        pr, pm = summary(page)
+        print(f"{name:30} {r:9.3f} {m:6.3f} {pr:14.3f} {pm:9.3f}")
+
+    topics = sorted({d["topic"] for d in queries})
+    print("\nby topic (section level) — recall@5 / MRR")
+    print(f"{'topic':10} {'n':>3} " + " ".join(f"{name[:22]:>22}" for name in results))
+    for t in topics:
+        cells = []
+        for name, (sec, _) in results.items():
+            r, m = summary([p for p in sec if p["topic"] == t])
+            cells.append(f"{r:10.2f} / {m:9.2f}")
+        print(f"{t:10} {sum(1 for d in queries if d['topic'] == t):3d} " + " ".join(f"{c:>22}" for c in cells))
+
+    ours = results[systems[0].name][0]
+    misses = [p for p in ours if not p["rank"] or p["rank"] > K]
+    late = [p for p in ours if p["rank"] and 1 < p["rank"] <= K]
+    print(f"\nours: {len(misses)} miss(es) at 5, {len(late)} found at rank 2–5")
+    for p in misses:
+        print(f"  MISS {p['q']}  want {p['gold']}  got {p['got']}")
+    if misses_too:
+        for p in late:
+            print(f"  rank {p['rank']} {p['q']}  want {p['gold']}  got {p['got'][:p['rank']]}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site-index", type=Path, help="a built site's search/search_index.json (default: build the site)")
     ap.add_argument("--no-site", action="store_true", help="skip the site's search")
     ap.add_argument("--no-browser", action="store_true", help="replay the site's search in Python only, not in Chromium")
-    ap.add_argument("--misses", action="store_true", help="list every query our search misses at 5")
-    ap.add_argument("--dev", type=Path, default=DEV)
+    ap.add_argument("--misses", action="store_true", help="also list the queries answered at rank 2-5")
+    ap.add_argument("--dev", type=Path, default=DEV, help="the development set")
+    ap.add_argument("--holdout", type=Path, default=HOLDOUT, help="the held-out set (reported apart)")
     args = ap.parse_args()
 
     from builder.load import load_content
     from builder.paths import CONTENT_DIR, FORMS_DIR
     from search.documents import all_docs
 
-    dev = load_dev(args.dev)
+    sets = [("development set", load_dev(args.dev))]
+    if args.holdout and args.holdout.exists() and args.holdout != args.dev:
+        sets.append(("held-out set (not used for tuning)", load_dev(args.holdout)))
     content, problems = load_content(CONTENT_DIR)
     docs, _ = all_docs(content, FORMS_DIR)
     known = {d.id for d in docs}
-    unknown = sorted({i for d in dev for i in d["ids"] if i not in known})
-    print(f"dev set: {len(dev)} queries, {len({d['topic'] for d in dev})} topics; "
-          f"content: {len(content.items)} items ({len(problems)} problem(s) skipped), {len(docs)} sections")
-    if unknown:
-        print(f"WARNING: {len(unknown)} answer id(s) not in the content: {', '.join(unknown)}")
+    print(f"content: {len(content.items)} items ({len(problems)} problem(s) skipped), {len(docs)} sections")
+    for title, qs in sets:
+        unknown = sorted({i for d in qs for i in d["ids"] if i not in known})
+        if unknown:
+            print(f"WARNING: {title}: {len(unknown)} answer id(s) not in the content: {', '.join(unknown)}")
 
     anchors: dict[str, set[str]] = defaultdict(set)
     for d in docs:
@@ -380,40 +414,12 @@ def main() -> int:
                 replay = Site(idx, anchors)
                 systems.append(replay)
                 if not args.no_browser and Path("/usr/bin/chromium").exists():
-                    systems.append(SiteBrowser(idx.parent.parent, [d["q"] for d in dev], replay))
+                    every = list(dict.fromkeys(d["q"] for _, qs in sets for d in qs))
+                    systems.append(SiteBrowser(idx.parent.parent, every, replay))
             else:
                 print("site: no search_index.json, the site's search is not compared")
-        results = {}
-        for s in systems:
-            results[s.name] = (score(s, dev, False)["per"], score(s, dev, True)["per"])
-
-    print(f"\n{'system':30} {'recall@5':>9} {'MRR':>6} {'page recall@5':>14} {'page MRR':>9}")
-    for name, (sec, page) in results.items():
-        r, m = summary(sec)
-        pr, pm = summary(page)
-        print(f"{name:30} {r:9.3f} {m:6.3f} {pr:14.3f} {pm:9.3f}")
-
-    topics = sorted({d["topic"] for d in dev})
-    print(f"\nby topic (section level) — recall@5 / MRR")
-    header = f"{'topic':10} {'n':>3} " + " ".join(f"{name[:22]:>22}" for name in results)
-    print(header)
-    for t in topics:
-        cells = []
-        for name, (sec, _) in results.items():
-            r, m = summary([p for p in sec if p["topic"] == t])
-            cells.append(f"{r:10.2f} / {m:9.2f}")
-        print(f"{t:10} {sum(1 for d in dev if d['topic'] == t):3d} " + " ".join(f"{c:>22}" for c in cells))
-
-    ours = results[systems[0].name][0]
-    misses = [p for p in ours if not p["rank"] or p["rank"] > K]
-    late = [p for p in ours if p["rank"] and 1 < p["rank"] <= K]
-    print(f"\nours: {len(misses)} miss(es) at 5, {len(late)} found at rank 2–5")
-    if args.misses or misses:
-        for p in misses:
-            print(f"  MISS {p['q']}  want {p['gold']}  got {p['got']}")
-    if args.misses:
-        for p in late:
-            print(f"  rank {p['rank']} {p['q']}  want {p['gold']}  got {p['got'][:p['rank']]}")
+        for title, qs in sets:
+            report(title, qs, systems, args.misses)
     return 0
 
 
