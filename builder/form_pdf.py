@@ -29,7 +29,7 @@ FORM_ASSETS = ASSETS_DIR / "forms"
 FORM_CSS = FORM_ASSETS / "form.css"
 FORM_TEMPLATES = TEMPLATES_DIR / "forms"
 
-__all__ = ["render_pdf", "render_html", "render_pdf_many", "AssetFetcher", "FORM_CSS"]
+__all__ = ["render_pdf", "render_html", "render_pdf_many", "warm", "AssetFetcher", "FORM_CSS"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -227,6 +227,14 @@ def _get_renderer() -> _Renderer:
 def AssetFetcher() -> Any:  # noqa: N802 - a factory standing for the class
     """A url_fetcher for WeasyPrint that refuses everything but the form assets."""
     return _fetcher_class()(allowed_protocols=("file",))
+
+
+def warm(spec: FormSpec | None = None) -> None:
+    """Load fonts and styles now (about 1 s), so a server's first PDF is as fast as the
+    rest; with a spec, also render it once blank."""
+    r = _get_renderer()
+    if spec is not None:
+        r.pdf(spec, None)
 
 
 def render_pdf(spec: FormSpec, values: dict[str, Any] | None = None) -> bytes:
