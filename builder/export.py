@@ -41,7 +41,7 @@ CN_NUMERALS = "一二三四五六七八九十"
 MAX_BADGE_SOURCES = 3
 
 #: The most revisions listed; older ones are summarised in one line.
-MAX_REVISIONS = 60
+MAX_REVISIONS = 20
 
 
 class ExportError(Exception):
