@@ -526,6 +526,8 @@ class DocxWriter:
             if k or landscape:  # each form on its own page, in its own orientation
                 section = doc.add_section(WD_SECTION.NEW_PAGE)
                 self._page_setup(section, landscape)
+                if landscape != (doc.sections[-2].orientation == WD_ORIENT.LANDSCAPE):
+                    self._header_footer(section)  # tab stops for this page width
             self.heading(f.heading, level=2)
             self.form_body(spec)
 
@@ -605,6 +607,7 @@ class DocxWriter:
         if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             self._page_setup(section)
+            self._header_footer(section)
             self.heading(REVISIONS_HEADING, level=1).paragraph_format.page_break_before = False
         else:
             self.heading(REVISIONS_HEADING, level=1)
