@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: a Simplified-Chinese font, HarfBuzz subsetting for WeasyPrint (without it
-# a CJK form takes ~11 s), Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests.
-DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+# a CJK form takes ~11 s), DejaVu for ☐/☑, Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests.
+DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
 MERMAID := .cache/mermaid/mermaid.min.js
 
 export NO_MKDOCS_2_WARNING := 1
@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup system-packages serve build check test test-fast bench lint clean golden
 
-setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache
+setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache .cache/fonts/.done
 
 system-packages:
 	@missing=""; for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -46,6 +46,11 @@ $(MERMAID):
 # jieba's dictionary cache, built ahead so a cold `handbook search` does not build it.
 .cache/jieba.cache: $(STAMP) content/dictionary.yaml
 	$(BIN)/python -m search.warm
+
+# A small CJK font cut from Noto Sans CJK SC, so a PDF form subsets in ~3 ms (builder/form_fonts.py).
+.cache/fonts/.done: $(STAMP) builder/form_fonts.py
+	$(BIN)/python -m builder.form_fonts
+	@touch $@
 
 check: setup
 	$(BIN)/handbook check
