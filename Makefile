@@ -15,7 +15,7 @@ MERMAID := .cache/mermaid/mermaid.min.js
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-packages serve build check test test-fast bench lint clean golden
+.PHONY: setup system-packages serve build check test test-fast bench export clean golden
 
 setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache .cache/fonts/.done
 
@@ -69,6 +69,9 @@ test-fast: setup
 
 golden: setup
 	$(BIN)/python -m pytest --update-golden tests/
+
+export: setup
+	$(BIN)/handbook export --format pdf,docx --out build/handbook
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
