@@ -108,6 +108,8 @@ def test_scrape_spaced_text_is_found(searcher):
 
 def test_synonyms_expand_the_query(searcher):
     assert "kefu-yuan#duty-1" in ids(searcher.search("住户电话"))  # text says 业户
+    owner_only = [r for r in searcher.search("住户", limit=20) if "业主" in r.text and "住户" not in r.text]
+    assert owner_only  # 住户 finds text that says only 业主
     got = ids(searcher.search("收楼要带什么"))  # text says 入伙
     assert got and got[0].startswith("ruhuo")
 
