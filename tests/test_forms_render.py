@@ -276,7 +276,12 @@ def test_batch_render_splits_one_document_back_into_forms(tmp_path):
             text = subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True).stdout
             assert f"{n}栋{n}0{n}" in text
             assert all(f"{m}栋{m}0{m}" not in text for m in (1, 2, 3) if m != n)
-            assert len(PdfReader(p).pages) == single_pages
+            assert len(PdfReader(p, strict=True).pages) == single_pages
+            info = subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True)
+            assert info.returncode == 0 and not info.stderr.strip(), info.stderr  # xref, objects sound
+            assert re.search(r"^Title:\s+" + re.escape(spec.title) + "$", info.stdout, re.M)
+            fonts = subprocess.run(["pdffonts", str(p)], capture_output=True, text=True).stdout
+            assert re.search(r"^\S*(Form-Sans|NotoSansCJK)\S*\s.*\byes\s+yes\s+yes\b", fonts, re.M), fonts
 
 
 def test_docx_xml_keeps_the_schema_order_word_checks(rendered):
