@@ -66,6 +66,15 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _shorthand(key: str) -> Any:
+    """A validator that lets YAML give a plain string where a mapping ``{key: string}`` is meant."""
+
+    def wrap(cls: type, value: Any) -> Any:
+        return {key: value} if isinstance(value, str) else value
+
+    return model_validator(mode="before")(classmethod(wrap))  # type: ignore[arg-type]
+
+
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, strings are stripped."""
 
@@ -229,20 +238,14 @@ class Rule(Strict):
     do: list[Text] = Field(default_factory=list)
     dont: list[Text] = Field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_str(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
+    _from_str = _shorthand("text")
 
 
 class Phrase(Strict):
     text: Text
     when: str | None = Field(None, description="the situation the phrase is for")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_str(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
+    _from_str = _shorthand("text")
 
 
 class Etiquette(Item):
@@ -277,10 +280,7 @@ class Step(Strict):
     time_limit: str | None = Field(None, description="as the manual states it: 两天内, 72小时内 …")
     form: Id | None = Field(None, description="the form used at this step")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_str(cls, value: Any) -> Any:
-        return {"action": value} if isinstance(value, str) else value
+    _from_str = _shorthand("action")
 
 
 class Procedure(Item):
