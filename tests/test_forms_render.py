@@ -284,6 +284,38 @@ def test_batch_render_splits_one_document_back_into_forms(tmp_path):
             assert re.search(r"^\S*(Form-Sans|NotoSansCJK)\S*\s.*\byes\s+yes\s+yes\b", fonts, re.M), fonts
 
 
+def test_batch_pdf_looks_exactly_like_the_single_render(tmp_path):
+    """A batch draws each long run of static paragraphs once and stamps it into a box of
+    the same height on every form (builder.form_pdf): the pages must be the same pixels
+    as the form rendered on its own, filled (blanks inline in the pledge text, a rare
+    name character) and blank, one page and two."""
+    from PIL import Image, ImageChops
+
+    from builder.form_pdf import _get_renderer, render_pdf_many
+
+    for form_id in ("fanghuo-zerenshu", "zhuangxiu-beian"):
+        spec = SPECS[form_id]
+        base = sample_data(spec)
+        rows = [validate(spec, {**base, "room": f"{n}栋{n}0{n}"}) for n in (1, 2)] + [None]
+        batch = render_pdf_many(spec, rows)
+        assert any(r is not None for r in _get_renderer().runs.values())  # the stamp was used
+        for n, (data, values) in enumerate(zip(batch, rows)):
+            pages = []
+            for kind, pdf in (("batch", data), ("single", render_pdf(spec, values))):
+                p = tmp_path / f"{form_id}-{n}-{kind}.pdf"
+                p.write_bytes(pdf)
+                subprocess.run(["pdftoppm", "-png", "-r", "50", str(p), str(p.with_suffix(""))], check=True)
+                pages.append(sorted(tmp_path.glob(f"{form_id}-{n}-{kind}-*.png")))
+            assert len(pages[0]) == len(pages[1]) >= 1
+            for a, b in zip(*pages):
+                diff = ImageChops.difference(Image.open(a).convert("L"), Image.open(b).convert("L"))
+                assert diff.getbbox() is None, (form_id, n, a.name, diff.getbbox())
+        text = subprocess.run(["pdftotext", str(tmp_path / f"{form_id}-0-batch.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+        assert "1栋101" in text and all(para[0].text[:8] in _squash(text) for piece in layout(spec, None)
+                                        if piece.kind in ("pledge", "notes") for para in piece.paragraphs)
+
+
 def test_docx_xml_keeps_the_schema_order_word_checks(rendered):
     """Word refuses a document whose run or paragraph properties are out of the
     schema's order; check the orders this writer produces."""
