@@ -147,7 +147,8 @@ def main() -> int:
     pdf_wall, pdf_cpu = median_ms(lambda: render_pdf(spec, values), args.repeat)
     docx_wall, docx_cpu = median_ms(lambda: render_docx(spec, values), args.repeat * 10)
     print(f"one filled {spec.title} ({form_id}), warm, median of {args.repeat}:")
-    print(f"  PDF  {pdf_wall:7.1f} ms  [{pdf_cpu:.1f} ms CPU]   target ≤ 60 ms")
+    print(f"  PDF  {pdf_wall:7.1f} ms  [{pdf_cpu:.1f} ms CPU]   target ≤ 60 ms   "
+          f"({len(render_pdf(spec, values)) / 1000:.0f} kB a file)")
     print(f"  DOCX {docx_wall:7.2f} ms  [{docx_cpu:.2f} ms CPU]   target ≤ 10 ms")
 
     rows = fire_rows(args.rows)
@@ -162,10 +163,11 @@ def main() -> int:
                 secs = time.perf_counter() - t
             assert not res.failed and len(res.written) == args.rows
             results[fmt] = secs
+            size = sum(p.stat().st_size for p in res.written) / max(len(res.written), 1)
             cores = min(2, os.cpu_count() or 1)
             print(f"batch of {args.rows} {spec.title} to {fmt.upper():4}: {secs:6.1f} s "
                   f"({secs / args.rows * 1000:.1f} ms a form), peak RSS of the process tree {peak.peak:.0f} MB"
-                  + ("   target ≤ 30 s, ≤ 800 MB" if fmt == "pdf" else ""))
+                  + ("   target ≤ 30 s, ≤ 800 MB" if fmt == "pdf" else "") + f"; {size / 1000:.0f} kB a file")
             print(f"    CPU of the process tree {peak.cpu:.1f} s ({peak.cpu / args.rows * 1000:.1f} ms a form); "
                   f"on {cores} idle cores that is ≥ {peak.cpu / cores:.1f} s")
             results[fmt + "-cpu"] = peak.cpu

@@ -285,7 +285,7 @@ def test_batch_render_splits_one_document_back_into_forms(tmp_path):
 
 
 def test_batch_pdf_looks_exactly_like_the_single_render(tmp_path):
-    """A batch draws each long run of static paragraphs once and stamps it into a box of
+    """A batch (and a single render, a batch of one) draws each long run of static paragraphs once and stamps it into a box of
     the same height on every form (builder.form_pdf): the pages must be the same pixels
     as the form rendered on its own, filled (blanks inline in the pledge text, a rare
     name character) and blank, one page and two."""
@@ -301,15 +301,17 @@ def test_batch_pdf_looks_exactly_like_the_single_render(tmp_path):
         assert any(r is not None for r in _get_renderer().runs.values())  # the stamp was used
         for n, (data, values) in enumerate(zip(batch, rows)):
             pages = []
-            for kind, pdf in (("batch", data), ("single", render_pdf(spec, values))):
+            plain = _get_renderer().plain(spec, values)  # laid out whole, nothing stamped
+            for kind, pdf in (("plain", plain), ("batch", data), ("single", render_pdf(spec, values))):
                 p = tmp_path / f"{form_id}-{n}-{kind}.pdf"
                 p.write_bytes(pdf)
                 subprocess.run(["pdftoppm", "-png", "-r", "50", str(p), str(p.with_suffix(""))], check=True)
                 pages.append(sorted(tmp_path.glob(f"{form_id}-{n}-{kind}-*.png")))
-            assert len(pages[0]) == len(pages[1]) >= 1
-            for a, b in zip(*pages):
-                diff = ImageChops.difference(Image.open(a).convert("L"), Image.open(b).convert("L"))
-                assert diff.getbbox() is None, (form_id, n, a.name, diff.getbbox())
+            assert len(pages[0]) == len(pages[1]) == len(pages[2]) >= 1
+            for a, *others in zip(*pages):
+                for b in others:
+                    diff = ImageChops.difference(Image.open(a).convert("L"), Image.open(b).convert("L"))
+                    assert diff.getbbox() is None, (form_id, n, b.name, diff.getbbox())
         text = subprocess.run(["pdftotext", str(tmp_path / f"{form_id}-0-batch.pdf"), "-"],
                               capture_output=True, text=True).stdout
         assert "1栋101" in text and all(para[0].text[:8] in _squash(text) for piece in layout(spec, None)
