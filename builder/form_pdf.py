@@ -246,12 +246,15 @@ class _Renderer:
                         starts.append(n)
                     else:
                         break
-            if len(starts) != len(rows):  # pragma: no cover - every sheet starts a page
-                return [self.plain(spec, v) for v in rows]
-            overlays, redo = _place_runs(doc, starts, runs) if runs else ({}, set())
-            with _deflate_level():
-                data = doc.write_pdf()
-        out = _split_pdf(data, starts, spec.title, overlays, runs)
+            out = None
+            if len(starts) == len(rows):  # else (never seen): every form on its own, below
+                overlays, redo = _place_runs(doc, starts, runs) if runs else ({}, set())
+                with _deflate_level():
+                    data = doc.write_pdf()
+                # under the lock too: the runs' PDF readers are shared (a server's threads)
+                out = _split_pdf(data, starts, spec.title, overlays, runs)
+        if out is None:  # pragma: no cover - every sheet starts a page
+            return [self.plain(spec, v) for v in rows]
         for i in sorted(redo):  # a run that would not sit where the form's own layout puts it
             out[i] = self.plain(spec, rows[i])
         return out
