@@ -192,7 +192,7 @@ def clean_phone(raw: str, mobile_only: bool = False) -> str:
         return digits_only
     if not mobile_only:
         m = _LANDLINE.fullmatch(s) if "-" in s else None
-        if m is None and _DIGITS.fullmatch(digits_only) and digits_only.startswith("0"):
+        if m is None and _DIGITS.fullmatch(digits_only) and digits_only.startswith("0") and len(digits_only) > 1:
             # no hyphen: 010 and 02x are three-digit area codes, every other one has four
             area = 3 if digits_only[1] in "12" else 4
             m = _LANDLINE.fullmatch(digits_only[:area] + "-" + digits_only[area:])
