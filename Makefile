@@ -52,8 +52,10 @@ $(MERMAID):
 	$(BIN)/python -m builder.form_fonts
 	@touch $@
 
+# The editor's check: every content/forms problem, then quiz questions whose source changed.
 check: setup
 	$(BIN)/handbook check
+	$(BIN)/handbook quiz check
 
 build: setup
 	$(BIN)/handbook build
