@@ -158,10 +158,36 @@ def _deflate_level():
         pydyf.zlib = zlib
 
 
+class _RegexCache(dict):
+    """tinyhtml5's ``chars_until`` regex cache, filled on a miss. Its own fill stores each
+    regex under the wrong key (``characters = cache[...] = regex`` assigns ``characters``
+    first), so it missed every time and rebuilt the pattern: ~3 ms a form. Patterns are
+    built exactly as the library builds them."""
+
+    def __missing__(self, key: Any) -> Any:
+        chars, opposite = key
+        if isinstance(chars, re.Pattern):  # pragma: no cover - the library's own (wrong) key
+            raise KeyError(key)
+        regex = "".join(f"\\x{ord(c):02x}" for c in chars)
+        pattern = self[key] = re.compile(f"[{regex if opposite else '^' + regex}]+")
+        return pattern
+
+
+def _prime_html_parser() -> None:
+    try:
+        from tinyhtml5 import inputstream
+    except ImportError:  # pragma: no cover - WeasyPrint changed parser
+        return
+    cache = getattr(inputstream, "characters_until_regex", None)
+    if type(cache) is dict:
+        inputstream.characters_until_regex = _RegexCache(cache)
+
+
 class _Renderer:
     """What one process keeps between renders: fonts, the parsed CSS, the fetcher."""
 
     def __init__(self) -> None:
+        _prime_html_parser()
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
