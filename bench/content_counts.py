@@ -12,10 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder.check import load_valid  # noqa: E402
-from builder.formspec import load_specs  # noqa: E402
-from builder.model import KIND_LABELS, MANUALS  # noqa: E402
-from builder.paths import FORMS_DIR  # noqa: E402
+from builder.core.check import load_valid  # noqa: E402
+from builder.core.formspec import load_specs  # noqa: E402
+from builder.core.model import KIND_LABELS, MANUALS  # noqa: E402
+from builder.core.paths import FORMS_DIR  # noqa: E402
 
 
 def main() -> None:

@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder.form_docx import render_docx  # noqa: E402
-from builder.form_fonts import prepared  # noqa: E402
-from builder.form_output import run_batch  # noqa: E402
-from builder.form_pdf import render_pdf  # noqa: E402
-from builder.forms import validate  # noqa: E402
-from builder.formspec import load_specs  # noqa: E402
-from builder.paths import FORMS_DIR  # noqa: E402
+from builder.forms.docx import render_docx  # noqa: E402
+from builder.forms.fonts import prepared  # noqa: E402
+from builder.forms.output import run_batch  # noqa: E402
+from builder.forms.pdf import render_pdf  # noqa: E402
+from builder.forms.validate import validate  # noqa: E402
+from builder.core.formspec import load_specs  # noqa: E402
+from builder.core.paths import FORMS_DIR  # noqa: E402
 
 
 def tree_sample() -> tuple[float, dict[int, float]]:
@@ -136,9 +136,9 @@ def main() -> int:
     spec = specs[form_id]
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           f"(figures are wall time; CPU time in brackets)")
-    print(f"fonts: {'prepared Form Sans (builder/form_fonts.py)' if prepared() else 'NOT prepared: run python -m builder.form_fonts (PDFs use full Noto CJK, slower)'}")
+    print(f"fonts: {'prepared Form Sans (builder/form_fonts.py)' if prepared() else 'NOT prepared: run python -m builder.forms.fonts (PDFs use full Noto CJK, slower)'}")
     _, row = fire_rows(1)[0]
-    from builder.forms import row_to_data
+    from builder.forms.validate import row_to_data
 
     values = validate(spec, row_to_data(spec, row))
 

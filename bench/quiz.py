@@ -12,10 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder.check import load_valid  # noqa: E402
-from builder.quiz import build_bank  # noqa: E402
-from builder.quiz_export import export  # noqa: E402
-from builder.quiz_paper import PaperSpec, draw, key_pdf, paper_docx, paper_pdf  # noqa: E402
+from builder.core.check import load_valid  # noqa: E402
+from builder.quiz.bank import build_bank  # noqa: E402
+from builder.quiz.export import export  # noqa: E402
+from builder.quiz.paper import PaperSpec, draw, key_pdf, paper_docx, paper_pdf  # noqa: E402
 
 
 def timed(label: str, fn, repeat: int = 1):

@@ -383,8 +383,8 @@ def main() -> int:
     ap.add_argument("--holdout", type=Path, default=HOLDOUT, help="the held-out set (reported apart)")
     args = ap.parse_args()
 
-    from builder.load import load_content
-    from builder.paths import CONTENT_DIR, FORMS_DIR
+    from builder.core.load import load_content
+    from builder.core.paths import CONTENT_DIR, FORMS_DIR
     from search.documents import all_docs
 
     sets = [("development set", load_dev(args.dev))]

@@ -34,8 +34,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "bench"))
     from search_quality import load_dev
 
-    from builder.load import load_content
-    from builder.paths import CONTENT_DIR, FORMS_DIR
+    from builder.core.load import load_content
+    from builder.core.paths import CONTENT_DIR, FORMS_DIR
     from search.index import build_from_files, build_index
     from search.query import Searcher
 

@@ -1,7 +1,5 @@
-"""The handbook builder: load and check content/, build the staff site, fill forms,
-set quizzes and export the printed handbook."""
+"""The handbook builder, one subpackage per capability, imports pointing down only:
 
-from .check import check, load_valid
-from .load import Content, ContentError, Problem, load_content
-
-__all__ = ["Content", "ContentError", "Problem", "check", "load_content", "load_valid"]
+``core`` (model, form specs, loading with lines, check) → ``forms``, ``quiz``, ``handbook``,
+``site`` → ``web`` → ``cli``. The search engine (the top-level ``search`` package) imports
+only ``builder.core``. Nothing is imported here, so ``handbook search`` starts fast."""

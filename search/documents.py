@@ -47,8 +47,8 @@ def _tag_labels(content: Any, item: Any) -> list[str]:
 
 
 def item_docs(content: Any) -> Iterator[Doc]:
-    from builder.model import KIND_LABELS
-    from builder.urls import item_url
+    from builder.core.model import KIND_LABELS
+    from builder.core.urls import item_url
 
     for item in content.items.values():
         label = KIND_LABELS.get(item.kind, item.kind)
@@ -122,7 +122,7 @@ def _labels(fields: Iterable[Any]) -> Iterator[str]:
 
 
 def form_docs(specs: dict[str, Any]) -> Iterator[Doc]:
-    from builder.urls import form_url
+    from builder.core.urls import form_url
 
     for form_id, spec in sorted(specs.items()):
         data = _dump(spec)
@@ -171,7 +171,7 @@ def all_docs(content: Any, forms_dir: Path | None = None) -> tuple[list[Doc], li
     docs = list(item_docs(content)) + list(glossary_docs(content))
     problems: list[str] = []
     if forms_dir is not None and Path(forms_dir).is_dir():
-        from builder.formspec import load_specs
+        from builder.core.formspec import load_specs
 
         specs, probs = load_specs(Path(forms_dir))
         problems += [str(p) for p in probs]

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from .analyzer import Vocabulary, normalize, synonym_map, tokenize, _HAN_RE
+from search.analyzer import Vocabulary, normalize, synonym_map, tokenize, _HAN_RE
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
 INDEX_VERSION = 5
@@ -45,7 +45,7 @@ class IndexBusy(IndexError_):
 
 
 def default_dir() -> Path:
-    from builder.paths import BUILD_DIR
+    from builder.core.paths import BUILD_DIR
 
     return BUILD_DIR / "index"
 
@@ -91,7 +91,7 @@ BM25_K1 = 1.2
 
 def full_vocabulary(words: list[str], groups: list[list[str]]) -> Vocabulary:
     """jieba's whole dictionary (from its cache in .cache/) plus our words."""
-    from .segment import segmenter
+    from search.segment import segmenter
 
     tk = segmenter()
     vocab = Vocabulary(dict(tk.FREQ), tk.total)
@@ -138,7 +138,7 @@ TEXT_FIELDS = ("body",)
 def schema(vocab: Vocabulary | None = None):
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    from .whoosh_analysis import GramTokenizer, handbook_analyzer
+    from search.whoosh_analysis import GramTokenizer, handbook_analyzer
 
     ana = handbook_analyzer(vocab)
     return Schema(
@@ -188,7 +188,7 @@ def writer_lock(parent: Path, timeout: float = 120.0) -> Iterator[None]:
 def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
     from whoosh.index import create_in
 
-    from .whoosh_analysis import sections
+    from search.whoosh_analysis import sections
 
     ix = create_in(str(tmp), schema(vocab_full))
     w = ix.writer(limitmb=256)
@@ -220,11 +220,11 @@ def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
 
 def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path | str | None = None,
                 *, lock_timeout: float = 120.0) -> dict[str, Any]:
-    """Index ``content`` (a builder.load.Content) and its forms into ``out_dir``, atomically.
+    """Index ``content`` (a builder.core.load.Content) and its forms into ``out_dir``, atomically.
 
     Returns the build's meta data (documents, timings). Raises IndexBusy if another writer
     holds the lock past ``lock_timeout``; any other failure leaves the previous index."""
-    from .documents import all_docs
+    from search.documents import all_docs
 
     out = Path(out_dir) if out_dir is not None else default_dir()
     out = out.absolute()
@@ -417,8 +417,8 @@ def open_index(out_dir: Path | str | None = None) -> Opened:
 def build_from_files(content_dir: Path | str | None = None, forms_dir: Path | str | None = None,
                      out_dir: Path | str | None = None) -> dict[str, Any]:
     """Load content/ (and forms/) and build the index: what ``handbook index`` runs."""
-    from builder.load import load_content
-    from builder.paths import CONTENT_DIR, FORMS_DIR
+    from builder.core.load import load_content
+    from builder.core.paths import CONTENT_DIR, FORMS_DIR
 
     content_dir = Path(content_dir) if content_dir else CONTENT_DIR
     forms_dir = Path(forms_dir) if forms_dir else FORMS_DIR

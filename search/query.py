@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analyzer import concepts, normalize
-from .index import BM25_B, BM25_K1, IndexError_, Opened, default_dir, open_index, resolve
-from .snippet import snippet
+from search.analyzer import concepts, normalize
+from search.index import BM25_B, BM25_K1, IndexError_, Opened, default_dir, open_index, resolve
+from search.snippet import snippet
 
 #: What a query may hold: the rest is cut (a pasted page is not a question).
 MAX_QUERY_CHARS = 200
@@ -247,7 +247,7 @@ class Searcher:
         except IndexError_:
             if not self.rebuild:
                 raise
-            from .index import build_from_files
+            from search.index import build_from_files
 
             build_from_files(self.content_dir, self.forms_dir, self.index_dir)
             self.rebuilt = True

@@ -8,7 +8,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from builder.paths import CACHE_DIR, CONTENT_DIR
+from builder.core.paths import CACHE_DIR, CONTENT_DIR
 
 JIEBA_CACHE = CACHE_DIR / "jieba.cache"
 
@@ -30,8 +30,8 @@ def segmenter():
 
 
 def domain_words(content_dir: Path) -> list[str]:
-    from builder.load import read_yaml, to_plain
-    from builder.model import Dictionary
+    from builder.core.load import read_yaml, to_plain
+    from builder.core.model import Dictionary
 
     data, errors = read_yaml(content_dir / "dictionary.yaml", "content/dictionary.yaml")
     if errors or data is None:

@@ -17,13 +17,13 @@ USER_FREQ = 2000
 
 def userdict_words(dictionary: Any, extra: bool = True) -> list[str]:
     """Every word to keep whole: dictionary words, synonyms, and search/synonyms.txt."""
-    from .analyzer import normalize
+    from search.analyzer import normalize
 
     words = list(getattr(dictionary, "words", []) or [])
     for g in getattr(dictionary, "synonyms", []) or []:
         words += list(g)
     if extra:
-        from .index import extra_lexicon
+        from search.index import extra_lexicon
 
         ew, eg = extra_lexicon()
         words += ew + [w for g in eg for w in g]
@@ -37,7 +37,7 @@ def userdict_words(dictionary: Any, extra: bool = True) -> list[str]:
 
 
 def write_jieba_userdict(dictionary: Any, path: Path | str, freq: int = USER_FREQ) -> Path:
-    """Write ``dictionary``'s words (a builder.model.Dictionary) to ``path`` as a jieba user
+    """Write ``dictionary``'s words (a builder.core.model.Dictionary) to ``path`` as a jieba user
     dictionary (``word freq`` per line, UTF-8), atomically. Returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

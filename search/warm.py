@@ -3,7 +3,7 @@ project owns, so that a cold ``handbook search`` does not spend a second buildin
 
 from __future__ import annotations
 
-from .segment import JIEBA_CACHE, segmenter
+from search.segment import JIEBA_CACHE, segmenter
 
 if __name__ == "__main__":
     segmenter()

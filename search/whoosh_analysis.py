@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Token, Tokenizer
 
-from .analyzer import Vocabulary, grams, tokenize
+from search.analyzer import Vocabulary, grams, tokenize
 
 SECTION = "\x1e"
 #: title, heading (the item's title above a part), keywords (aliases, tags, codes), text.

@@ -44,7 +44,7 @@ def golden(update_golden: bool):
 
 @pytest.fixture(scope="session")
 def real_content():
-    from builder.check import load_valid
+    from builder.core.check import load_valid
 
     return load_valid(ROOT / "content", ROOT / "forms")
 

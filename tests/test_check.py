@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from builder.check import check
-from builder.cli import main
+from builder.core.check import check
+from builder.cli.main import main
 from conftest import FIXTURES, ROOT
 
 BAD = FIXTURES / "bad_content"

@@ -7,7 +7,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import LAZY_COMMANDS, cli
+from builder.cli.main import LAZY_COMMANDS, cli
 from conftest import ROOT
 
 

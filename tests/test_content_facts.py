@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from builder.check import check
-from builder.load import read_yaml, to_plain
+from builder.core.check import check
+from builder.core.load import read_yaml, to_plain
 
 CONTENT = ROOT / "content"
 PHRASES = Path(__file__).parent / "data" / "numeric_phrases.txt"

@@ -14,9 +14,9 @@ from collections import defaultdict
 
 import pytest
 
-from builder.check import check
-from builder.load import load_content
-from builder.model import MANUALS, Procedure, Policy
+from builder.core.check import check
+from builder.core.load import load_content
+from builder.core.model import MANUALS, Procedure, Policy
 from conftest import ROOT
 
 CONTENT = ROOT / "content"

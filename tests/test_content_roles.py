@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT
 
-from builder.check import check
-from builder.load import Content
+from builder.core.check import check
+from builder.core.load import Content
 
 MANUALS_TXT = ROOT.parent / "shared" / "manuals" / "customer-service-manuals.txt"
 

@@ -16,8 +16,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from builder.check import load_valid
-from builder.export import (
+from builder.core.check import load_valid
+from builder.handbook.structure import (
     APPENDIX_HEADING,
     CONTROL_FILE,
     REVISIONS_HEADING,
@@ -29,7 +29,7 @@ from builder.export import (
     content_history,
     load_control,
 )
-from builder.formspec import load_specs
+from builder.core.formspec import load_specs
 from conftest import FIXTURES, ROOT
 
 CONTENT = FIXTURES / "good_content"
@@ -66,7 +66,7 @@ def handbook(control_file):
 
 @pytest.fixture(scope="module")
 def pdf_path(handbook, tmp_path_factory) -> Path:
-    from builder.export import export_handbook
+    from builder.handbook.structure import export_handbook
 
     out = tmp_path_factory.mktemp("pdf")
     (path,) = export_handbook(handbook, ["pdf"], out)
@@ -85,7 +85,7 @@ def page_texts(pdf) -> list[str]:
 
 @pytest.fixture(scope="module")
 def docx_doc(handbook, tmp_path_factory):
-    from builder.export import export_handbook
+    from builder.handbook.structure import export_handbook
 
     (path,) = export_handbook(handbook, ["docx"], tmp_path_factory.mktemp("docx"))
     return path, docx.Document(str(path))
@@ -287,7 +287,7 @@ def test_docx_procedure_step_table_and_appendix_form(docx_doc):
 
 # --- CLI ----------------------------------------------------------------------
 def test_cli_writes_the_booklet_atomically_and_refuses_bad_input(tmp_path, control_file, capsys):
-    from builder.cli import main
+    from builder.cli.main import main
 
     out = tmp_path / "out"
     args = ["export", "--content", str(CONTENT), "--forms", str(FORMS), "--control", str(control_file), "--out", str(out)]
@@ -306,7 +306,7 @@ def test_cli_writes_the_booklet_atomically_and_refuses_bad_input(tmp_path, contr
 
 
 def test_cli_content_problems_exit_1(tmp_path, control_file, capsys):
-    from builder.cli import main
+    from builder.cli.main import main
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
@@ -320,14 +320,14 @@ def test_cli_content_problems_exit_1(tmp_path, control_file, capsys):
 
 # --- the real content -----------------------------------------------------------
 def real_handbook(content, role=None):
-    from builder.paths import FORMS_DIR
+    from builder.core.paths import FORMS_DIR
 
     return collect(content, dict(load_specs(FORMS_DIR)[0]), load_control(CONTROL_FILE), role=role,
                    history=content_history(ROOT / "content"))
 
 
 def test_real_content_docx_holds_every_item_as_a_heading(real_content, tmp_path):
-    from builder.export import export_handbook
+    from builder.handbook.structure import export_handbook
 
     written = export_handbook(real_handbook(real_content), ["docx"], tmp_path)
     assert written == [tmp_path / "handbook.docx"]
@@ -344,7 +344,7 @@ def test_real_content_pdf_booklet(real_content, tmp_path):
     """A post's booklet from the real content (文员: a small one, ~7 s; the full handbook is
     bench/export.py's job): every item it must know is in the PDF, and the table of
     contents agrees with the outline."""
-    from builder.export import export_handbook
+    from builder.handbook.structure import export_handbook
 
     (path,) = export_handbook(real_handbook(real_content, "wenyuan"), ["pdf"], tmp_path)
     reader = PdfReader(path)
@@ -361,7 +361,7 @@ def test_real_content_pdf_booklet(real_content, tmp_path):
 
 
 def test_cli_role_all_writes_a_booklet_per_post(tmp_path, control_file):
-    from builder.cli import main
+    from builder.cli.main import main
 
     out = tmp_path / "booklets"
     assert main(["export", "--content", str(CONTENT), "--forms", str(FORMS), "--control", str(control_file),
@@ -370,7 +370,7 @@ def test_cli_role_all_writes_a_booklet_per_post(tmp_path, control_file):
 
 
 def test_form_css_is_scoped_to_the_appendix():
-    from builder.export_pdf import scope_css
+    from builder.handbook.pdf import scope_css
 
     css = scope_css("@page { size: A4; margin: 1cm }\nhtml { font-size: 10pt }\nbody.landscape { page: x }\n"
                     ".grid th, h1 { border: 1px solid }")
@@ -382,7 +382,7 @@ def test_form_css_is_scoped_to_the_appendix():
 
 
 def test_the_pdf_fetches_only_the_projects_assets():
-    from builder.export_pdf import CSS_FILE, _fetcher
+    from builder.handbook.pdf import CSS_FILE, _fetcher
 
     fetcher = _fetcher()
     assert fetcher.fetch(CSS_FILE.as_uri()) is not None
@@ -394,7 +394,7 @@ def test_the_pdf_fetches_only_the_projects_assets():
 def test_a_blank_form_takes_as_many_pages_in_the_appendix_as_on_its_own(handbook, pdf):
     import io
 
-    from builder.form_pdf import render_pdf
+    from builder.forms.pdf import render_pdf
 
     outline = flat_outline(pdf)
     starts = {title: page for _, title, page in outline}

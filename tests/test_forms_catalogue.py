@@ -9,7 +9,7 @@ import re
 import pytest
 from ruamel.yaml import YAML
 
-from builder.formspec import PLACEHOLDER, load_packs, load_specs
+from builder.core.formspec import PLACEHOLDER, load_packs, load_specs
 from conftest import ROOT
 
 FORMS = ROOT / "forms"

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from builder.cli import cli
-from builder.form_docx import docx_text
-from builder.formspec import load_packs, load_specs
+from builder.cli.main import cli
+from builder.forms.docx import docx_text
+from builder.core.formspec import load_packs, load_specs
 
 SPECS, _ = load_specs(ROOT / "forms")
 
@@ -154,7 +154,7 @@ def test_blank(tmp_path):
 @pytest.fixture
 def pack_file(tmp_path):
     def make(name: str) -> Path:
-        from builder.form_samples import sample_data
+        from builder.forms.samples import sample_data
 
         packs, _ = load_packs(ROOT / "forms", set(SPECS))
         answers: dict[str, object] = {"owner_name": "陈𡃁明", "room": "3栋2单元1501", "phone": "13812345678",

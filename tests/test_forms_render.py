@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from builder.form_docx import docx_text, render_docx
-from builder.form_layout import layout, placeholders
-from builder.form_pdf import FORM_TEMPLATES, render_html, render_pdf
-from builder.form_samples import RARE_NAME, sample_data
-from builder.forms import cell_text, display, validate
-from builder.formspec import PLACEHOLDER, load_specs
+from builder.forms.docx import docx_text, render_docx
+from builder.forms.layout import layout, placeholders
+from builder.forms.pdf import FORM_TEMPLATES, render_html, render_pdf
+from builder.forms.samples import RARE_NAME, sample_data
+from builder.forms.validate import cell_text, display, validate
+from builder.core.formspec import PLACEHOLDER, load_specs
 
 SPECS, PROBLEMS = load_specs(ROOT / "forms")
 IDS = sorted(SPECS)
@@ -261,7 +261,7 @@ def test_batch_render_splits_one_document_back_into_forms(tmp_path):
     holds its own values only, and a two-page form keeps both pages."""
     from pypdf import PdfReader
 
-    from builder.form_pdf import render_pdf_many
+    from builder.forms.pdf import render_pdf_many
 
     for form_id in ("fanghuo-zerenshu", "zhuangxiu-beian"):
         spec = SPECS[form_id]
@@ -286,12 +286,12 @@ def test_batch_render_splits_one_document_back_into_forms(tmp_path):
 
 def test_batch_pdf_looks_exactly_like_the_single_render(tmp_path):
     """A batch (and a single render, a batch of one) draws each long run of static paragraphs once and stamps it into a box of
-    the same height on every form (builder.form_pdf): the pages must be the same pixels
+    the same height on every form (builder.forms.pdf): the pages must be the same pixels
     as the form rendered on its own, filled (blanks inline in the pledge text, a rare
     name character) and blank, one page and two."""
     from PIL import Image, ImageChops
 
-    from builder.form_pdf import _get_renderer, render_pdf_many
+    from builder.forms.pdf import _get_renderer, render_pdf_many
 
     for form_id in ("fanghuo-zerenshu", "zhuangxiu-beian"):
         spec = SPECS[form_id]

@@ -1,4 +1,4 @@
-"""The web forms (builder.web_forms): pages generated from every schema, a failed submit that
+"""The web forms (builder.web.forms): pages generated from every schema, a failed submit that
 keeps everything typed with each error next to its field, good submits that download a
 real PDF and DOCX, and — in headless Chromium against a real server — the clerk's round
 trip on 业主报修单. Twenty concurrent submissions all succeed."""
@@ -22,8 +22,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from builder.formspec import load_specs
-from builder.web_forms import bp
+from builder.core.formspec import load_specs
+from builder.web.forms import bp
 from conftest import ROOT
 
 SPECS, _PROBLEMS = load_specs(ROOT / "forms")
@@ -296,7 +296,7 @@ def test_blank_forms_download(client, ext, magic):
 
 
 def test_content_disposition_is_rfc5987():
-    from builder.web_forms import content_disposition
+    from builder.web.forms import content_disposition
 
     cd = content_disposition("防火责任书-3栋 1501-2026-03-01.pdf", "fanghuo-zerenshu.pdf")
     assert cd == ("attachment; filename=\"fanghuo-zerenshu.pdf\"; filename*=UTF-8''"

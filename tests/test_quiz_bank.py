@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import load_valid
-from builder.cli import main
-from builder.quiz import (BLANK, Bank, build_bank, counts, is_department, neighbours, normalise, parse_cn_number, parse_figure,
+from builder.core.check import load_valid
+from builder.cli.main import main
+from builder.quiz.bank import (BLANK, Bank, build_bank, counts, is_department, neighbours, normalise, parse_cn_number, parse_figure,
                           to_cn_number)
-from builder.quiz_check import check_bank, check_paper, lock_path, read_lock, stale, write_lock
+from builder.quiz.check import check_bank, check_paper, lock_path, read_lock, stale, write_lock
 from conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "good_content"
@@ -250,7 +250,7 @@ def test_the_bank_does_not_depend_on_the_hash_seed():
     outs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        outs.append(subprocess.run([sys.executable, "-m", "builder.cli", "quiz", "bank", "--list", "--content",
+        outs.append(subprocess.run([sys.executable, "-m", "builder.cli.main", "quiz", "bank", "--list", "--content",
                                     str(ROOT / "content"), "--forms", str(ROOT / "forms")],
                                    capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout)
     assert outs[0] == outs[1] and outs[0].count("\n") > 100

@@ -14,9 +14,9 @@ import genanki
 import pytest
 from lxml import etree
 
-from builder.cli import main
-from builder.quiz import BLANK, Bank, Question, Source, build_bank
-from builder.quiz_export import DECK_ID, MODEL_ID, gift, gift_escape, moodle_xml
+from builder.cli.main import main
+from builder.quiz.bank import BLANK, Bank, Question, Source, build_bank
+from builder.quiz.export import DECK_ID, MODEL_ID, gift, gift_escape, moodle_xml
 from conftest import FIXTURES
 
 GOOD = FIXTURES / "good_content"
@@ -227,7 +227,7 @@ def test_anki_package_holds_the_right_notes_and_reexport_keeps_guids(tmp_path):
     args = ["quiz", "export", "--content", str(GOOD), "--forms", str(GOOD_FORMS), "--format", "anki", "--out", str(out)]
     assert main(args) == 0
     notes, col = _notes(out)
-    from builder.check import load_valid
+    from builder.core.check import load_valid
 
     bank = build_bank(load_valid(GOOD, GOOD_FORMS))
     assert sorted(n[1][0] for n in notes) == sorted(q.id for q in bank.questions)

@@ -10,11 +10,11 @@ from collections import Counter
 
 import pytest
 
-from builder.check import load_valid
-from builder.cli import main
-from builder.quiz import build_bank
-from builder.quiz_check import check_paper
-from builder.quiz_paper import PaperError, PaperSpec, draw
+from builder.core.check import load_valid
+from builder.cli.main import main
+from builder.quiz.bank import build_bank
+from builder.quiz.check import check_paper
+from builder.quiz.paper import PaperError, PaperSpec, draw
 from conftest import FIXTURES
 
 GOOD = FIXTURES / "good_content"

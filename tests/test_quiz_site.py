@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import load_valid
-from builder.quiz import build_bank
-from builder.quiz_site import assets, bank_json, pages
+from builder.core.check import load_valid
+from builder.quiz.bank import build_bank
+from builder.quiz.selftest import assets, bank_json, pages
 from conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "good_content"
@@ -53,7 +53,7 @@ def test_every_real_post_with_questions_gets_a_page(real_content):
 # --- the browser -----------------------------------------------------------
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from builder.site_build import build_site
+    from builder.site.build import build_site
 
     tmp = tmp_path_factory.mktemp("quiz-site")
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

@@ -61,7 +61,7 @@ def test_subset_vocabulary_cuts_content_like_the_full_one(full_vocab):
 # --- the index ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def content():
-    from builder.load import load_content
+    from builder.core.load import load_content
 
     c, problems = load_content(SEARCH_CONTENT)
     assert not problems
@@ -282,7 +282,7 @@ def test_missing_index_without_rebuild_is_an_error(tmp_path):
 
 # --- the CLI -----------------------------------------------------------------------
 def test_cli_json_shape(index_dir, capsys):
-    from builder.cli import main
+    from builder.cli.main import main
 
     assert main(["search", "装修备案表", "--json", "--limit", "3", "--index", str(index_dir)]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -295,7 +295,7 @@ def test_cli_json_shape(index_dir, capsys):
 
 
 def test_cli_readable_output_and_errors(index_dir, capsys):
-    from builder.cli import main
+    from builder.cli.main import main
 
     assert main(["search", "电话", "响", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
@@ -308,7 +308,7 @@ def test_cli_readable_output_and_errors(index_dir, capsys):
 
 
 def test_cli_index_command(tmp_path, capsys):
-    from builder.cli import main
+    from builder.cli.main import main
 
     out = tmp_path / "idx"
     assert main(["index", "--content", str(SEARCH_CONTENT), "--forms", str(tmp_path / "none"), "--out", str(out)]) == 0
@@ -319,7 +319,7 @@ def test_cli_subprocess_reads_only_the_index(index_dir):
     # a search reads only the index: no jieba (its dictionary costs most of a second), no content
     # (builder's package __init__ imports its loader, but no content file is parsed)
     code = (
-        "import sys; from builder.cli import main; rc = main(['search', '装修备案表', '--json', '--index', sys.argv[1]]);"
+        "import sys; from builder.cli.main import main; rc = main(['search', '装修备案表', '--json', '--index', sys.argv[1]]);"
         "bad = [m for m in ('jieba', 'search.documents', 'search.segment') if m in sys.modules]; print('LOADED', bad); sys.exit(rc)"
     )
     p = subprocess.run([sys.executable, "-c", code, str(index_dir)], capture_output=True, text=True, cwd=ROOT, timeout=60)
@@ -332,7 +332,7 @@ def test_cli_subprocess_reads_only_the_index(index_dir):
 def client(index_dir):
     from flask import Flask
 
-    from search.web import bp
+    from builder.web.search import bp
 
     app = Flask(__name__)
     app.config.update(SEARCH_INDEX_DIR=str(index_dir), SEARCH_CONTENT_DIR=str(SEARCH_CONTENT), TESTING=True)

@@ -9,7 +9,7 @@ from conftest import ROOT
 
 @pytest.fixture(scope="module")
 def real_searcher(tmp_path_factory):
-    from builder.load import load_content
+    from builder.core.load import load_content
 
     from search.index import build_index
     from search.query import Searcher
@@ -58,7 +58,7 @@ def test_query_sets_name_real_sections(name):
     (an item, item#anchor of one of its parts, form:<id> or glossary#<term>)."""
     from ruamel.yaml import YAML
 
-    from builder.load import load_content
+    from builder.core.load import load_content
     from search.documents import all_docs
 
     data = YAML(typ="safe").load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import load_valid
-from builder.formspec import load_specs
-from builder.site_build import BuildError, build_site, count_pages
-from builder.site_pages import Site
+from builder.core.check import load_valid
+from builder.core.formspec import load_specs
+from builder.site.build import BuildError, build_site, count_pages
+from builder.site.pages import Site
 from conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "good_content"

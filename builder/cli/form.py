@@ -1,0 +1,319 @@
+"""``handbook form …``: list, show, fill, blank, batch and pack the company's forms.
+
+Thin: each command parses its input, calls one function of :mod:`builder.forms.output`
+and turns domain errors into one line per problem. Exit 0 on success, 2 when the input
+given is invalid (nothing is written then, except in a batch, where the good rows are
+written and the bad ones listed), 1 when the forms themselves have problems.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from builder.core.paths import FORMS_DIR
+
+forms_option = click.option(
+    "--forms", "forms_dir", type=click.Path(path_type=Path), default=FORMS_DIR, show_default=True,
+    help="the forms folder to read")
+format_option = click.option(
+    "--format", "formats", default="docx,pdf", show_default=True, metavar="docx,pdf",
+    help="output formats, comma-separated")
+out_option = click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+    show_default=True, help="folder to write into (made if missing)")
+
+
+def _fail(lines: list[str], code: int = 2) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+def _specs(forms_dir: Path) -> dict[str, Any]:
+    from builder.core.formspec import load_specs
+
+    if not forms_dir.is_dir():
+        _fail([f"{forms_dir}: no such folder"])
+    specs, problems = load_specs(forms_dir)
+    if problems and not specs:
+        _fail([str(p) for p in problems], 1)
+    return specs
+
+
+def _spec(forms_dir: Path, form_id: str) -> Any:
+    specs = _specs(forms_dir)
+    if form_id not in specs:
+        from builder.core.formspec import load_specs
+
+        _, problems = load_specs(forms_dir)
+        mine = [str(p) for p in problems if p.path.startswith(f"{form_id}/")]
+        if mine:
+            _fail(mine, 1)
+        _fail([f"unknown form '{form_id}'; `handbook form list` shows the forms"])
+    return specs[form_id]
+
+
+def _check_formats(formats: str) -> list[str]:
+    from builder.forms.output import _formats
+
+    try:
+        return _formats(formats)
+    except ValueError as e:
+        _fail([f"--format: {e}"])
+
+
+def _writing(action: Any, out_dir: Path) -> Any:
+    """Run a write; a folder that cannot be written is a message, not a traceback."""
+    try:
+        return action()
+    except OSError as e:
+        _fail([f"{out_dir}: cannot write ({e.strerror or e})"])
+
+
+def _written(paths: list[Path]) -> None:
+    for p in paths:
+        click.echo(str(p))
+
+
+@click.group("form")
+def form() -> None:
+    """Fill the company's forms into DOCX and PDF.
+
+    \b
+    handbook form list
+    handbook form show yezhu-baoxiu-dan
+    handbook form fill yezhu-baoxiu-dan --data slip.yaml --format docx,pdf --out out/
+    handbook form blank fanghuo-zerenshu --format pdf --out blank/
+    handbook form batch fanghuo-zerenshu --rows owners.xlsx --format pdf --out out/ --zip
+    handbook form pack ruhuo --data room.yaml --out out/
+    """
+
+
+@form.command("list")
+@forms_option
+@click.option("--json", "as_json", is_flag=True, help="print id, title and code of each form as JSON")
+def list_cmd(forms_dir: Path, as_json: bool) -> None:
+    """List the forms: id, code and title.
+
+    \b
+    Example:
+      handbook form list --json
+    """
+    specs = _specs(forms_dir)
+    rows = [{"id": s.id, "title": s.title, "code": s.code} for s in specs.values()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:<28} {r['code'] or '-':<12} {r['title']}")
+
+
+def _field_schema(f: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": f.name, "label": f.label, "type": f.type, "required": f.required}
+    from builder.forms.validate import default_max_length
+
+    if f.type in ("text", "textarea", "signature"):
+        d["max_length"] = default_max_length(f)
+    for key in ("help", "placeholder", "min", "max"):
+        if getattr(f, key) is not None:
+            d[key] = getattr(f, key)
+    if f.choices:
+        d["choices"] = list(f.choices)
+    if f.type == "checklist":
+        d["items"] = list(f.items)
+        d["options"] = list(f.options)
+    if f.type == "phone" and f.mobile_only:
+        d["mobile_only"] = True
+    if f.type == "table":
+        d["min_rows"], d["max_rows"] = f.min_rows, f.max_rows
+        d["columns"] = [_field_schema(c) for c in f.columns]
+    return d
+
+
+@form.command("show")
+@click.argument("form_id", metavar="ID")
+@forms_option
+@click.option("--json", "as_json", is_flag=True, help="print the schema as JSON")
+@click.option("--columns", "as_columns", is_flag=True,
+              help="print the column headers a batch spreadsheet uses (one CSV line)")
+def show_cmd(form_id: str, forms_dir: Path, as_json: bool, as_columns: bool) -> None:
+    """Show a form's fields: name, label, type, required, limits.
+
+    \b
+    Example:
+      handbook form show yezhu-baoxiu-dan --json
+      handbook form show yezhu-baoxiu-dan --columns > rows.csv
+    """
+    spec = _spec(forms_dir, form_id)
+    if as_columns:
+        import csv
+        import io
+
+        from builder.forms.validate import batch_columns
+
+        buf = io.StringIO()
+        csv.writer(buf).writerow(batch_columns(spec))
+        click.echo(buf.getvalue().rstrip("\r\n"))
+        return
+    schema = {"id": spec.id, "title": spec.title, "code": spec.code, "procedures": list(spec.procedures),
+              "fields": [_field_schema(f) for f in spec.fields]}
+    if as_json:
+        click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{spec.title}  {spec.code or ''}  ({spec.id})")
+    for f in schema["fields"]:
+        req = " 必填" if f["required"] else ""
+        extra = ""
+        if "choices" in f:
+            extra = " [" + "/".join(f["choices"]) + "]"
+        if "columns" in f:
+            extra = " columns: " + ", ".join(f"{c['name']}({c['label']})" for c in f["columns"])
+        if "items" in f:
+            extra = f" {len(f['items'])} items: " + "/".join(f["options"])
+        click.echo(f"  {f['name']:<22} {f['label']:<14} {f['type']}{req}{extra}")
+
+
+@form.command("fill")
+@click.argument("form_id", metavar="ID")
+@click.option("--data", "data_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="YAML or JSON answers; keys are field names or the Chinese labels")
+@format_option
+@out_option
+@forms_option
+def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_dir: Path) -> None:
+    """Fill one form from a YAML or JSON file; writes <form>-<room>-<date>.<ext>.
+
+    Invalid data: one line per problem, exit 2, nothing written.
+
+    \b
+    Example:
+      handbook form fill yezhu-baoxiu-dan --data slip.yaml --format docx,pdf --out out/
+    slip.yaml:
+      房号: 3栋2单元1501
+      业主姓名: 陈明
+      联系电话: 13812345678
+    """
+    from builder.forms.output import InputFileError, read_data, write_form
+    from builder.forms.validate import FormInputError, validate
+
+    spec = _spec(forms_dir, form_id)
+    fmts = _check_formats(formats)
+    warnings: list[Any] = []
+    try:
+        values = validate(spec, read_data(data_file), warnings=warnings)
+    except InputFileError as e:
+        _fail(e.problems)
+    except FormInputError as e:
+        _fail([f"{data_file}: {x}" for x in e.errors])
+    for w in warnings:
+        click.echo(f"{data_file}: warning: {w}", err=True)
+    _written(_writing(lambda: write_form(spec, values, fmts, out_dir), out_dir))
+
+
+@form.command("blank")
+@click.argument("form_id", metavar="ID")
+@format_option
+@out_option
+@forms_option
+def blank_cmd(form_id: str, formats: str, out_dir: Path, forms_dir: Path) -> None:
+    """Write a blank form for printing: <form>-blank.<ext>.
+
+    \b
+    Example:
+      handbook form blank fanghuo-zerenshu --format pdf --out blank/
+    """
+    from builder.forms.output import write_form
+
+    spec = _spec(forms_dir, form_id)
+    fmts = _check_formats(formats)
+    _written(_writing(lambda: write_form(spec, None, fmts, out_dir), out_dir))
+
+
+@form.command("batch")
+@click.argument("form_id", metavar="ID")
+@click.option("--rows", "rows_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="CSV or XLSX; row 1 holds the column names (Chinese labels or field names)")
+@format_option
+@out_option
+@click.option("--zip", "as_zip", is_flag=True, help="write one ZIP of all documents instead of loose files")
+@click.option("--workers", type=click.IntRange(1, 16), default=None, help="PDF render processes [cores, at most 2]")
+@forms_option
+def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip: bool,
+              workers: int | None, forms_dir: Path) -> None:
+    """Fill one form per row of a CSV or XLSX file.
+
+    Columns: the field's Chinese label (or name); a checklist item as
+    "<label>.<item>" (验收项目.门窗); a table cell as "<label><n>.<column>"
+    (维修材料1.材料名称, 维修材料2.数量 …). A bad row is reported by its row number
+    and skipped; the others are written. Exit 2 if any row failed (after writing the
+    good ones), 0 if all were written.
+
+    \b
+    Example:
+      handbook form batch fanghuo-zerenshu --rows owners.xlsx --format pdf --out out/ --zip
+    """
+    from tqdm import tqdm
+
+    from builder.forms.output import InputFileError, batch_zip_name, read_rows, run_batch
+
+    spec = _spec(forms_dir, form_id)
+    fmts = _check_formats(formats)
+    try:
+        rows = read_rows(rows_file)
+    except InputFileError as e:
+        _fail(e.problems)
+    if not rows:
+        _fail([f"{rows_file}: no rows under the header"])
+    with tqdm(total=len(rows) * len(fmts), unit="doc", file=sys.stderr, disable=None,
+              desc=spec.title, leave=False) as bar:
+        result = _writing(lambda: run_batch(spec, rows, fmts, out_dir,
+                                            zip_name=batch_zip_name(spec) if as_zip else None,
+                                            workers=workers, progress=bar.update), out_dir)
+    if as_zip and result.written:
+        click.echo(str(result.written[0]))
+    good = result.rows - len(result.failed)
+    click.echo(f"{good} of {result.rows} rows written to {out_dir}", err=True)
+    if result.failed:
+        _fail(result.lines(str(rows_file)) + [f"{len(result.failed)} row(s) failed"])
+
+
+@form.command("pack")
+@click.argument("name")
+@click.option("--data", "data_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="YAML or JSON answers for the room (owner, room, phone, ID, dates …)")
+@format_option
+@out_option
+@forms_option
+def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir: Path) -> None:
+    """Fill every form of a pack (forms/packs.yaml: ruhuo, zhuangxiu …) from one set of answers.
+
+    All-or-nothing: if any form refuses the answers, every problem is listed (form
+    and field named), exit 2, and nothing is written.
+
+    \b
+    Example:
+      handbook form pack ruhuo --data room.yaml --format pdf --out out/
+    """
+    from builder.forms.output import InputFileError, PackInputError, read_data, write_pack
+    from builder.core.formspec import load_packs
+
+    specs = _specs(forms_dir)
+    packs, problems = load_packs(forms_dir, set(specs))
+    if problems:
+        _fail([str(p) for p in problems], 1)
+    if name not in packs:
+        _fail([f"unknown pack '{name}'; packs: {', '.join(sorted(packs)) or '(none in forms/packs.yaml)'}"])
+    fmts = _check_formats(formats)
+    try:
+        data = read_data(data_file)
+        paths = _writing(lambda: write_pack(packs[name], specs, data, fmts, out_dir), out_dir)
+    except InputFileError as e:
+        _fail(e.problems)
+    except PackInputError as e:
+        _fail([f"{data_file}: {line}" for line in e.lines()])
+    _written(paths)

@@ -1,0 +1,258 @@
+"""Form specifications: ``forms/<id>/form.yaml``, the shared field library
+``forms/fields.yaml`` and the packs ``forms/packs.yaml``.
+
+A form is data: its fields (name, label, type, limits, help) and its layout as a list of
+blocks. Both renderers (DOCX and PDF) and the web form draw the same blocks. Field names
+are shared across forms through the library, so one set of answers for a room fills a
+whole pack.
+
+``load_specs(forms_dir) -> (specs, problems)`` never raises for a mistake in the files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from builder.core.load import Problem, display_path, line_of, read_yaml, to_plain, validation_problems
+from builder.core.model import ID_PATTERN, SourceRef
+
+FieldType = Literal[
+    "text", "textarea", "date", "time", "datetime", "phone", "id_number", "number", "money",
+    "choice", "multichoice", "checkbox", "checklist", "table", "signature",
+]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Label = Annotated[str, Field(min_length=1)]
+
+#: ``{field_name}`` inside pledge and notes text: a blank filled with that field's value.
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FieldSpec(_Strict):
+    """One field of a form (or one column of a table field)."""
+
+    name: Name
+    label: Label = Field(description="the Chinese label printed on the form and used in errors")
+    type: FieldType = "text"
+    required: bool = False
+    help: str | None = None
+    placeholder: str | None = None
+    default: Any = None
+    max_length: int | None = Field(None, ge=1)
+    min: float | None = None
+    max: float | None = None
+    choices: list[Label] = Field(default_factory=list, description="for choice / multichoice")
+    items: list[Label] = Field(default_factory=list, description="for checklist: the lines to tick")
+    options: list[Label] = Field(default_factory=lambda: ["合格", "不合格"], description="for checklist: the answers")
+    columns: list["FieldSpec"] = Field(default_factory=list, description="for table: the columns")
+    min_rows: int = Field(0, ge=0)
+    max_rows: int = Field(20, ge=1)
+    blank_rows: int = Field(5, ge=0, description="rows printed on a blank form")
+    span: int = Field(1, ge=1, le=4, description="grid cells the field takes")
+    mobile_only: bool = Field(False, description="phone: refuse landlines")
+    aliases: list[Label] = Field(default_factory=list, description="other labels data may use for this field "
+                                 "(a library field's own label when a form relabels it)")
+    lines: int = Field(3, ge=1, le=20, description="textarea: ruled lines printed on a blank form")
+
+    @model_validator(mode="after")
+    def _by_type(self) -> "FieldSpec":
+        if self.type in ("choice", "multichoice") and not self.choices:
+            raise ValueError(f"a {self.type} field needs 'choices'")
+        if self.type == "checklist" and not self.items:
+            raise ValueError("a checklist field needs 'items'")
+        if self.type == "table":
+            if not self.columns:
+                raise ValueError("a table field needs 'columns'")
+            if any(c.type in ("table", "checklist") for c in self.columns):
+                raise ValueError("a table column cannot be a table or a checklist")
+            if self.min_rows > self.max_rows:
+                raise ValueError("min_rows is larger than max_rows")
+        return self
+
+
+class Block(_Strict):
+    """One piece of a form's layout, drawn the same way by the DOCX and PDF renderers."""
+
+    block: Literal["title", "heading", "grid", "table", "checklist", "pledge", "signatures", "notes"]
+    text: str | None = Field(None, description="heading / pledge / notes text; {field} marks a blank")
+    fields: list[Name] = Field(default_factory=list, description="grid and signatures: field names in order")
+    field: Name | None = Field(None, description="table and checklist: the field drawn")
+    columns: int = Field(2, ge=1, le=4, description="grid: label/value pairs per row")
+
+    @model_validator(mode="after")
+    def _needs(self) -> "Block":
+        need = {"grid": "fields", "signatures": "fields", "table": "field", "checklist": "field",
+                "pledge": "text", "notes": "text", "heading": "text"}.get(self.block)
+        if need and not getattr(self, need):
+            raise ValueError(f"a '{self.block}' block needs '{need}'")
+        return self
+
+    def names(self) -> list[str]:
+        """Every field name this block draws or fills."""
+        out = list(self.fields) + ([self.field] if self.field else [])
+        return out + PLACEHOLDER.findall(self.text or "")
+
+
+class FormSpec(_Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    title: Label
+    code: str | None = Field(None, description="the company's form code, e.g. QR-DXC-03")
+    status: Literal["sourced", "draft"] = "sourced"
+    source: list[SourceRef] = Field(default_factory=list)
+    procedures: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list)
+    description: str | None = None
+    key_field: Name | None = Field(None, description="the field that names output files (room, …)")
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    fields: list[FieldSpec]
+    layout: list[Block]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FormSpec":
+        if self.status == "sourced" and not self.source:
+            raise ValueError("status 'sourced' needs 'source' (where the manuals name the form); else 'status: draft'")
+        names = [f.name for f in self.fields]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate field names: {', '.join(dupes)}")
+        known = set(names)
+        for i, b in enumerate(self.layout):
+            unknown = [n for n in b.names() if n not in known]
+            if unknown:
+                raise ValueError(f"layout[{i}] ({b.block}) uses undeclared fields: {', '.join(unknown)}")
+            if b.block in ("table", "checklist"):
+                want = b.block
+                if self.field(b.field).type != want:  # type: ignore[arg-type]
+                    raise ValueError(f"layout[{i}]: field '{b.field}' is not a {want} field")
+        if self.key_field and self.key_field not in known:
+            raise ValueError(f"key_field '{self.key_field}' is not a declared field")
+        if not any(b.block == "title" for b in self.layout):
+            raise ValueError("the layout needs a 'title' block")
+        return self
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def by_label(self) -> dict[str, FieldSpec]:
+        return {f.label: f for f in self.fields}
+
+
+class Pack(_Strict):
+    title: Label
+    description: str | None = None
+    forms: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(min_length=1)
+
+
+class Packs(_Strict):
+    packs: dict[Annotated[str, Field(pattern=ID_PATTERN)], Pack]
+
+
+# --- the field library ---------------------------------------------------
+def _expand_field(raw: Any, library: dict[str, dict[str, Any]]) -> Any:
+    """A field may be written as a library name (``owner_name``), or ``{use: owner_name, …overrides}``."""
+    if isinstance(raw, str):
+        return dict(library.get(raw, {"name": raw, "label": f"未定义字段 {raw}"}))
+    if isinstance(raw, dict) and "use" in raw:
+        base = dict(library.get(raw["use"], {"name": raw["use"]}))
+        shared_label = base.get("label")
+        base.update({k: v for k, v in raw.items() if k != "use"})
+        if shared_label and base.get("label") != shared_label and "aliases" not in raw:
+            base["aliases"] = [shared_label]  # 日期 still fills a field relabelled 签订日期
+        return base
+    return raw
+
+
+def load_library(forms_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    path = forms_dir / "fields.yaml"
+    if not path.exists():
+        return {}, []
+    display = display_path(path, forms_dir)
+    data, problems = read_yaml(path, display)
+    if problems:
+        return {}, problems
+    library: dict[str, dict[str, Any]] = {}
+    for i, raw in enumerate(to_plain(data).get("fields", []) if data else []):
+        try:
+            spec = FieldSpec.model_validate(raw)
+        except ValidationError as e:
+            problems += validation_problems(display, data, e)
+            continue
+        library[spec.name] = raw
+    return library, problems
+
+
+def load_specs(forms_dir: Path | str) -> tuple[dict[str, FormSpec], list[Problem]]:
+    """Every form under ``forms_dir``, validated, and every problem with its line."""
+    forms_dir = Path(forms_dir)
+    specs: dict[str, FormSpec] = {}
+    library, problems = load_library(forms_dir)
+    unknown_lib: list[Problem] = []
+    for path in sorted(forms_dir.glob("*/form.yaml")):
+        display = display_path(path, forms_dir)
+        data, errs = read_yaml(path, display)
+        problems += errs
+        if errs:
+            continue
+        plain = to_plain(data) or {}
+        if not isinstance(plain, dict):
+            problems.append(Problem(display, 1, "(form)", "a form is a mapping of keys (title, fields, layout)"))
+            continue
+        plain.setdefault("id", path.parent.name)
+        if plain["id"] != path.parent.name:
+            problems.append(Problem(display, line_of(data, ("id",)), "id",
+                                    f"id '{plain['id']}' differs from the folder name '{path.parent.name}'"))
+            continue
+        raw_fields = plain.get("fields", [])
+        if isinstance(raw_fields, list):
+            for i, raw in enumerate(raw_fields):
+                ref = raw if isinstance(raw, str) else raw.get("use") if isinstance(raw, dict) else None
+                if ref is not None and ref not in library:
+                    unknown_lib.append(Problem(display, line_of(data, ("fields", i)), f"fields[{i}]",
+                                               f"'{ref}' is not in forms/fields.yaml; define the field here or add it there"))
+            plain["fields"] = [_expand_field(r, library) for r in raw_fields]
+        try:
+            specs[plain["id"]] = FormSpec.model_validate(plain)
+        except ValidationError as e:
+            problems += validation_problems(display, data, e)
+    problems += unknown_lib
+    packs_path = forms_dir / "packs.yaml"
+    if packs_path.exists():
+        _, pack_problems = load_packs(forms_dir, set(specs))
+        problems += pack_problems
+    return specs, problems
+
+
+def load_packs(forms_dir: Path | str, form_ids: set[str] | None = None) -> tuple[dict[str, Pack], list[Problem]]:
+    forms_dir = Path(forms_dir)
+    path = forms_dir / "packs.yaml"
+    display = display_path(path, forms_dir)
+    if not path.exists():
+        return {}, []
+    data, problems = read_yaml(path, display)
+    if problems:
+        return {}, problems
+    try:
+        packs = Packs.model_validate(to_plain(data) or {}).packs
+    except ValidationError as e:
+        return {}, validation_problems(display, data, e)
+    if form_ids is not None:
+        for name, pack in packs.items():
+            for i, fid in enumerate(pack.forms):
+                if fid not in form_ids:
+                    problems.append(Problem(display, line_of(data, ("packs", name, "forms", i)),
+                                            f"packs.{name}.forms[{i}]", f"unknown form id '{fid}'"))
+    return packs, problems
+
+
+FormSpec.model_rebuild()
+FieldSpec.model_rebuild()

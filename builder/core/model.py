@@ -1,0 +1,478 @@
+"""The content model: one pydantic model per kind of item.
+
+Every YAML file in ``content/<kind folder>/`` is one item whose file name is its id.
+The loader (``builder.core.load``) validates each file against the model of its kind and
+keeps each value's line so that a problem can name it. Everything downstream (site,
+search, quizzes, export) reads these objects, never the YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: The manuals of ../shared/manuals/INDEX.md.
+MANUALS: dict[str, str] = {
+    "M01": "物业公司客服部工作手册",
+    "M02": "万科物业客服实务手册",
+    "M03": "客服员应知应会手册(花样年 彩生活客服部)",
+    "M04": "物业管理客服服务工作手册(QW-DXC)",
+    "M05": "(完整版)物业公司员工工作手册(佳恒物业)",
+    "M06": "物业客户服务手册",
+    "M07": "物业公司客服部工作手册(重复 M01)",
+    "M08": "物业管理有限公司客户服务工作手册",
+    "M09": "客服部物业服务中心工作手册范文",
+    "M10": "物业公司客服部管理手册(WI-NWGZ-AL.KF)",
+    "M11": "写字楼物业客服工作手册",
+    "M12": "客服管理工作手册",
+    "M13": "客户服务部工作手册",
+    "M14": "物业公司客服管理制度手册",
+    "M15": "物业公司客服部工作职责",
+    "M16": "物业客服的工作内容和职责简单",
+    "M17": "物业客服工作内容",
+    "M18": "恒誉洋 物业客户服务工作实务手册",
+}
+
+Kind = Literal["role", "etiquette", "procedure", "policy", "legal", "fact", "case"]
+
+#: kind -> folder under content/, and the Chinese name shown to staff.
+KIND_FOLDERS: dict[str, str] = {
+    "role": "roles",
+    "etiquette": "etiquette",
+    "procedure": "procedures",
+    "policy": "policies",
+    "legal": "legal",
+    "fact": "facts",
+    "case": "cases",
+}
+KIND_LABELS: dict[str, str] = {
+    "role": "岗位职责",
+    "etiquette": "礼仪规范",
+    "procedure": "工作流程",
+    "policy": "管理制度",
+    "legal": "法律法规",
+    "fact": "应知应会",
+    "case": "案例",
+}
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="an item id: lowercase letters, digits and hyphens")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _shorthand(key: str) -> Any:
+    """A validator that lets YAML give a plain string where a mapping ``{key: string}`` is meant."""
+
+    def wrap(cls: type, value: Any) -> Any:
+        return {key: value} if isinstance(value, str) else value
+
+    return model_validator(mode="before")(classmethod(wrap))  # type: ignore[arg-type]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+class SourceRef(Strict):
+    """Where an item's text comes from (or, for an outline, where it is listed)."""
+
+    manual: str = Field(description="M01–M18, as in ../shared/manuals/INDEX.md")
+    section: Text = Field(description="the section, heading or table-of-contents entry, as titled in the manual")
+    lines: str | None = Field(None, description="line numbers in customer-service-manuals.txt, e.g. '263-267'")
+
+    @field_validator("manual")
+    @classmethod
+    def _known_manual(cls, value: str) -> str:
+        if value not in MANUALS:
+            raise ValueError(f"unknown manual '{value}': use one of M01–M18 (see manuals/INDEX.md)")
+        return value
+
+    @property
+    def manual_title(self) -> str:
+        return MANUALS[self.manual]
+
+    def badge(self) -> str:
+        return f"{self.manual} · {self.section}"
+
+
+class Mend(Strict):
+    """A repair of scrape damage, recorded so the approved wording stays traceable."""
+
+    original: Text
+    mended: Text
+    note: str | None = None
+
+
+class Question(Strict):
+    """A quiz question written by a trainer beside the item it tests."""
+
+    id: Id
+    type: Literal["single", "multiple", "truefalse", "blank", "order"]
+    stem: Text
+    options: list[Text] = Field(default_factory=list)
+    answer: Union[Text, list[Text], bool]
+    explanation: str | None = None
+    difficulty: Annotated[int, Field(ge=1, le=3)] = 1
+    anchor: str | None = Field(None, description="the part of the item the answer comes from, e.g. 'step-3'")
+
+
+class Item(Strict):
+    """Fields every item carries."""
+
+    id: Id
+    title: Text
+    kind: Kind
+    tags: list[str] = Field(default_factory=list)
+    roles: list[Id] = Field(default_factory=list, description="posts that must know this item")
+    status: Literal["sourced", "outline", "draft"] = "sourced"
+    source: list[SourceRef] = Field(default_factory=list)
+    mends: list[Mend] = Field(default_factory=list)
+    summary: str | None = None
+    procedures: list[Id] = Field(default_factory=list)
+    forms: list[Id] = Field(default_factory=list)
+    related: list[Id] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> "Item":
+        if self.status in ("sourced", "outline") and not self.source:
+            raise ValueError(
+                f"status '{self.status}' needs 'source' (the manual and section); "
+                "text written here and not yet approved is 'status: draft'"
+            )
+        if self.status != "outline" and not self.has_body():
+            raise ValueError("the item has no body: give its text, or mark it 'status: outline'")
+        if self.status == "outline" and self.has_body() and self.kind_body_present():
+            raise ValueError("an outline item has no body in the manuals; remove the body or set 'status: sourced'")
+        return self
+
+    # --- body ---------------------------------------------------------
+    def kind_body_present(self) -> bool:
+        """Whether the fields of this kind (not the shared ones) hold anything."""
+        return False
+
+    def has_body(self) -> bool:
+        return bool(self.summary) or self.kind_body_present()
+
+    def refs(self) -> list[Ref]:
+        """Every id this item names: (where, what kind it must be, the id). Kind None: any item."""
+        out: list[Ref] = []
+        for key, kind in (("roles", "role"), ("procedures", "procedure"), ("forms", "form"), ("related", None)):
+            out += [((key, i), kind, v) for i, v in enumerate(getattr(self, key))]
+        return out
+
+    @property
+    def source_badge(self) -> str:
+        if self.status == "outline":
+            return "待编写"
+        if self.status == "draft":
+            return "草稿"
+        return " / ".join(s.badge() for s in self.source)
+
+    def parts(self) -> list["Part"]:
+        """The sections a person can land on inside this item (for search, quizzes, anchors)."""
+        parts: list[Part] = []
+        if self.summary:
+            parts.append(Part(anchor="summary", title="概述", text=self.summary))
+        return parts
+
+
+Ref = tuple[tuple[str | int, ...], str | None, str]
+
+
+class Part(BaseModel):
+    """A landing place inside an item: its anchor on the item's page, a title and its own text."""
+
+    anchor: str
+    title: str
+    text: str
+
+
+def _numbered(prefix: str, title: str, texts: list[str]) -> list[Part]:
+    return [Part(anchor=f"{prefix}-{i}", title=f"{title}{i}", text=t) for i, t in enumerate(texts, 1)]
+
+
+# --- role ---------------------------------------------------------------
+class Role(Item):
+    kind: Literal["role"] = "role"
+    aliases: list[Text] = Field(default_factory=list, description="other names of the post (楼管, 管家 …)")
+    reports_to: Id | None = None
+    subordinates: list[Id] = Field(default_factory=list)
+    duties: list[Text] = Field(default_factory=list)
+    authority: list[Text] = Field(default_factory=list)
+    scope: list[Text] = Field(default_factory=list)
+    requirements: list[Text] = Field(default_factory=list)
+
+    def kind_body_present(self) -> bool:
+        return bool(self.duties or self.authority or self.scope or self.requirements)
+
+    def refs(self) -> list[Ref]:
+        out = super().refs()
+        if self.reports_to:
+            out.append((("reports_to",), "role", self.reports_to))
+        out += [(("subordinates", i), "role", v) for i, v in enumerate(self.subordinates)]
+        return out
+
+    def parts(self) -> list[Part]:
+        return (
+            super().parts()
+            + _numbered("duty", "职责", self.duties)
+            + _numbered("authority", "权限", self.authority)
+            + _numbered("scope", "管理范围", self.scope)
+            + _numbered("requirement", "任职要求", self.requirements)
+        )
+
+
+# --- etiquette ----------------------------------------------------------
+class Rule(Strict):
+    text: Text
+    do: list[Text] = Field(default_factory=list)
+    dont: list[Text] = Field(default_factory=list)
+
+    _from_str = _shorthand("text")
+
+
+class Phrase(Strict):
+    text: Text
+    when: str | None = Field(None, description="the situation the phrase is for")
+
+    _from_str = _shorthand("text")
+
+
+class Etiquette(Item):
+    kind: Literal["etiquette"] = "etiquette"
+    rules: list[Rule] = Field(default_factory=list)
+    phrases: list[Phrase] = Field(default_factory=list, description="标准用语")
+    forbidden: list[Phrase] = Field(default_factory=list, description="禁语")
+
+    def kind_body_present(self) -> bool:
+        return bool(self.rules or self.phrases or self.forbidden)
+
+    def parts(self) -> list[Part]:
+        parts = super().parts()
+        for i, r in enumerate(self.rules, 1):
+            text = r.text
+            if r.do:
+                text += " 应:" + ";".join(r.do)
+            if r.dont:
+                text += " 不应:" + ";".join(r.dont)
+            parts.append(Part(anchor=f"rule-{i}", title=f"第{i}条", text=text))
+        if self.phrases:
+            parts.append(Part(anchor="phrases", title="标准用语", text="、".join(p.text for p in self.phrases)))
+        if self.forbidden:
+            parts.append(Part(anchor="forbidden", title="禁语", text="、".join(p.text for p in self.forbidden)))
+        return parts
+
+
+# --- procedure ----------------------------------------------------------
+class Step(Strict):
+    actor: str | None = Field(None, description="who does it: a post, 业主, 装修单位 …")
+    action: Text
+    time_limit: str | None = Field(None, description="as the manual states it: 两天内, 72小时内 …")
+    form: Id | None = Field(None, description="the form used at this step")
+
+    _from_str = _shorthand("action")
+
+
+class Procedure(Item):
+    kind: Literal["procedure"] = "procedure"
+    trigger: str | None = Field(None, description="what starts it")
+    owner: Id | None = Field(None, description="the post responsible")
+    materials: list[Text] = Field(default_factory=list, description="what the customer must bring")
+    steps: list[Step] = Field(default_factory=list)
+
+    def kind_body_present(self) -> bool:
+        return bool(self.steps or self.materials or self.trigger)
+
+    def refs(self) -> list[Ref]:
+        out = super().refs()
+        if self.owner:
+            out.append((("owner",), "role", self.owner))
+        out += [(("steps", i, "form"), "form", s.form) for i, s in enumerate(self.steps) if s.form]
+        return out
+
+    def parts(self) -> list[Part]:
+        parts = super().parts()
+        if self.trigger:
+            parts.append(Part(anchor="trigger", title="适用情形", text=self.trigger))
+        parts += _numbered("material", "资料", self.materials)
+        for i, s in enumerate(self.steps, 1):
+            bits = [s.actor or "", s.action, f"时限:{s.time_limit}" if s.time_limit else ""]
+            parts.append(Part(anchor=f"step-{i}", title=f"第{i}步", text=" ".join(b for b in bits if b)))
+        return parts
+
+
+# --- policy -------------------------------------------------------------
+class PolicySection(Strict):
+    title: Text
+    rules: list[Text] = Field(default_factory=list)
+
+
+class Policy(Item):
+    kind: Literal["policy"] = "policy"
+    rules: list[Text] = Field(default_factory=list)
+    sections: list[PolicySection] = Field(default_factory=list)
+
+    def kind_body_present(self) -> bool:
+        return bool(self.rules or any(s.rules for s in self.sections))
+
+    def parts(self) -> list[Part]:
+        parts = super().parts() + _numbered("rule", "第", self.rules)
+        for i, sec in enumerate(self.sections, 1):
+            parts.append(Part(anchor=f"section-{i}", title=sec.title, text=" ".join(sec.rules)))
+        return parts
+
+
+# --- legal --------------------------------------------------------------
+class LegalNote(Strict):
+    article: Text = Field(description="第X条, as the law numbers it")
+    text: Text = Field(description="what the article says, in brief")
+    desk: Text = Field(description="what it means for the customer-service desk")
+
+
+class Legal(Item):
+    kind: Literal["legal"] = "legal"
+    law: Text
+    articles: list[LegalNote] = Field(default_factory=list)
+
+    def kind_body_present(self) -> bool:
+        return bool(self.articles)
+
+    def parts(self) -> list[Part]:
+        return super().parts() + [
+            Part(anchor=f"article-{i}", title=n.article, text=f"{n.text} {n.desk}")
+            for i, n in enumerate(self.articles, 1)
+        ]
+
+
+# --- fact ---------------------------------------------------------------
+class Fact(Item):
+    kind: Literal["fact"] = "fact"
+    question: Text
+    answer: Text
+    figure: str | None = Field(None, description="the number or limit the fact states, as written: 三声, 72小时内")
+    quote: str | None = Field(None, description="the sentence of the manual it comes from")
+
+    @model_validator(mode="after")
+    def _figure_in_answer(self) -> "Fact":
+        if self.figure and self.figure not in self.answer:
+            raise ValueError(f"figure '{self.figure}' does not appear in the answer")
+        return self
+
+    def kind_body_present(self) -> bool:
+        return bool(self.answer)
+
+    def parts(self) -> list[Part]:
+        return [Part(anchor="answer", title=self.question, text=self.answer + (f" ({self.quote})" if self.quote else ""))]
+
+
+# --- case ---------------------------------------------------------------
+class Case(Item):
+    kind: Literal["case"] = "case"
+    situation: str | None = None
+    handling: list[Text] = Field(default_factory=list)
+    lesson: str | None = None
+
+    def kind_body_present(self) -> bool:
+        return bool(self.situation)
+
+    def parts(self) -> list[Part]:
+        parts = [Part(anchor="situation", title="情形", text=self.situation)] if self.situation else []
+        if self.handling:
+            parts.append(Part(anchor="handling", title="处理", text=" ".join(self.handling)))
+        if self.lesson:
+            parts.append(Part(anchor="lesson", title="启示", text=self.lesson))
+        return parts
+
+
+MODELS: dict[str, type[Item]] = {
+    "role": Role,
+    "etiquette": Etiquette,
+    "procedure": Procedure,
+    "policy": Policy,
+    "legal": Legal,
+    "fact": Fact,
+    "case": Case,
+}
+
+AnyItem = Role | Etiquette | Procedure | Policy | Legal | Fact | Case
+
+
+# --- files that are not items ------------------------------------------
+class Term(Strict):
+    term: Text
+    synonyms: list[Text] = Field(default_factory=list)
+    definition: Text
+    related: list[Id] = Field(default_factory=list)
+
+
+class Glossary(Strict):
+    terms: list[Term] = Field(default_factory=list)
+
+
+class Dictionary(Strict):
+    """Domain words for segmentation and the synonym groups staff actually use."""
+
+    words: list[Text] = Field(default_factory=list)
+    synonyms: list[list[Text]] = Field(default_factory=list)
+
+    @field_validator("synonyms")
+    @classmethod
+    def _groups(cls, groups: list[list[str]]) -> list[list[str]]:
+        for g in groups:
+            if len(g) < 2:
+                raise ValueError(f"a synonym group needs two words or more: {g}")
+        return groups
+
+    def all_words(self) -> list[str]:
+        """Every word jieba must keep whole: the words and every synonym."""
+        seen: dict[str, None] = {}
+        for w in self.words:
+            seen.setdefault(w, None)
+        for g in self.synonyms:
+            for w in g:
+                seen.setdefault(w, None)
+        return list(seen)
+
+
+class Tag(Strict):
+    label: Text
+    description: str | None = None
+
+
+class Tags(Strict):
+    tags: dict[Annotated[str, Field(pattern=ID_PATTERN)], Tag]
+
+
+class ProfileEntry(Strict):
+    label: Text
+    value: Text
+
+
+class ProfileSection(Strict):
+    title: Text
+    entries: list[ProfileEntry]
+
+
+class Profile(Strict):
+    """Per-property facts an 应知应会 sheet asks for (小区概况, 收费标准, 常用电话)."""
+
+    example: bool = Field(description="true while the values are examples, not the property's own")
+    name: Text = Field(description="the property (小区/项目) name")
+    company: Text
+    address: Text
+    service_phone: Text
+    sections: list[ProfileSection] = Field(default_factory=list)
+
+
+def is_id(value: str) -> bool:
+    return re.match(ID_PATTERN, value) is not None

@@ -1,0 +1,62 @@
+"""Sample answers for any form, made from its schema: for the golden tests, the benchmark
+and demos. Every value is short, distinct (``样03号``) and valid, so a test can look for
+each one in the rendered text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from builder.core.formspec import FieldSpec, FormSpec
+
+#: a real number of a person born in 1965 in 南京 鼓楼区 (stdnum's region table misses it)
+SAMPLE_ID = "320106196503154024"
+#: a rare character in a name (CJK Ext-B), which fonts must cover
+RARE_NAME = "陈𡃁明"
+
+
+def _token(i: int, f: FieldSpec) -> str:
+    s = f"样{i:02d}号"
+    limit = f.max_length or 100
+    return s[:limit]
+
+
+def sample_value(f: FieldSpec, i: int) -> Any:
+    t = f.type
+    if f.name == "owner_name":
+        return RARE_NAME
+    if t in ("text", "signature"):
+        return _token(i, f)
+    if t == "textarea":
+        return f"第{i}项说明 {{{{ 7*7 }}}} <script>x</script>"[: f.max_length or 1000]
+    if t == "date":
+        return f"2026-03-{(i % 27) + 1:02d}"
+    if t == "time":
+        return f"{8 + i % 10:02d}:{(i * 7) % 60:02d}"
+    if t == "datetime":
+        return f"2026/3/{(i % 27) + 1} {8 + i % 10}:{(i * 7) % 60:02d}"
+    if t == "phone":
+        return f"139{i:08d}"
+    if t == "id_number":
+        return SAMPLE_ID
+    if t in ("number", "money"):
+        low = f.min if f.min is not None else 0
+        high = f.max if f.max is not None else low + 1000
+        v = low + ((i * 37) % max(1, int(high - low) or 1))
+        return f"{v:.2f}" if t == "money" else str(int(v))
+    if t == "choice":
+        return f.choices[i % len(f.choices)]
+    if t == "multichoice":
+        return f.choices[: max(1, min(2, len(f.choices)))]
+    if t == "checkbox":
+        return True
+    if t == "checklist":
+        return {item: f.options[k % len(f.options)] for k, item in enumerate(f.items)}
+    if t == "table":
+        n = max(f.min_rows, min(2, f.max_rows))
+        return [{c.name: sample_value(c, 100 + r * 10 + k) for k, c in enumerate(f.columns)} for r in range(n)]
+    raise ValueError(t)  # pragma: no cover
+
+
+def sample_data(spec: FormSpec) -> dict[str, Any]:
+    """Answers for every field of ``spec`` (raw, as a clerk would type them)."""
+    return {f.name: sample_value(f, i) for i, f in enumerate(spec.fields, start=1)}

@@ -1,0 +1,636 @@
+"""The handbook as one DOCX (python-docx), with the same structure as the PDF.
+
+- Headings are Word's own ``Heading 1`` (chapters) and ``Heading 2`` (sections, appendix
+  forms), so Word's navigation pane and outline view work the moment the file opens.
+- The table of contents is a real ``TOC \\o "1-2" \\h \\z \\u`` field. Word fills in page
+  numbers only when it updates the field, so the document asks Word to update fields on
+  open (``w:updateFields``), and the field's cached result already lists every heading
+  (without page numbers) so the contents are readable even before, or in a viewer that
+  never updates fields.
+- Header: title and version; footer: "第 PAGE 页 共 NUMPAGES 页" as fields. The cover is its
+  own section with no header or footer; page numbers are physical (the cover is page 1), as in the PDF.
+- Procedures: the step table (步骤, 执行人, 工作内容, 时限, 表单) stands for the flowchart,
+  which Word cannot draw from SVG.
+- Chinese text gets its font through ``w:rFonts/@w:eastAsia`` (theme fonts removed), since
+  python-docx's ``font.name`` sets only the Latin slots.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Chapter, Handbook, Section, cn_numeral
+
+SERIF = "Noto Serif CJK SC"
+SANS = "Noto Sans CJK SC"
+GREEN = RGBColor(0x2F, 0x6B, 0x3A)
+AMBER = RGBColor(0x9A, 0x67, 0x00)
+RED = RGBColor(0xB3, 0x26, 0x1E)
+GREY = RGBColor(0x55, 0x55, 0x55)
+TOC_INSTR = 'TOC \\o "1-2" \\h \\z \\u'
+#: the elements of w:settings that come after w:updateFields (ECMA-376 CT_Settings)
+UPDATE_FIELDS_SUCCESSORS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)
+
+
+# --- low-level helpers ----------------------------------------------------
+def set_font(rpr_owner: Any, name: str) -> None:
+    """Set the Latin and East Asian font of a style or run; drop theme fonts that override them."""
+    rpr = rpr_owner.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
+
+
+def run(par: Any, text: str, *, bold: bool = False, size: float | None = None, color: RGBColor | None = None,
+        font: str | None = None) -> Any:
+    r = par.add_run(text)
+    r.bold = bold or None
+    if size:
+        r.font.size = Pt(size)
+    if color is not None:
+        r.font.color.rgb = color
+    if font:
+        set_font(r._r, font)
+    return r
+
+
+def add_field(par: Any, instr: str, placeholder: str = "1") -> None:
+    """A simple complex field (PAGE, NUMPAGES …) with a cached result."""
+    for kind, text in (("begin", None), ("instr", instr), ("separate", None), ("text", placeholder), ("end", None)):
+        r = par.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+            r._r.append(el)
+        elif kind == "text":
+            r.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            r._r.append(el)
+
+
+def shade(cell: Any, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def cell_text(cell: Any, text: str, *, bold: bool = False, center: bool = False, size: float | None = None,
+              color: RGBColor | None = None) -> None:
+    par = cell.paragraphs[0]
+    par.text = ""
+    run(par, text, bold=bold, size=size, color=color)
+    if center:
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+_GRID_STYLE: dict[int, Any] = {}
+
+
+def grid_style(doc: Any) -> Any:
+    """The "Table Grid" style, looked up once per document (a lookup by name scans every style)."""
+    key = id(doc)
+    if key not in _GRID_STYLE:
+        _GRID_STYLE.clear()
+        _GRID_STYLE[key] = doc.styles["Table Grid"]
+    return _GRID_STYLE[key]
+
+
+def table(doc: Any, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None,
+          size: float = 9.5) -> Any:
+    t = doc.add_table(rows=1, cols=len(header))
+    t.style = grid_style(doc)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for c, h in zip(t.rows[0].cells, header):
+        cell_text(c, h, bold=True, center=True, size=size)
+        shade(c, "EEEEEE")
+    repeat_header(t.rows[0])
+    for r in rows:
+        cells = t.add_row().cells
+        for c, v in zip(cells, r):
+            cell_text(c, v, size=size)
+    if widths_mm:
+        t.autofit = False
+        for col, w in zip(t.columns, widths_mm):  # w:gridCol, what LibreOffice and WPS lay out by
+            col.width = Mm(w)
+        for row in t.rows:
+            for c, w in zip(row.cells, widths_mm):
+                c.width = Mm(w)
+    return t
+
+
+def _date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+# --- the document ------------------------------------------------------------
+class DocxWriter:
+    def __init__(self, hb: Handbook):
+        self.hb = hb
+        self.doc = Document()
+        self.form_titles = {f.spec.id: f.spec.title for f in hb.forms}  # type: ignore[attr-defined]
+        self._styles()
+        self._heading_ids = {n: self.doc.styles[f"Heading {n}"].style_id for n in (1, 2, 3)}
+
+    def styled(self, text: str, style_id: str) -> Any:
+        """A paragraph with a style given by id (python-docx's by-name lookup scans every style, each call)."""
+        par = self.doc.add_paragraph(text)
+        par._p.get_or_add_pPr().style = style_id
+        return par
+
+    def heading(self, text: str, level: int) -> Any:
+        return self.styled(text, self._heading_ids[level])
+
+    def _styles(self) -> None:
+        st = self.doc.styles
+        normal = st["Normal"]
+        normal.font.size = Pt(10.5)
+        set_font(normal.element, SERIF)
+        normal.paragraph_format.space_after = Pt(3)
+        normal.paragraph_format.line_spacing = 1.25
+        for name, size in (("Title", 26), ("Heading 1", 17), ("Heading 2", 13), ("Heading 3", 11)):
+            s = st[name]
+            set_font(s.element, SANS)
+            s.font.size = Pt(size)
+            s.font.bold = True
+            s.font.color.rgb = RGBColor(0, 0, 0)
+            s.font.color.theme_color = None
+        st["Heading 1"].paragraph_format.space_before = Pt(0)
+        st["Heading 1"].paragraph_format.page_break_before = True
+        st["Heading 1"].paragraph_format.space_after = Pt(10)
+        st["Heading 2"].paragraph_format.space_before = Pt(14)
+        st["Heading 2"].paragraph_format.space_after = Pt(3)
+        st["Heading 3"].paragraph_format.space_before = Pt(6)
+        st["Heading 3"].paragraph_format.space_after = Pt(2)
+        for lvl, indent in ((1, 0), (2, 7)):
+            name = f"toc {lvl}"
+            try:
+                s = st[name]
+            except KeyError:
+                from docx.enum.style import WD_STYLE_TYPE
+
+                s = st.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                s.base_style = normal
+            s.paragraph_format.left_indent = Mm(indent)
+            s.paragraph_format.space_after = Pt(2)
+            s.font.bold = lvl == 1
+        for s in (st["Table Grid"],):
+            set_font(s.element, SERIF)
+        # Word fills the TOC's page numbers when it updates fields: ask it to, on open
+        settings = self.doc.settings.element
+        upd = OxmlElement("w:updateFields")
+        upd.set(qn("w:val"), "true")
+        # in schema order: before the first element that CT_Settings puts after updateFields
+        after = {qn(f"w:{t}") for t in UPDATE_FIELDS_SUCCESSORS}
+        successor = next((el for el in settings if el.tag in after), None)
+        if successor is not None:
+            successor.addprevious(upd)
+        else:
+            settings.append(upd)
+        core = self.doc.core_properties
+        core.title = f"{self.hb.title} {self.hb.subtitle}"
+        core.author = self.hb.control.company
+        core.subject = f"{self.hb.control.number} 版本 {self.hb.control.version}"
+        core.keywords = self.hb.control.controlled
+
+    @staticmethod
+    def _page_setup(section: Any, landscape: bool = False) -> None:
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        section.top_margin, section.bottom_margin = Mm(24), Mm(20)
+        section.left_margin, section.right_margin = Mm(20), Mm(18)
+        section.header_distance, section.footer_distance = Mm(10), Mm(10)
+
+    def _header_footer(self, section: Any) -> None:
+        c = self.hb.control
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        width = section.page_width - section.left_margin - section.right_margin
+        hp = section.header.paragraphs[0]
+        hp.text = ""
+        self._tabs(hp, width)
+        title = self.hb.title + (f" · {self.hb.subtitle}" if self.hb.role else "")
+        run(hp, title, size=8.5, font=SANS)
+        run(hp, f"\t\t手册编号 {c.number}  版本 {c.version}", size=8.5, font=SANS)
+        self._bottom_border(hp)
+        fp = section.footer.paragraphs[0]
+        fp.text = ""
+        self._tabs(fp, width)
+        run(fp, f"{c.controlled}文件\t", size=8, color=RED if c.controlled == "受控" else GREY, font=SANS)
+        run(fp, "第 ", size=9, font=SANS)
+        add_field(fp, "PAGE")
+        run(fp, " 页 共 ", size=9, font=SANS)
+        add_field(fp, "NUMPAGES")
+        run(fp, " 页", size=9, font=SANS)
+        run(fp, f"\t{c.company}", size=8, color=GREY, font=SANS)
+
+    @staticmethod
+    def _tabs(par: Any, width: int) -> None:
+        """A centre and a right tab stop, so header and footer read left · centre · right (the
+        template's Header/Footer styles carry stops for another page width: not used)."""
+        ppr = par._p.get_or_add_pPr()
+        ppr.style = None
+        stops = par.paragraph_format.tab_stops
+        stops.add_tab_stop(int(width / 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(int(width), WD_TAB_ALIGNMENT.RIGHT)
+
+    @staticmethod
+    def _bottom_border(par: Any) -> None:
+        ppr = par._p.get_or_add_pPr()
+        bdr = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "444444")):
+            bottom.set(qn(k), v)
+        bdr.append(bottom)
+        # schema order: pBdr comes before shd, tabs, spacing, ind, jc …
+        ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                                  "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                                  "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                                  "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                                  "w:sectPr", "w:pPrChange")
+
+    # --- parts -------------------------------------------------------------
+    def cover(self) -> None:
+        doc, c, hb = self.doc, self.hb.control, self.hb
+        self._page_setup(doc.sections[0])
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = Mm(10)
+        run(p, c.company, size=16, font=SANS)
+        p = doc.add_paragraph(style="Title")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = Mm(40)
+        p.text = hb.title
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run(p, hb.subtitle, size=16, font=SANS)
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = Mm(14)
+        p.paragraph_format.space_after = Mm(10)
+        run(p, f"【{c.controlled}】", bold=True, size=18, color=RED if c.controlled == "受控" else GREY, font=SANS)
+        t = doc.add_table(rows=3, cols=4)
+        t.style = grid_style(doc)
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, row in enumerate([("手册编号", c.number, "版本", c.version),
+                                 ("生效日期", _date(c.effective_date), "受控状态", c.controlled),
+                                 ("分发号", c.copy_number or "", "持有部门", c.holder or "")]):
+            for k, v in enumerate(row):
+                cell_text(t.cell(r, k), v, center=True, size=11)
+                if k % 2 == 0:
+                    shade(t.cell(r, k), "F0F0F0")
+        doc.add_paragraph()
+        t = doc.add_table(rows=4, cols=4)
+        t.style = grid_style(doc)
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        rows = [("", "编制", "审核", "批准"), ("姓名", c.prepared_by, c.reviewed_by, c.approved_by), ("签字", "", "", ""),
+                ("日期", _date(c.prepared_date), _date(c.reviewed_date), _date(c.approved_date))]
+        for r, row in enumerate(rows):
+            for k, v in enumerate(row):
+                cell_text(t.cell(r, k), v, center=True, size=11, bold=(r == 0))
+                if r == 0 or k == 0:
+                    shade(t.cell(r, k), "F0F0F0")
+        t.rows[2].height = Mm(12)
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = Mm(10)
+        note = ("受控文件, 未经批准不得复印、外传; 换版时收回旧版。" if c.controlled == "受控"
+                else "非受控文件, 仅供参考, 不作换版通知。")
+        run(p, f"本手册由知识库内容生成于 {_date(hb.generated)}。{note}", size=9, color=GREY)
+
+    def toc(self) -> None:
+        doc = self.doc
+        section = doc.add_section(WD_SECTION.NEW_PAGE)
+        self._page_setup(section)
+        self._header_footer(section)
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(12)
+        run(p, "目  录", bold=True, size=18, font=SANS)
+        entries = [(lvl, text) for lvl, text in self.hb.outline()]
+        toc_ids = {lvl: doc.styles[f"toc {lvl}"].style_id for lvl in (1, 2)}
+        for k, (lvl, text) in enumerate(entries):
+            par = self.styled("", toc_ids[lvl])
+            if k == 0:
+                for kind, val in (("begin", None), ("instr", TOC_INSTR), ("separate", None)):
+                    r = par.add_run()
+                    if kind == "instr":
+                        el = OxmlElement("w:instrText")
+                        el.set(qn("xml:space"), "preserve")
+                        el.text = f" {val} "
+                    else:
+                        el = OxmlElement("w:fldChar")
+                        el.set(qn("w:fldCharType"), kind)
+                        if kind == "begin":
+                            el.set(qn("w:dirty"), "true")  # page numbers are not known until Word updates it
+                    r._r.append(el)
+            par.add_run(text)
+            if k == len(entries) - 1:
+                r = par.add_run()
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), "end")
+                r._r.append(el)
+        p = doc.add_paragraph()
+        p.paragraph_format.space_before = Pt(12)
+        run(p, "页码在 Word 中打开时更新 (或右键目录 → 更新域)。标注说明: “来源 M18 · …” 内容出自该手册的该章节; "
+               "“草稿” 本部门编写、尚待公司审定; “待编写” 手册仅列出标题, 内容尚待编写。", size=8.5, color=GREY)
+
+    def chapter(self, ch: Chapter) -> None:
+        doc = self.doc
+        self.heading(ch.heading, level=1)  # Heading 1 starts a page
+        if ch.gaps:
+            p = doc.add_paragraph()
+            run(p, f"本章共 {len(ch.sections)} 节: {len(ch.sections) - len(ch.gaps)} 节有正文, {len(ch.gaps)} 节待编写"
+                   "(手册只列出标题, 排在本章之后部分, 目录中标有“待编写”)。", size=9, color=GREY)
+        for s in ch.sections:
+            self.section(s)
+
+    def section(self, s: Section) -> None:
+        doc, it = self.doc, s.item
+        self.heading(s.heading, level=2)
+        p = doc.add_paragraph()
+        color = RED if s.is_gap else (AMBER if it.status == "draft" else GREEN)
+        run(p, f"【{s.badge}】", size=8, color=color, font=SANS)
+        if s.is_gap:
+            if it.source:
+                run(p, f" 手册所列: {it.source[0].manual} · {it.source[0].section}", size=8, color=GREY)
+            run(doc.add_paragraph(), "待编写: 手册只列出了这一标题, 尚无正文。", color=GREY)
+        if it.summary:
+            doc.add_paragraph(it.summary)
+        getattr(self, f"kind_{it.kind}")(it, s)
+        if it.notes:
+            run(doc.add_paragraph(), f"备注: {it.notes}", size=9, color=GREY)
+        refs = []
+        if it.procedures:
+            refs.append("相关流程: " + "、".join(self._item_ref(i) for i in it.procedures))
+        if it.forms:
+            refs.append("使用表单: " + "、".join(self._form_ref(f) for f in it.forms))
+        if it.related:
+            refs.append("相关条目: " + "、".join(self._item_ref(i) for i in it.related))
+        if refs:
+            run(doc.add_paragraph(), "    ".join(refs), size=9)
+
+    def _item_ref(self, item_id: str) -> str:
+        s = self.hb.section_of(item_id)
+        return s.heading if s else self.hb.title_of(item_id)
+
+    def _form_ref(self, form_id: str) -> str:
+        f = self.hb.form_of(form_id)
+        return f"附表{f.number} {f.spec.title}" if f else self.form_titles.get(form_id, form_id)  # type: ignore[attr-defined]
+
+    def _title_of(self, item_id: str) -> str:
+        return self.hb.title_of(item_id)
+
+    def numbered(self, rows: list[str], label: str | None = None) -> None:
+        if not rows:
+            return
+        if label:
+            self.heading(label, level=3)
+        for i, text in enumerate(rows, 1):
+            p = self.doc.add_paragraph(f"{i}. {text}")
+            p.paragraph_format.left_indent = Mm(7)
+            p.paragraph_format.first_line_indent = Mm(-5)
+
+    def kv(self, rows: list[tuple[str, str]]) -> None:
+        for k, v in rows:
+            p = self.doc.add_paragraph()
+            run(p, f"{k}: ", bold=True, font=SANS)
+            p.add_run(v)
+
+    # --- one method per kind ---------------------------------------------
+    def kind_role(self, it: Any, s: Section) -> None:
+        kv = []
+        if it.aliases:
+            kv.append(("又称", "、".join(it.aliases)))
+        if it.reports_to:
+            kv.append(("直接上级", self._title_of(it.reports_to)))
+        if it.subordinates:
+            kv.append(("直接下级", "、".join(self._title_of(r) for r in it.subordinates)))
+        self.kv(kv)
+        self.numbered(it.duties, "岗位职责")
+        self.numbered(it.authority, "工作权限")
+        self.numbered(it.scope, "管理范围")
+        self.numbered(it.requirements, "任职要求")
+
+    def kind_etiquette(self, it: Any, s: Section) -> None:
+        for i, r in enumerate(it.rules, 1):
+            p = self.doc.add_paragraph(f"{i}. {r.text}")
+            p.paragraph_format.left_indent = Mm(7)
+            p.paragraph_format.first_line_indent = Mm(-5)
+            for tag, rows, color in (("应", r.do, GREEN), ("忌", r.dont, RED)):
+                if rows:
+                    q = self.doc.add_paragraph()
+                    q.paragraph_format.left_indent = Mm(7)
+                    run(q, f"【{tag}】", bold=True, color=color, size=9, font=SANS)
+                    run(q, "; ".join(rows), size=9.5)
+        for label, rows in (("标准用语", it.phrases), ("禁语", it.forbidden)):
+            if rows:
+                self.heading(label, level=3)
+                table(self.doc, ["序号", "用语" if label == "标准用语" else "禁用语", "场合"],
+                      [[str(i), p.text, p.when or ""] for i, p in enumerate(rows, 1)], [12, 110, 50])
+
+    def kind_procedure(self, it: Any, s: Section) -> None:
+        kv = []
+        if it.trigger:
+            kv.append(("适用情形", it.trigger))
+        if it.owner:
+            kv.append(("负责岗位", self._title_of(it.owner)))
+        self.kv(kv)
+        self.numbered(it.materials, "所需资料")
+        if it.steps:
+            self.heading("办理步骤", level=3)
+            table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
+                  [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
+                   for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
+            p = self.doc.add_paragraph()
+            flow = " → ".join(["开始"] + [f"{i} {st.actor or st.action[:8]}" for i, st in enumerate(it.steps, 1)] + ["结束"])
+            run(p, f"流程: {flow}", size=9, color=GREY)
+
+    def kind_policy(self, it: Any, s: Section) -> None:
+        self.numbered(it.rules)
+        for i, sec in enumerate(it.sections, 1):
+            self.numbered(sec.rules, f"{cn_numeral(i)}、{sec.title}")
+            if not sec.rules:
+                self.heading(f"{cn_numeral(i)}、{sec.title}", level=3)
+
+    def kind_legal(self, it: Any, s: Section) -> None:
+        law = it.law.replace("《", "").replace("》", "")
+        run(self.doc.add_paragraph(), f"《{law}》", bold=True, font=SANS)
+        if it.articles:
+            table(self.doc, ["条款", "条文要点", "对客服工作的要求"],
+                  [[a.article, a.text, a.desk] for a in it.articles], [22, 90, 60])
+
+    def kind_fact(self, it: Any, s: Section) -> None:
+        p = self.doc.add_paragraph()
+        run(p, "问: ", bold=True, font=SANS)
+        p.add_run(it.question)
+        p = self.doc.add_paragraph()
+        run(p, "答: ", bold=True, font=SANS)
+        p.add_run(it.answer)
+        if it.figure:
+            run(p, f"  【{it.figure}】", size=9, color=RED, font=SANS)
+        if it.quote:
+            run(self.doc.add_paragraph(), f"原文: {it.quote}", size=9, color=GREY)
+
+    def kind_case(self, it: Any, s: Section) -> None:
+        self.kv([("情形", it.situation)])
+        self.numbered(it.handling, "处理")
+        if it.lesson:
+            self.kv([("启示", it.lesson)])
+
+    # --- appendix and revisions -------------------------------------------
+    def appendix(self) -> None:
+        if not self.hb.forms:
+            return
+        doc = self.doc
+        self.heading(APPENDIX_HEADING, level=1)
+        run(doc.add_paragraph(), "以下为空白表单, 可复印使用; 填写后的表单可用 handbook form 生成。", size=9.5, color=GREY)
+        for k, f in enumerate(self.hb.forms):
+            spec = f.spec
+            landscape = getattr(spec, "orientation", "portrait") == "landscape"
+            if k or landscape:  # each form on its own page, in its own orientation
+                section = doc.add_section(WD_SECTION.NEW_PAGE)
+                self._page_setup(section, landscape)
+                if landscape != (doc.sections[-2].orientation == WD_ORIENT.LANDSCAPE):
+                    self._header_footer(section)  # tab stops for this page width
+            self.heading(f.heading, level=2)
+            self.form_body(spec)
+
+    def form_body(self, spec: Any) -> None:
+        """The forms engine's blank DOCX, its body appended here (or drawn from its layout pieces)."""
+        try:
+            from builder.forms.docx import render_docx
+        except ImportError:
+            render_docx = None  # type: ignore[assignment]
+        if render_docx is not None:
+            src = render_docx(spec, None)
+            if isinstance(src, (bytes, bytearray)):
+                src = Document(io.BytesIO(src))
+            elif isinstance(src, (str, Path)):
+                src = Document(str(src))
+            body = self.doc.element.body
+            anchor = body[-1]  # the final sectPr stays last
+            for el in list(src.element.body):
+                if el.tag == qn("w:sectPr"):
+                    continue
+                for inner in el.iter(qn("w:sectPr")):  # a section break inside their body
+                    inner.getparent().remove(inner)
+                anchor.addprevious(copy.deepcopy(el))
+            return
+        self._pieces(spec)
+
+    def _pieces(self, spec: Any) -> None:
+        from builder.forms.layout import layout
+
+        doc = self.doc
+        for p in layout(spec, None):
+            if p.kind == "title":
+                par = doc.add_paragraph()
+                par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run(par, p.title, bold=True, size=15, font=SANS)
+            elif p.kind == "heading":
+                run(doc.add_paragraph(), p.text, bold=True, font=SANS)
+            elif p.kind == "grid":
+                ncols = p.ncols * 2
+                t = doc.add_table(rows=0, cols=ncols)
+                t.style = grid_style(doc)
+                for row in p.rows:
+                    cells = t.add_row().cells
+                    col = 0
+                    for c in row:
+                        end = min(col + c.span - 1, ncols - 1)
+                        cell = cells[col].merge(cells[end]) if end > col else cells[col]
+                        cell_text(cell, c.text, center=c.label, size=10)
+                        if c.label:
+                            shade(cell, "F0F0F0")
+                        col = end + 1
+                doc.add_paragraph()
+            elif p.kind in ("table", "checklist"):
+                if p.title:
+                    run(doc.add_paragraph(), p.title, bold=True, font=SANS)
+                table(doc, p.header, [[c.text for c in row] for row in p.rows], size=10)
+                doc.add_paragraph()
+            elif p.kind in ("pledge", "notes"):
+                for para in p.paragraphs:
+                    par = doc.add_paragraph()
+                    for seg in para:
+                        r = par.add_run(seg.text)
+                        r.underline = seg.blank or None
+                        if p.kind == "notes":
+                            r.font.size = Pt(9)
+            elif p.kind == "signatures":
+                par = doc.add_paragraph()
+                par.paragraph_format.space_before = Pt(12)
+                for label, value in p.signatures:
+                    par.add_run(f"{label}: ")
+                    r = par.add_run(value)
+                    r.underline = True
+                    par.add_run("    ")
+
+    def revisions(self) -> None:
+        doc = self.doc
+        if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            self._page_setup(section)
+            self._header_footer(section)
+            self.heading(REVISIONS_HEADING, level=1).paragraph_format.page_break_before = False
+        else:
+            self.heading(REVISIONS_HEADING, level=1)
+        rows = [[str(i), r.date, r.subject, r.author, r.commit] for i, r in enumerate(self.hb.history.revisions, 1)]
+        rows += [[""] * 5 for _ in range(3)]
+        table(doc, ["序号", "日期", "修订内容", "修订人", "记录号"], rows, [12, 24, 90, 26, 20], size=9)
+        if self.hb.history.note:
+            run(doc.add_paragraph(), self.hb.history.note, size=9, color=GREY)
+
+    def build(self) -> Any:
+        self.cover()
+        self.toc()
+        for ch in self.hb.chapters:
+            self.chapter(ch)
+        self.appendix()
+        self.revisions()
+        return self.doc
+
+
+def build_docx(hb: Handbook) -> Any:
+    """The handbook as a python-docx Document."""
+    return DocxWriter(hb).build()
+
+
+def write_docx(hb: Handbook, path: Path | str) -> None:
+    build_docx(hb).save(str(path))

@@ -1,0 +1,75 @@
+"""Build the staff site with MkDocs itself, atomically: build aside, then swap.
+
+A failed build (a content problem, a strict-mode warning) leaves the last good site in
+place and raises :class:`BuildError` with the reason."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from builder.core.paths import ROOT, SITE_DIR
+
+
+class BuildError(Exception):
+    pass
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path = SITE_DIR, strict: bool = True) -> Path:
+    """Build into a temporary folder beside ``site_dir`` and swap it in; return ``site_dir``."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    site_dir = Path(site_dir).resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    collect = _Collect()
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(collect)
+    try:
+        config = load_config(str(config_file), site_dir=str(tmp), strict=strict)
+        build(config)
+    except (PluginError, ConfigurationError) as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(str(e)) from None
+    except Abort as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        detail = "\n".join(collect.messages)
+        raise BuildError(f"{e}\n{detail}".strip()) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        mk_log.removeHandler(collect)
+    swap_in(tmp, site_dir)
+    return site_dir
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with two renames; the old tree is removed afterwards."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(target, old)
+    os.rename(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def count_pages(site_dir: Path) -> int:
+    return sum(1 for _ in Path(site_dir).rglob("index.html"))

@@ -1,0 +1,123 @@
+"""The MkDocs plugin that turns content/ into the staff site.
+
+Registered by entry point as ``handbook`` (pyproject.toml), so ``mkdocs build --strict``
+and ``mkdocs serve`` work as MkDocs users expect: content is loaded and checked in
+``on_config`` (a problem stops the build, naming every bad file and line), pages are
+added as generated files in ``on_files``, and ``on_serve`` watches content/ and forms/ so
+an edit reloads the page.
+
+List it *before* ``search`` in mkdocs.yml: it writes the jieba user dictionary that the
+search plugin loads in its own ``on_config``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from builder.core.check import check
+from builder.core.paths import ASSETS_DIR, BUILD_DIR, CACHE_DIR, FORMS_DIR
+from builder.site.pages import Site
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+MERMAID_JS = CACHE_DIR / "mermaid" / "mermaid.min.js"
+SITE_ASSETS = ["assets/handbook/handbook.css"]
+
+
+class HandbookConfig(Config):
+    content = c.Optional(c.Dir(exists=True))
+    """The content folder; default: the site's docs_dir."""
+    forms = c.Optional(c.Dir(exists=True))
+    """The forms folder; default: forms/ beside mkdocs.yml."""
+    userdict = c.Type(str, default="")
+    """Where to write the jieba user dictionary for the search plugin; default: build/jieba_userdict.txt."""
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.site: Site | None = None
+        self.assets: dict[str, bytes] = {}
+
+    # --- config: load, check, nav, search dictionary -------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        content_dir = Path(self.config.content or config.docs_dir)
+        forms_dir = Path(self.config.forms) if self.config.forms else root / "forms"
+        if not forms_dir.is_dir():
+            forms_dir = FORMS_DIR
+        content, problems = check(content_dir, forms_dir)
+        if problems:
+            raise PluginError("content has problems:\n" + "\n".join(str(p) for p in problems))
+
+        from builder.core.formspec import load_specs
+
+        forms, _ = load_specs(forms_dir)
+        extra_pages, self.assets = quiz_pages(content)
+        self.site = Site(content, forms, extra_pages)
+        self.site_content = content
+        if not config.nav:
+            config.nav = self.site.nav()
+
+        userdict = Path(self.config.userdict) if self.config.userdict else BUILD_DIR / "jieba_userdict.txt"
+        write_userdict(content.dictionary, userdict)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and hasattr(search.config, "jieba_dict_user"):
+            search.config.jieba_dict_user = str(userdict)
+
+        if MERMAID_JS.exists():
+            config.extra_javascript.append("assets/mermaid/mermaid.min.js")
+        else:
+            log.warning("mermaid.min.js not found in .cache/mermaid/ (run `make setup`): flowcharts stay as text")
+        for css in SITE_ASSETS:
+            if css not in config.extra_css:
+                config.extra_css.append(css)
+        for path in self.assets:
+            if path.endswith(".css") and path not in config.extra_css:
+                config.extra_css.append(path)
+            elif path.endswith(".js") and path not in config.extra_javascript:
+                config.extra_javascript.append(path)
+        self._watch = [content_dir, forms_dir]
+        return config
+
+    # --- files: every page is generated ------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        for src, markdown in self.site.pages().items():
+            if files.get_file_from_path(src) is None:
+                files.append(File.generated(config, src, content=markdown))
+        if MERMAID_JS.exists():
+            files.append(File.generated(config, "assets/mermaid/mermaid.min.js", abs_src_path=str(MERMAID_JS)))
+        for rel in SITE_ASSETS:
+            files.append(File.generated(config, rel, abs_src_path=str(ASSETS_DIR / "site" / Path(rel).name)))
+        for rel, data in self.assets.items():
+            files.append(File.generated(config, rel, content=data))
+        return files
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for path in self._watch:
+            server.watch(str(path))
+        return server
+
+
+def quiz_pages(content: Any) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Self-test pages (one a post) and the JS/CSS they run on."""
+    from builder.quiz import selftest as quiz_site
+
+    return quiz_site.pages(content), quiz_site.assets()
+
+
+def write_userdict(dictionary: Any, path: Path) -> Path:
+    """jieba's user-dictionary format: one ``word freq`` a line, written atomically."""
+    from search.userdict import write_jieba_userdict
+
+    return write_jieba_userdict(dictionary, path)
