@@ -1,83 +1,26 @@
 """Check the whole knowledge base in one run: every problem, with its place.
 
-``check(content_dir, forms_dir)`` loads content/ and forms/, then checks what one file
-alone cannot show: cross-references by id, tags from the fixed list, duplicate
-question ids. It returns the content and every problem, sorted by file and line.
+``check(content_dir, forms_dir)`` loads content/ and forms/ as one project (every file,
+then the cross-references of :mod:`builder.core.refs`) and returns the content and every
+problem, sorted by file and line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from builder.core.formspec import load_specs
-from builder.core.load import Content, Problem, load_content
-from builder.core.paths import FORMS_DIR, CONTENT_DIR
-
-KIND_NAMES = {"role": "post (岗位)", "procedure": "procedure", "form": "form"}
-
-
-def check_refs(content: Content, form_ids: set[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    known_tags = set(content.tags.tags) if content.tags else set()
-    question_ids: dict[str, str] = {}
-    for item in content:
-        display = content.display(item.id)
-        for loc, kind, target in item.refs():
-            if kind == "form":
-                ok = target in form_ids
-            elif kind is None:
-                ok = target in content.items
-            else:
-                ok = target in content.items and content.items[target].kind == kind
-            if not ok:
-                what = KIND_NAMES.get(kind or "", "item")
-                where = "forms/" if kind == "form" else "content/"
-                problems.append(Problem(display, content.line(item.id, loc), _key(loc),
-                                        f"unknown {what} id '{target}': no such id in {where}"))
-            elif target == item.id:
-                problems.append(Problem(display, content.line(item.id, loc), _key(loc), "an item cannot refer to itself"))
-        if content.tags is not None:
-            for i, tag in enumerate(item.tags):
-                if tag not in known_tags:
-                    problems.append(Problem(display, content.line(item.id, ("tags", i)), f"tags[{i}]",
-                                            f"unknown tag '{tag}'; use one of content/tags.yaml or add it there"))
-        for i, q in enumerate(item.questions):
-            if q.id in question_ids:
-                problems.append(Problem(display, content.line(item.id, ("questions", i, "id")), f"questions[{i}].id",
-                                        f"duplicate question id '{q.id}' (also in {question_ids[q.id]})"))
-            question_ids[q.id] = display
-    for i, term in enumerate(content.glossary.terms):
-        for j, target in enumerate(term.related):
-            if target not in content.items:
-                problems.append(Problem("content/glossary.yaml", 1, f"terms[{i}].related[{j}]",
-                                        f"unknown item id '{target}'"))
-    return problems
-
-
-def _key(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for k in loc:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out
+from builder.core.errors import Problem
+from builder.core.load import Content
+from builder.core.paths import CONTENT_DIR, FORMS_DIR
+from builder.core.project import load_project, load_valid_project
 
 
 def check(content_dir: Path | str = CONTENT_DIR, forms_dir: Path | str | None = FORMS_DIR) -> tuple[Content, list[Problem]]:
     """Load and check content (and forms); return the content and every problem found."""
-    content, problems = load_content(content_dir)
-    form_ids: set[str] = set()
-    if forms_dir is not None and Path(forms_dir).is_dir():
-        specs, form_problems = load_specs(Path(forms_dir))
-        problems += form_problems
-        form_ids = set(specs)
-    problems += check_refs(content, form_ids)
-    return content, sorted(set(problems))
+    project = load_project(content_dir, forms_dir)
+    return project.content, project.problems
 
 
 def load_valid(content_dir: Path | str = CONTENT_DIR, forms_dir: Path | str | None = FORMS_DIR) -> Content:
     """The content, or :class:`ContentError` naming every problem."""
-    from builder.core.load import ContentError
-
-    content, problems = check(content_dir, forms_dir)
-    if problems:
-        raise ContentError(problems)
-    return content
+    return load_valid_project(content_dir, forms_dir).content

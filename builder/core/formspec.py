@@ -12,12 +12,16 @@ whole pack.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from builder.core.load import Problem, display_path, line_of, read_yaml, to_plain, validation_problems
+from builder.core.errors import Problem
+from builder.core.load import display_path, line_of, read_yaml, to_plain, validation_problems
 from builder.core.model import ID_PATTERN, SourceRef
 
 FieldType = Literal[
@@ -115,25 +119,28 @@ class FormSpec(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "FormSpec":
+        """Every inconsistency at once, each at its own key (so each gets its own line)."""
+        errs: list[tuple[tuple[str | int, ...], str]] = []
         if self.status == "sourced" and not self.source:
-            raise ValueError("status 'sourced' needs 'source' (where the manuals name the form); else 'status: draft'")
+            errs.append((("status",), "status 'sourced' needs 'source' (where the manuals name the form); else 'status: draft'"))
         names = [f.name for f in self.fields]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"duplicate field names: {', '.join(dupes)}")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                errs.append((("fields", i, "name"), f"duplicate field name '{name}'"))
         known = set(names)
         for i, b in enumerate(self.layout):
             unknown = [n for n in b.names() if n not in known]
             if unknown:
-                raise ValueError(f"layout[{i}] ({b.block}) uses undeclared fields: {', '.join(unknown)}")
-            if b.block in ("table", "checklist"):
-                want = b.block
-                if self.field(b.field).type != want:  # type: ignore[arg-type]
-                    raise ValueError(f"layout[{i}]: field '{b.field}' is not a {want} field")
+                errs.append((("layout", i), f"layout[{i}] ({b.block}) uses undeclared fields: {', '.join(unknown)}"))
+            elif b.block in ("table", "checklist") and b.field and self.field(b.field).type != b.block:
+                errs.append((("layout", i, "field"), f"layout[{i}]: field '{b.field}' is not a {b.block} field"))
         if self.key_field and self.key_field not in known:
-            raise ValueError(f"key_field '{self.key_field}' is not a declared field")
+            errs.append((("key_field",), f"key_field '{self.key_field}' is not a declared field"))
         if not any(b.block == "title" for b in self.layout):
-            raise ValueError("the layout needs a 'title' block")
+            errs.append((("layout",), "the layout needs a 'title' block"))
+        if errs:
+            raise ValidationError.from_exception_data("FormSpec", [
+                InitErrorDetails(type=PydanticCustomError("form", msg), loc=loc, input=None) for loc, msg in errs])
         return self
 
     def field(self, name: str) -> FieldSpec:
@@ -185,14 +192,24 @@ def load_library(forms_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Probl
         try:
             spec = FieldSpec.model_validate(raw)
         except ValidationError as e:
-            problems += validation_problems(display, data, e)
+            problems += validation_problems(display, data, e, at=("fields", i))
             continue
         library[spec.name] = raw
     return library, problems
 
 
-def load_specs(forms_dir: Path | str) -> tuple[dict[str, FormSpec], list[Problem]]:
-    """Every form under ``forms_dir``, validated, and every problem with its line."""
+@dataclass
+class Forms:
+    """forms/: the specs, the packs whose forms exist or not, and the shared field library."""
+
+    specs: dict[str, FormSpec] = dc_field(default_factory=dict)
+    packs: dict[str, Pack] = dc_field(default_factory=dict)
+    library: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
+
+
+def load_forms(forms_dir: Path | str) -> tuple[Forms, list[Problem]]:
+    """Every form, pack and shared field under ``forms_dir``, validated, and every problem
+    with its line; read once (the project loader calls this)."""
     forms_dir = Path(forms_dir)
     specs: dict[str, FormSpec] = {}
     library, problems = load_library(forms_dir)
@@ -225,11 +242,15 @@ def load_specs(forms_dir: Path | str) -> tuple[dict[str, FormSpec], list[Problem
         except ValidationError as e:
             problems += validation_problems(display, data, e)
     problems += unknown_lib
-    packs_path = forms_dir / "packs.yaml"
-    if packs_path.exists():
-        _, pack_problems = load_packs(forms_dir, set(specs))
-        problems += pack_problems
-    return specs, problems
+    packs, pack_problems = load_packs(forms_dir, set(specs))
+    problems += pack_problems
+    return Forms(specs, packs, library), problems
+
+
+def load_specs(forms_dir: Path | str) -> tuple[dict[str, FormSpec], list[Problem]]:
+    """Just the specs of :func:`load_forms` (for tests and tools that need no packs)."""
+    forms, problems = load_forms(forms_dir)
+    return forms.specs, problems
 
 
 def load_packs(forms_dir: Path | str, form_ids: set[str] | None = None) -> tuple[dict[str, Pack], list[Problem]]:

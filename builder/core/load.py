@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from builder.core.errors import ContentError, Problem
 from builder.core.model import (
     KIND_FOLDERS,
     MODELS,
@@ -34,27 +35,6 @@ SINGLE_FILES: dict[str, type[BaseModel]] = {
     "dictionary.yaml": Dictionary,
     "profile.yaml": Profile,
 }
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the content, where it is, and what to do."""
-
-    path: str
-    line: int
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.key}: {self.message}"
-
-
-class ContentError(Exception):
-    """Raised by :func:`load_valid` when the content has problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def _yaml() -> YAML:
@@ -103,16 +83,19 @@ def loc_text(loc: tuple[str | int, ...]) -> str:
     return out or "(item)"
 
 
-def validation_problems(display: str, data: Any, err: ValidationError) -> list[Problem]:
+def validation_problems(display: str, data: Any, err: ValidationError,
+                        at: tuple[str | int, ...] = ()) -> list[Problem]:
+    """pydantic's errors as Problems with lines; ``at`` is where the validated value sits in
+    ``data`` (a field of forms/fields.yaml is validated alone, but its line is in the file)."""
     problems = []
     for e in err.errors(include_url=False):
         # drop pydantic's tagged-union / function-name bits that are not keys of the file
-        loc = tuple(k for k in e["loc"] if not (isinstance(k, str) and ("[" in k or k.startswith("function-"))))
+        loc = at + tuple(k for k in e["loc"] if not (isinstance(k, str) and ("[" in k or k.startswith("function-"))))
         msg = e["msg"]
         if e["type"] == "missing":
             msg = "required field is missing"
         elif e["type"] == "extra_forbidden":
-            msg = "unknown field (check its spelling against the model in builder/model.py)"
+            msg = "unknown field (check its spelling against the model in builder/core/model.py)"
         elif msg.startswith("Value error, "):
             msg = msg.removeprefix("Value error, ")
         line = line_of(data, loc if e["type"] != "missing" else loc[:-1])
