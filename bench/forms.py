@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from builder.core.formspec import load_specs  # noqa: E402
+from builder.core.paths import FORMS_DIR  # noqa: E402
 from builder.forms.docx import render_docx  # noqa: E402
 from builder.forms.fonts import prepared  # noqa: E402
 from builder.forms.output import run_batch  # noqa: E402
 from builder.forms.pdf import render_pdf  # noqa: E402
 from builder.forms.validate import validate  # noqa: E402
-from builder.core.formspec import load_specs  # noqa: E402
-from builder.core.paths import FORMS_DIR  # noqa: E402
 
 
 def tree_sample() -> tuple[float, dict[int, float]]:
@@ -90,7 +90,7 @@ class PeakRSS:
     def cpu(self) -> float:
         return sum(c - self._start.get(pid, 0.0) for pid, c in self._cpu.items())
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self.peak, self._start = tree_sample()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()

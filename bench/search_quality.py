@@ -96,9 +96,7 @@ class Bigram:
         out = []
         for m in re.finditer(r"[\u3400-\u9fff]+|[0-9a-z]+", s):
             w = m.group()
-            if w[0].isascii():
-                out.append(w)
-            elif len(w) == 1:
+            if w[0].isascii() or len(w) == 1:
                 out.append(w)
             else:
                 out += [w[i : i + 2] for i in range(len(w) - 1)]
@@ -256,7 +254,7 @@ class SiteBrowser:
 
     name = "site in Chromium (real)"
 
-    def __init__(self, site_dir: Path, queries: list[str], replay: "Site"):
+    def __init__(self, site_dir: Path, queries: list[str], replay: Site):
         import http.server
         import threading
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 #: Han characters (CJK unified ideographs, extension A, compatibility) and 〇.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
@@ -36,16 +36,7 @@ _TOKEN_RE = re.compile(f"(?P<han>[{HAN}]+)|(?P<code>[0-9a-z]+(?:[-_./][0-9a-z]+)
 #: Words that carry no meaning for finding a passage: particles, pronouns, question words.
 #: Kept short on purpose: 几, 多久, 内 are not here, they matter in 电话响几声 / 多久回访.
 STOP_WORDS = frozenset(
-    """
-    的 了 着 过 吗 呢 吧 啊 呀 嘛 哦 哈 么 之 地 得 所
-    我 你 您 他 她 它 我们 你们 他们 咱们 大家 自己
-    是 在 和 与 及 或 跟 同 把 被 给 对 向 从 就 都 也 还 又 才 很 太 再
-    这 那 这个 那个 这些 那些 这样 那样 这种 那种 哪 哪个 哪些 哪里 哪儿
-    什么 怎么 怎么办 怎么样 怎样 如何 为什么 为何 干什么 干嘛 啥 咋 咋办
-    请问 请教 一下 一些 有些 有没有 是不是 是否 能不能 可不可以 要不要
-    该 应该 应当 需要 要 得要 可以 能 能够 会 想 去 来 做 办 弄 搞
-    有 没有 没 不 的话 时候 的时候 个 一个 些 事 事情 一件 件事
-    """.split()
+    ["的", "了", "着", "过", "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "哈", "么", "之", "地", "得", "所", "我", "你", "您", "他", "她", "它", "我们", "你们", "他们", "咱们", "大家", "自己", "是", "在", "和", "与", "及", "或", "跟", "同", "把", "被", "给", "对", "向", "从", "就", "都", "也", "还", "又", "才", "很", "太", "再", "这", "那", "这个", "那个", "这些", "那些", "这样", "那样", "这种", "那种", "哪", "哪个", "哪些", "哪里", "哪儿", "什么", "怎么", "怎么办", "怎么样", "怎样", "如何", "为什么", "为何", "干什么", "干嘛", "啥", "咋", "咋办", "请问", "请教", "一下", "一些", "有些", "有没有", "是不是", "是否", "能不能", "可不可以", "要不要", "该", "应该", "应当", "需要", "要", "得要", "可以", "能", "能够", "会", "想", "去", "来", "做", "办", "弄", "搞", "有", "没有", "没", "不", "的话", "时候", "的时候", "个", "一个", "些", "事", "事情", "一件", "件事"]
 )
 
 

@@ -10,9 +10,10 @@ terms one each.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 SEP = " › "
 #: Score multipliers (see Doc.prior): an outline has no answer yet, only its title; a whole

@@ -22,11 +22,12 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from search.analyzer import Vocabulary, normalize, synonym_map, tokenize, _HAN_RE
+from search.analyzer import _HAN_RE, Vocabulary, normalize, synonym_map, tokenize
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
 INDEX_VERSION = 5

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from search.analyzer import concepts, normalize
-from search.index import BM25_B, BM25_K1, IndexError_, Opened, default_dir, open_index, resolve
+from search.index import BM25_B, BM25_K1, IndexError_, Opened, default_dir, open_index
 from search.snippet import snippet
 
 #: What a query may hold: the rest is cut (a pasted page is not a question).

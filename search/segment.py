@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+
 from builder.core.paths import CACHE_DIR
 
 JIEBA_CACHE = CACHE_DIR / "jieba.cache"

@@ -37,7 +37,7 @@ class HandbookTokenizer(Tokenizer):
     def __init__(self, vocab: Vocabulary | None = None):
         self.vocab = vocab
 
-    def bind(self, vocab: Vocabulary) -> "HandbookTokenizer":
+    def bind(self, vocab: Vocabulary) -> HandbookTokenizer:
         self.vocab = vocab
         return self
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from builder.core.check import check
-from builder.cli.main import main
 from conftest import FIXTURES, ROOT
+
+from builder.cli.main import main
+from builder.core.check import check
 
 BAD = FIXTURES / "bad_content"
 GOOD = FIXTURES / "good_content"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from builder.cli.main import LAZY_COMMANDS, cli
-from conftest import ROOT
 
 
 def all_commands() -> list[tuple[str, click.Command]]:

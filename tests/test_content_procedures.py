@@ -13,11 +13,11 @@ import re
 from collections import defaultdict
 
 import pytest
+from conftest import ROOT
 
 from builder.core.check import check
 from builder.core.load import load_content
-from builder.core.model import MANUALS, Procedure, Policy
-from conftest import ROOT
+from builder.core.model import MANUALS, Policy, Procedure
 
 CONTENT = ROOT / "content"
 MINE = ("procedures", "policies")

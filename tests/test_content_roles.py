@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 from builder.core.check import check

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import FIXTURES, ROOT
 from pypdf import PdfReader
 
 from builder.core.check import load_valid
+from builder.core.formspec import load_specs
 from builder.handbook.structure import (
     APPENDIX_HEADING,
     CONTROL_FILE,
@@ -29,8 +31,6 @@ from builder.handbook.structure import (
     content_history,
     load_control,
 )
-from builder.core.formspec import load_specs
-from conftest import FIXTURES, ROOT
 
 CONTENT = FIXTURES / "good_content"
 FORMS = FIXTURES / "good_forms"

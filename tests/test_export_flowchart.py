@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree as ET
 
-from builder.handbook.flowchart import char_width, flowchart_svgs, text_width, wrap
 from builder.core.model import Procedure
+from builder.handbook.flowchart import char_width, flowchart_svgs, text_width, wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 

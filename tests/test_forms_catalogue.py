@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
 from ruamel.yaml import YAML
 
 from builder.core.formspec import PLACEHOLDER, load_packs, load_specs
-from conftest import ROOT
 
 FORMS = ROOT / "forms"
 PROCEDURES = ROOT / "content" / "procedures"

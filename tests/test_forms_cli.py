@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from builder.cli.main import cli
-from builder.forms.docx import docx_text
 from builder.core.formspec import load_packs, load_specs
+from builder.forms.docx import docx_text
 
 SPECS, _ = load_specs(ROOT / "forms")
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from builder.core.formspec import PLACEHOLDER, load_specs
 from builder.forms.docx import docx_text, render_docx
 from builder.forms.layout import layout, placeholders
 from builder.forms.pdf import FORM_TEMPLATES, render_html, render_pdf
 from builder.forms.samples import RARE_NAME, sample_data
 from builder.forms.validate import cell_text, display, validate
-from builder.core.formspec import PLACEHOLDER, load_specs
 
 SPECS, PROBLEMS = load_specs(ROOT / "forms")
 IDS = sorted(SPECS)

@@ -12,12 +12,21 @@ from conftest import ROOT
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from builder.core.formspec import FieldSpec, FormSpec, load_specs
 from builder.forms.docx import docx_text, render_docx
 from builder.forms.validate import (
-    FieldError, FormInputError, check, clean_date, clean_datetime, clean_id_number, clean_phone,
-    clean_time, row_to_data, validate, values_from_form,
+    FieldError,
+    FormInputError,
+    check,
+    clean_date,
+    clean_datetime,
+    clean_id_number,
+    clean_phone,
+    clean_time,
+    row_to_data,
+    validate,
+    values_from_form,
 )
-from builder.core.formspec import FieldSpec, FormSpec, load_specs
 
 SPECS, _ = load_specs(ROOT / "forms")
 SLIP = SPECS["yezhu-baoxiu-dan"]

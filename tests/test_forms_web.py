@@ -19,12 +19,12 @@ from urllib.parse import quote
 
 import lxml.html
 import pytest
+from conftest import ROOT
 from flask import Flask
 from werkzeug.serving import make_server
 
 from builder.core.formspec import load_specs
 from builder.web.forms import bp
-from conftest import ROOT
 
 SPECS, _PROBLEMS = load_specs(ROOT / "forms")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,13 +8,23 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from builder.core.check import load_valid
-from builder.cli.main import main
-from builder.quiz.bank import (BLANK, Bank, build_bank, counts, is_department, neighbours, normalise, parse_cn_number, parse_figure,
-                          to_cn_number)
-from builder.quiz.check import check_bank, check_paper, lock_path, read_lock, stale, write_lock
 from conftest import FIXTURES, ROOT
+
+from builder.cli.main import main
+from builder.core.check import load_valid
+from builder.quiz.bank import (
+    BLANK,
+    Bank,
+    build_bank,
+    counts,
+    is_department,
+    neighbours,
+    normalise,
+    parse_cn_number,
+    parse_figure,
+    to_cn_number,
+)
+from builder.quiz.check import check_bank, check_paper, lock_path, read_lock, stale, write_lock
 
 GOOD = FIXTURES / "good_content"
 GOOD_FORMS = FIXTURES / "good_forms"

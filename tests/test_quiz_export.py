@@ -12,12 +12,12 @@ from pathlib import Path
 
 import genanki
 import pytest
+from conftest import FIXTURES
 from lxml import etree
 
 from builder.cli.main import main
 from builder.quiz.bank import BLANK, Bank, Question, Source, build_bank
 from builder.quiz.export import DECK_ID, MODEL_ID, gift, gift_escape, moodle_xml
-from conftest import FIXTURES
 
 GOOD = FIXTURES / "good_content"
 GOOD_FORMS = FIXTURES / "good_forms"

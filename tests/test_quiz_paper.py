@@ -9,13 +9,12 @@ import unicodedata
 from collections import Counter
 
 import pytest
+from conftest import FIXTURES
 
-from builder.core.check import load_valid
 from builder.cli.main import main
 from builder.quiz.bank import build_bank
 from builder.quiz.check import check_paper
 from builder.quiz.paper import PaperError, PaperSpec, draw
-from conftest import FIXTURES
 
 GOOD = FIXTURES / "good_content"
 GOOD_FORMS = FIXTURES / "good_forms"

@@ -10,11 +10,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from builder.core.check import load_valid
 from builder.quiz.bank import build_bank
 from builder.quiz.selftest import assets, bank_json, pages
-from conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "good_content"
 GOOD_FORMS = FIXTURES / "good_forms"

@@ -4,7 +4,6 @@ blueprint — against a small fixture content folder, plus a few against the rea
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from search.analyzer import Vocabulary, normalize, terms, tokenize
+from search.analyzer import Vocabulary, normalize, terms
 
 SEARCH_CONTENT = FIXTURES / "search_content"
 
@@ -251,10 +250,8 @@ def test_swap_under_a_concurrent_reader(index_dir, content):
 def test_second_writer_waits_for_the_lock(tmp_path):
     from search.index import IndexBusy, writer_lock
 
-    with writer_lock(tmp_path):
-        with pytest.raises(IndexBusy):
-            with writer_lock(tmp_path, timeout=0.2):
-                pass
+    with writer_lock(tmp_path), pytest.raises(IndexBusy), writer_lock(tmp_path, timeout=0.2):
+        pass
     with writer_lock(tmp_path, timeout=0.2):
         pass
 

@@ -10,7 +10,6 @@ from conftest import ROOT
 @pytest.fixture(scope="module")
 def real_searcher(tmp_path_factory):
     from builder.core.load import load_content
-
     from search.index import build_index
     from search.query import Searcher
 

@@ -12,12 +12,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from builder.core.check import load_valid
 from builder.core.formspec import load_specs
 from builder.site.build import BuildError, build_site, count_pages
 from builder.site.pages import Site
-from conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "good_content"
 GOOD_FORMS = FIXTURES / "good_forms"

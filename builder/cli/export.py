@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from builder.cli.main import content_option, forms_option
-from builder.handbook.structure import CONTROL_FILE, ExportError, export, parse_formats
-from builder.core.load import ContentError
+from builder.core.errors import ContentError
 from builder.core.paths import BUILD_DIR
+from builder.handbook.structure import CONTROL_FILE, ExportError, export, parse_formats
 
 
 @click.command("export")

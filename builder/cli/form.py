@@ -299,8 +299,8 @@ def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir:
     Example:
       handbook form pack ruhuo --data room.yaml --format pdf --out out/
     """
-    from builder.forms.output import InputFileError, PackInputError, read_data, write_pack
     from builder.core.formspec import load_packs
+    from builder.forms.output import InputFileError, PackInputError, read_data, write_pack
 
     specs = _specs(forms_dir)
     packs, problems = load_packs(forms_dir, set(specs))

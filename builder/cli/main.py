@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from builder.core.paths import CONTENT_DIR, FORMS_DIR, SITE_DIR
+from builder.core.paths import CONTENT_DIR, FORMS_DIR
 
 #: command name -> "module:attribute" of a click command, imported when the command runs.
 LAZY_COMMANDS = {

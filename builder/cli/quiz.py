@@ -15,7 +15,7 @@ from builder.cli.main import content_option, forms_option
 
 def _load(content_dir: Path, forms_dir: Path):
     from builder.core.check import load_valid
-    from builder.core.load import ContentError
+    from builder.core.errors import ContentError
     from builder.quiz.bank import build_bank
 
     try:

@@ -8,8 +8,8 @@ Nothing a user typed or wrote ever reaches them as a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 #: Exit codes, in one place: 0 done, 1 the content has problems, 2 the input given is invalid.
 EXIT_OK = 0

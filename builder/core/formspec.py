@@ -55,7 +55,7 @@ class FieldSpec(_Strict):
     choices: list[Label] = Field(default_factory=list, description="for choice / multichoice")
     items: list[Label] = Field(default_factory=list, description="for checklist: the lines to tick")
     options: list[Label] = Field(default_factory=lambda: ["合格", "不合格"], description="for checklist: the answers")
-    columns: list["FieldSpec"] = Field(default_factory=list, description="for table: the columns")
+    columns: list[FieldSpec] = Field(default_factory=list, description="for table: the columns")
     min_rows: int = Field(0, ge=0)
     max_rows: int = Field(20, ge=1)
     blank_rows: int = Field(5, ge=0, description="rows printed on a blank form")
@@ -66,7 +66,7 @@ class FieldSpec(_Strict):
     lines: int = Field(3, ge=1, le=20, description="textarea: ruled lines printed on a blank form")
 
     @model_validator(mode="after")
-    def _by_type(self) -> "FieldSpec":
+    def _by_type(self) -> FieldSpec:
         if self.type in ("choice", "multichoice") and not self.choices:
             raise ValueError(f"a {self.type} field needs 'choices'")
         if self.type == "checklist" and not self.items:
@@ -91,7 +91,7 @@ class Block(_Strict):
     columns: int = Field(2, ge=1, le=4, description="grid: label/value pairs per row")
 
     @model_validator(mode="after")
-    def _needs(self) -> "Block":
+    def _needs(self) -> Block:
         need = {"grid": "fields", "signatures": "fields", "table": "field", "checklist": "field",
                 "pledge": "text", "notes": "text", "heading": "text"}.get(self.block)
         if need and not getattr(self, need):
@@ -118,7 +118,7 @@ class FormSpec(_Strict):
     layout: list[Block]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "FormSpec":
+    def _consistent(self) -> FormSpec:
         """Every inconsistency at once, each at its own key (so each gets its own line)."""
         errs: list[tuple[tuple[str | int, ...], str]] = []
         if self.status == "sourced" and not self.source:

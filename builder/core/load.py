@@ -7,17 +7,18 @@ that one run reports every bad file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from builder.core.errors import ContentError, Problem
+from builder.core.errors import Problem
 from builder.core.model import (
     KIND_FOLDERS,
     MODELS,

@@ -9,7 +9,7 @@ search, quizzes, export) reads these objects, never the YAML.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -118,7 +118,7 @@ class Question(Strict):
     type: Literal["single", "multiple", "truefalse", "blank", "order"]
     stem: Text
     options: list[Text] = Field(default_factory=list)
-    answer: Union[Text, list[Text], bool]
+    answer: Text | list[Text] | bool
     explanation: str | None = None
     difficulty: Annotated[int, Field(ge=1, le=3)] = 1
     anchor: str | None = Field(None, description="the part of the item the answer comes from, e.g. 'step-3'")
@@ -143,7 +143,7 @@ class Item(Strict):
     notes: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> "Item":
+    def _provenance(self) -> Item:
         if self.status in ("sourced", "outline") and not self.source:
             raise ValueError(
                 f"status '{self.status}' needs 'source' (the manual and section); "
@@ -178,7 +178,7 @@ class Item(Strict):
             return "草稿"
         return " / ".join(s.badge() for s in self.source)
 
-    def parts(self) -> list["Part"]:
+    def parts(self) -> list[Part]:
         """The sections a person can land on inside this item (for search, quizzes, anchors)."""
         parts: list[Part] = []
         if self.summary:
@@ -363,7 +363,7 @@ class Fact(Item):
     quote: str | None = Field(None, description="the sentence of the manual it comes from")
 
     @model_validator(mode="after")
-    def _figure_in_answer(self) -> "Fact":
+    def _figure_in_answer(self) -> Fact:
         if self.figure and self.figure not in self.answer:
             raise ValueError(f"figure '{self.figure}' does not appear in the answer")
         return self

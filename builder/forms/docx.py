@@ -27,8 +27,8 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
-from builder.forms.layout import Piece, Segment, layout
 from builder.core.formspec import FormSpec
+from builder.forms.layout import Piece, Segment, layout
 
 __all__ = ["render_docx", "EAST_ASIA_FONT", "LATIN_FONT", "SYMBOL_FONT"]
 
@@ -298,7 +298,7 @@ def render_docx(spec: FormSpec, values: dict[str, Any] | None = None) -> bytes:
     """The DOCX of ``spec`` filled with cleaned ``values`` (``None``: a blank form)."""
     document = _body(spec, layout(spec, values))
     core = _CORE.format(title=_x(spec.title), code=_x(spec.code or ""),
-                        now=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                        now=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for name, data in _STATIC.items():

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.forms.validate import FieldError, FormInputError, check, row_to_data
 from builder.core.formspec import FormSpec, Pack
+from builder.forms.validate import FieldError, FormInputError, check, row_to_data
 
 __all__ = [
     "FORMATS", "output_name", "render", "write_form", "write_pack", "read_rows", "run_batch",

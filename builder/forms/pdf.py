@@ -22,10 +22,10 @@ from typing import Any
 
 import jinja2
 
-from builder.forms.fonts import FONT_DIR, font_face_css
-from builder.forms.layout import layout
 from builder.core.formspec import FormSpec
 from builder.core.paths import ASSETS_DIR, FORMS_DIR, TEMPLATES_DIR
+from builder.forms.fonts import FONT_DIR, font_face_css
+from builder.forms.layout import layout
 
 FORM_ASSETS = ASSETS_DIR / "forms"
 FORM_CSS = FORM_ASSETS / "form.css"
@@ -285,7 +285,7 @@ class _Renderer:
             out[i] = self.plain(spec, rows[i])
         return out
 
-    def _static(self, head: str, body_tag: str, kind: str, inner: str) -> "_Run | None":
+    def _static(self, head: str, body_tag: str, kind: str, inner: str) -> _Run | None:
         """A run of static paragraphs laid out and drawn alone, once per process: its
         height, its position on its page, and its page's PDF (drawn into every form)."""
         import io

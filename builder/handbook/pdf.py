@@ -20,10 +20,10 @@ import tinycss2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Handbook, cn_numeral
-from builder.handbook.flowchart import flowchart_svgs
 from builder.core.model import Procedure
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
+from builder.handbook.flowchart import flowchart_svgs
+from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Handbook, cn_numeral
 
 CSS_FILE = ASSETS_DIR / "export" / "handbook.css"
 FORM_CSS_FILE = ASSETS_DIR / "forms" / "form.css"

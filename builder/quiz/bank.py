@@ -25,12 +25,13 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from typing import Iterable, Literal, Union
+from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from builder.core.load import Content
-from builder.core.model import KIND_LABELS, Etiquette, Fact, Item, Legal, Part, Policy, Procedure, Role, Case
+from builder.core.model import KIND_LABELS, Case, Etiquette, Fact, Item, Legal, Part, Policy, Procedure, Role
 from builder.core.urls import item_url
 
 QuestionType = Literal["single", "multiple", "truefalse", "blank", "order"]
@@ -66,7 +67,7 @@ class Question(BaseModel):
     type: QuestionType
     stem: str
     options: list[str] = Field(default_factory=list)
-    answer: Union[str, list[str], bool]
+    answer: str | list[str] | bool
     accept: list[str] = Field(default_factory=list, description="other spellings a blank accepts (3声 for 三声)")
     explanation: str = ""
     difficulty: int = Field(ge=1, le=3)

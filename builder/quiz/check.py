@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
