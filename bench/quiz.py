@@ -36,4 +36,4 @@ timed("paper PDF (warm)", lambda: paper_pdf(paper))
 timed("key PDF", lambda: key_pdf(paper))
 with tempfile.TemporaryDirectory() as tmp:
     for fmt in ("moodle", "gift", "anki"):
-        timed(f"export {fmt}", lambda: export(bank, content, fmt, Path(tmp) / f"bank.{fmt}"))
+        timed(f"export {fmt}", lambda fmt=fmt: export(bank, content, fmt, Path(tmp) / f"bank.{fmt}"))

@@ -34,6 +34,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from builder.core.formspec import load_specs
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -63,7 +65,7 @@ class Ours:
         from search.query import Searcher
 
         t = time.perf_counter()
-        self.meta = build_index(content, tmp / "index", forms_dir)
+        self.meta = build_index(content, tmp / "index", load_specs(forms_dir)[0])
         self.build_seconds = time.perf_counter() - t
         self.searcher = Searcher(tmp / "index", rebuild=False)
 
@@ -355,7 +357,7 @@ def report(title: str, queries: list[dict], systems: list, misses_too: bool) -> 
     print(f"{'topic':10} {'n':>3} " + " ".join(f"{name[:22]:>22}" for name in results))
     for t in topics:
         cells = []
-        for name, (sec, _) in results.items():
+        for sec, _ in results.values():
             r, m = summary([p for p in sec if p["topic"] == t])
             cells.append(f"{r:10.2f} / {m:9.2f}")
         print(f"{t:10} {sum(1 for d in queries if d['topic'] == t):3d} " + " ".join(f"{c:>22}" for c in cells))
@@ -389,7 +391,7 @@ def main() -> int:
     if args.holdout and args.holdout.exists() and args.holdout != args.dev:
         sets.append(("held-out set (not used for tuning)", load_dev(args.holdout)))
     content, problems = load_content(CONTENT_DIR)
-    docs, _ = all_docs(content, FORMS_DIR)
+    docs = all_docs(content, load_specs(FORMS_DIR)[0])
     known = {d.id for d in docs}
     print(f"content: {len(content.items)} items ({len(problems)} problem(s) skipped), {len(docs)} sections")
     for title, qs in sets:

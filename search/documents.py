@@ -10,9 +10,8 @@ terms one each.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 SEP = " › "
@@ -167,14 +166,9 @@ def glossary_docs(content: Any) -> Iterator[Doc]:
         )
 
 
-def all_docs(content: Any, forms_dir: Path | None = None) -> tuple[list[Doc], list[str]]:
-    """Every document, and the problems met reading forms (never fatal for the index)."""
+def all_docs(content: Any, specs: Mapping[str, Any] | None = None) -> list[Doc]:
+    """Every document: the items' sections, the glossary, and the forms if given."""
     docs = list(item_docs(content)) + list(glossary_docs(content))
-    problems: list[str] = []
-    if forms_dir is not None and Path(forms_dir).is_dir():
-        from builder.core.formspec import load_specs
-
-        specs, probs = load_specs(Path(forms_dir))
-        problems += [str(p) for p in probs]
+    if specs:
         docs += list(form_docs(specs))
-    return docs, problems
+    return docs

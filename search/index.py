@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,7 @@ def writer_lock(parent: Path, timeout: float = 120.0) -> Iterator[None]:
                 if e.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise IndexBusy(f"another process is building the index in {parent} (lock {parent / '.index.lock'})")
+                    raise IndexBusy(f"another process is building the index in {parent} (lock {parent / '.index.lock'})") from None
                 time.sleep(0.05)
         yield
     finally:
@@ -219,9 +219,9 @@ def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
         ix.close()
 
 
-def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path | str | None = None,
+def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[str, Any] | None = None,
                 *, lock_timeout: float = 120.0) -> dict[str, Any]:
-    """Index ``content`` (a builder.core.load.Content) and its forms into ``out_dir``, atomically.
+    """Index ``content`` (a builder.core.load.Content) and the form ``specs`` into ``out_dir``, atomically.
 
     Returns the build's meta data (documents, timings). Raises IndexBusy if another writer
     holds the lock past ``lock_timeout``; any other failure leaves the previous index."""
@@ -230,11 +230,8 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
     out = Path(out_dir) if out_dir is not None else default_dir()
     out = out.absolute()
     parent = out.parent
-    if forms_dir is None:
-        guess = Path(content.root).parent / "forms"
-        forms_dir = guess if guess.is_dir() else None
     t0 = time.perf_counter()
-    docs, problems = all_docs(content, Path(forms_dir) if forms_dir else None)
+    docs = all_docs(content, specs)
     words, groups = lexicon(content.dictionary, getattr(content, "glossary", None))
     full = full_vocabulary(words, groups)
     with writer_lock(parent, lock_timeout):
@@ -260,7 +257,6 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
                 "synonyms": syn_terms,
                 "priors": [d.prior for d in docs],
                 "ids": [d.id for d in docs],
-                "problems": problems,
             }
             (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             _verify(tmp, len(docs))
@@ -418,14 +414,14 @@ def open_index(out_dir: Path | str | None = None) -> Opened:
 def build_from_files(content_dir: Path | str | None = None, forms_dir: Path | str | None = None,
                      out_dir: Path | str | None = None) -> dict[str, Any]:
     """Load content/ (and forms/) and build the index: what ``handbook index`` runs."""
-    from builder.core.load import load_content
     from builder.core.paths import CONTENT_DIR, FORMS_DIR
+    from builder.core.project import load_project
 
     content_dir = Path(content_dir) if content_dir else CONTENT_DIR
-    forms_dir = Path(forms_dir) if forms_dir else FORMS_DIR
-    content, problems = load_content(content_dir)
-    if not content.items:
+    project = load_project(content_dir, Path(forms_dir) if forms_dir else FORMS_DIR)
+    problems = project.problems
+    if not project.content.items:
         raise IndexError_(f"no valid items in {content_dir}" + (f" ({len(problems)} problem(s): run `handbook check`)" if problems else ""))
-    meta = build_index(content, out_dir, forms_dir)
+    meta = build_index(project.content, out_dir, project.specs)
     meta["content_problems"] = len(problems)
     return meta

@@ -8,6 +8,7 @@ since the query is built from our own tokens, never handed to whoosh's QueryPars
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import asdict, dataclass, field
@@ -254,10 +255,8 @@ class Searcher:
             opened = open_index(self.index_dir)
         old, self._opened, self._target = self._opened, opened, str(opened.path)
         if old is not None:
-            try:
+            with contextlib.suppress(Exception):
                 old.close()
-            except Exception:
-                pass
         return opened
 
     def close(self) -> None:
@@ -347,7 +346,6 @@ class Searcher:
             filters = ([wq.Term("kind", kind)] if kind else []) + ([wq.Term("roles", role)] if role else [])
             flt = wq.And(filters) if len(filters) > 1 else filters[0]
             allowed = set(opened.searcher.docs_for_query(flt))
-        searcher = opened.searcher
         scores = score_plan(p, opened, allowed)
         ranked = []
         for d, sc in scores.items():

@@ -212,7 +212,7 @@ def test_toc_page_numbers_are_the_pages_of_the_headings(handbook, pdf, page_text
     toc_text = page_texts[1]
     assert "目" in toc_text and "录" in toc_text
     entries = flat_outline(pdf)
-    for level, title, page in entries:
+    for _level, title, page in entries:
         # the TOC line: the heading, dot leaders, the page number
         m = re.search(re.escape(title.replace(" ", "")) + r"(?:待编写|草稿)?\.*(\d+)", toc_text.replace(" ", ""))
         assert m, f"{title} not in the table of contents"

@@ -72,7 +72,7 @@ def index_dir(tmp_path, content):
     from search.index import build_index
 
     out = tmp_path / "build" / "index"
-    build_index(content, out, forms_dir=None)
+    build_index(content, out)
     return out
 
 

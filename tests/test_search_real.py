@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
+from builder.core.formspec import load_specs
+
 
 @pytest.fixture(scope="module")
 def real_searcher(tmp_path_factory):
@@ -15,7 +17,7 @@ def real_searcher(tmp_path_factory):
 
     content, _ = load_content(ROOT / "content")
     out = tmp_path_factory.mktemp("real") / "index"
-    build_index(content, out, ROOT / "forms")
+    build_index(content, out, load_specs(ROOT / "forms")[0])
     s = Searcher(out, rebuild=False)
     yield s
     s.close()
@@ -62,7 +64,7 @@ def test_query_sets_name_real_sections(name):
 
     data = YAML(typ="safe").load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
     content, _ = load_content(ROOT / "content")
-    docs, _ = all_docs(content, ROOT / "forms")
+    docs = all_docs(content, load_specs(ROOT / "forms")[0])
     known = {d.id for d in docs}
     assert len(data) >= (60 if name == "search_dev.yaml" else 20)
     for entry in data:

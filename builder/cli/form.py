@@ -35,23 +35,27 @@ def _fail(lines: list[str], code: int = 2) -> NoReturn:
 
 
 def _specs(forms_dir: Path) -> dict[str, Any]:
-    from builder.core.formspec import load_specs
 
     if not forms_dir.is_dir():
         _fail([f"{forms_dir}: no such folder"])
-    specs, problems = load_specs(forms_dir)
-    if problems and not specs:
-        _fail([str(p) for p in problems], 1)
-    return specs
+    project = _project(forms_dir)
+    if project.problems and not project.specs:
+        _fail([str(p) for p in project.problems], 1)
+    return project.specs
+
+
+def _project(forms_dir: Path) -> Any:
+    """The one loaded project, read once per command (forms and the content they cite)."""
+    from builder.core.paths import CONTENT_DIR
+    from builder.core.project import load_project
+
+    return load_project(CONTENT_DIR, forms_dir)
 
 
 def _spec(forms_dir: Path, form_id: str) -> Any:
     specs = _specs(forms_dir)
     if form_id not in specs:
-        from builder.core.formspec import load_specs
-
-        _, problems = load_specs(forms_dir)
-        mine = [str(p) for p in problems if p.path.startswith(f"{form_id}/")]
+        mine = [str(p) for p in _project(forms_dir).problems if p.path.startswith(f"{form_id}/")]
         if mine:
             _fail(mine, 1)
         _fail([f"unknown form '{form_id}'; `handbook form list` shows the forms"])
@@ -299,11 +303,11 @@ def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir:
     Example:
       handbook form pack ruhuo --data room.yaml --format pdf --out out/
     """
-    from builder.core.formspec import load_packs
     from builder.forms.output import InputFileError, PackInputError, read_data, write_pack
 
-    specs = _specs(forms_dir)
-    packs, problems = load_packs(forms_dir, set(specs))
+    project = _project(forms_dir)
+    specs, packs = project.specs, project.packs
+    problems = [p for p in project.problems if p.path.endswith("packs.yaml")]
     if problems:
         _fail([str(p) for p in problems], 1)
     if name not in packs:

@@ -403,16 +403,13 @@ def export(formats: list[str] | str, out_dir: Path | str, role: str | None = Non
     Raises :class:`ExportError` for bad input (format, role, settings) and
     :class:`builder.core.load.ContentError` when the content has problems.
     """
-    from builder.core.check import load_valid
-    from builder.core.formspec import load_specs
+    from builder.core.project import load_valid_project
 
     if isinstance(formats, str):
         formats = parse_formats(formats)
     control = load_control(control_file)
-    content = load_valid(content_dir, forms_dir)
-    specs: dict[str, object] = {}
-    if forms_dir is not None and Path(forms_dir).is_dir():
-        specs = dict(load_specs(Path(forms_dir))[0])
+    project = load_valid_project(content_dir, forms_dir)
+    content, specs = project.content, dict(project.specs)
     history = content_history(content_dir)
     roles: list[str | None]
     if role == "all":

@@ -170,14 +170,14 @@ def _stable_id(name: str) -> int:
 MODEL_ID = _stable_id("handbook-quiz-model-v1")
 DECK_ID = _stable_id("handbook-quiz-deck-v1")
 
-ANKI_CSS = """.card { font-family: %s; font-size: 20px; text-align: left; color: #111; background: #fff;
-  line-height: 1.6; padding: 0 8px; }
-.stem { font-weight: 600; margin-bottom: 8px; }
-ol.options { list-style: upper-latin; padding-left: 1.6em; }
-.answer { color: #0a6b2d; font-weight: 600; }
-.explanation { margin-top: 8px; }
-.source { margin-top: 8px; font-size: 14px; color: #555; }
-""" % CJK_FONT
+ANKI_CSS = f""".card {{ font-family: {CJK_FONT}; font-size: 20px; text-align: left; color: #111; background: #fff;
+  line-height: 1.6; padding: 0 8px; }}
+.stem {{ font-weight: 600; margin-bottom: 8px; }}
+ol.options {{ list-style: upper-latin; padding-left: 1.6em; }}
+.answer {{ color: #0a6b2d; font-weight: 600; }}
+.explanation {{ margin-top: 8px; }}
+.source {{ margin-top: 8px; font-size: 14px; color: #555; }}
+"""
 
 FIELDS = ["Id", "Type", "Stem", "Options", "Answer", "Explanation", "Source"]
 

@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from builder.core.check import check
+from builder.core.project import load_project
 from builder.core.paths import ASSETS_DIR, BUILD_DIR, CACHE_DIR, FORMS_DIR
 from builder.site.pages import Site
 
@@ -55,13 +55,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         forms_dir = Path(self.config.forms) if self.config.forms else root / "forms"
         if not forms_dir.is_dir():
             forms_dir = FORMS_DIR
-        content, problems = check(content_dir, forms_dir)
-        if problems:
-            raise PluginError("content has problems:\n" + "\n".join(str(p) for p in problems))
-
-        from builder.core.formspec import load_specs
-
-        forms, _ = load_specs(forms_dir)
+        project = load_project(content_dir, forms_dir)
+        if project.problems:
+            raise PluginError("content has problems:\n" + "\n".join(str(p) for p in project.problems))
+        content, forms = project.content, project.specs
         extra_pages, self.assets = quiz_pages(content)
         self.site = Site(content, forms, extra_pages)
         self.site_content = content

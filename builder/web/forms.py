@@ -33,8 +33,9 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from builder.core.formspec import PLACEHOLDER, FieldSpec, FormSpec, load_library, load_packs, load_specs
+from builder.core.formspec import PLACEHOLDER, FieldSpec, FormSpec
 from builder.core.paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
+from builder.core.project import load_project
 from builder.core.urls import item_url
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class Catalogue:
 
 def _stamp(forms_dir: Path, content_dir: Path) -> tuple:
     paths = sorted(forms_dir.glob("*.yaml")) + sorted(forms_dir.glob("*/form.yaml"))
-    paths += sorted((content_dir / "procedures").glob("*.yaml"))
+    paths += sorted(content_dir.glob("*.yaml")) + sorted((content_dir / "procedures").glob("*.yaml"))
     out = []
     for p in paths:
         try:
@@ -78,19 +79,6 @@ def _stamp(forms_dir: Path, content_dir: Path) -> tuple:
             continue
         out.append((str(p), st.st_mtime_ns, st.st_size))
     return tuple(out)
-
-
-def _procedure_titles(content_dir: Path) -> dict[str, str]:
-    """Procedure id → title. Only the titles are needed, so the whole content is not loaded."""
-    from builder.core.load import read_yaml, to_plain
-
-    titles: dict[str, str] = {}
-    for path in sorted((content_dir / "procedures").glob("*.yaml")):
-        data, problems = read_yaml(path, path.name)
-        plain = to_plain(data) if not problems else None
-        title = plain.get("title") if isinstance(plain, dict) else None
-        titles[path.stem] = str(title) if title else path.stem
-    return titles
 
 
 _lock = threading.Lock()
@@ -107,12 +95,11 @@ def catalogue() -> Catalogue:
     with _lock:
         cat = app.extensions.get("handbook_forms")
         if cat is None or cat.stamp != stamp:
-            specs, problems = load_specs(forms_dir)
-            packs, _ = load_packs(forms_dir, set(specs))  # its problems are in load_specs' already
-            library, _ = load_library(forms_dir)
-            cat = Catalogue(specs, problems, _procedure_titles(content_dir),
-                            {k: p for k, p in packs.items() if all(f in specs for f in p.forms)},
-                            {n: str(raw.get("label", n)) for n, raw in library.items()}, stamp)
+            project = load_project(content_dir, forms_dir)
+            specs = project.specs
+            problems = [p for p in project.problems if not p.path.startswith("content/")]
+            titles = {i.id: i.title for i in project.content.of_kind("procedure")}
+            cat = Catalogue(specs, problems, titles, project.complete_packs(), project.field_labels, stamp)
             app.extensions["handbook_forms"] = cat
             if problems:  # file names and keys only: form definitions hold no owner data
                 log.warning("forms/: %d problem(s) in the form definitions; run `handbook check`", len(problems))
@@ -211,7 +198,7 @@ def _fill_row_gaps(spec: FormSpec, form: Any) -> Any:
         if f.type != "table":
             continue
         pat = re.compile(re.escape(f.name) + r"-(\d+)-[a-z][a-z0-9_]*$")
-        seen = {int(m.group(1)) for k in form.keys() if (m := pat.match(k))}
+        seen = {int(m.group(1)) for k in form if (m := pat.match(k))}
         if not seen:
             continue
         for i in range(min(max(seen), f.max_rows + ROW_SLACK)):
