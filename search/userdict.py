@@ -5,10 +5,10 @@ with ``content.dictionary``, so the browser's search and ours keep the same word
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from builder.core.atomic import write_text
 
 #: The frequency the whoosh index gives our words (search.index.DOMAIN_FREQ): enough to keep
 #: 装修备案表 whole against 装修 / 备案 / 表.
@@ -42,12 +42,4 @@ def write_jieba_userdict(dictionary: Any, path: Path | str, freq: int = USER_FRE
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(f"{w} {freq}\n" for w in userdict_words(dictionary))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, text)

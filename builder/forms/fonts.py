@@ -17,11 +17,10 @@ Noto fonts, SIL OFL 1.1, renamed as the licence asks of a modified version).
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from builder.core.atomic import write_with
 from builder.core.paths import CACHE_DIR
 
 FONT_DIR = CACHE_DIR / "fonts"
@@ -88,14 +87,7 @@ def build(weight: str, source: Path | None = None) -> Path:
             rec.string = f"FormSans-{weight}"
     FONT_DIR.mkdir(parents=True, exist_ok=True)
     out = font_path(weight)
-    fd, tmp = tempfile.mkstemp(dir=FONT_DIR, suffix=".otf.tmp")
-    os.close(fd)
-    try:
-        font.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_with(out, lambda tmp: font.save(str(tmp)))
     return out
 
 

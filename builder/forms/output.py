@@ -20,7 +20,6 @@ import io
 import multiprocessing
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
@@ -29,12 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builder.core.atomic import write_all, write_bytes
 from builder.core.formspec import FormSpec, Pack
 from builder.forms.validate import FieldError, FormInputError, check, row_to_data
 
 __all__ = [
     "FORMATS", "output_name", "render", "write_form", "write_pack", "read_rows", "run_batch",
-    "BatchResult", "InputFileError", "PackInputError", "atomic_write", "read_data",
+    "BatchResult", "InputFileError", "PackInputError", "read_data",
 ]
 
 FORMATS = ("docx", "pdf")
@@ -101,40 +101,6 @@ def output_name(spec: FormSpec, values: Mapping[str, Any] | None, ext: str) -> s
 
 
 # --- writing -----------------------------------------------------------------
-def atomic_write(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-def _commit(files: list[tuple[Path, bytes]]) -> list[Path]:
-    """Write several files all-or-nothing: all temp files first, then the renames."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            staged.append((tmp, path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    return [p for _, p in staged]
-
-
 def render(spec: FormSpec, values: Mapping[str, Any] | None, fmt: str) -> bytes:
     if fmt == "docx":
         from builder.forms.docx import render_docx
@@ -166,7 +132,7 @@ def write_form(spec: FormSpec, values: Mapping[str, Any] | None, formats: Iterab
     the files into ``out_dir``; every file is rendered before any is written."""
     out_dir = Path(out_dir)
     files = [(out_dir / output_name(spec, values, fmt), render(spec, values, fmt)) for fmt in _formats(formats)]
-    return _commit(files)
+    return write_all(files)
 
 
 # --- packs -------------------------------------------------------------------
@@ -198,7 +164,7 @@ def write_pack(pack: Pack, specs: Mapping[str, FormSpec], data: Mapping[str, Any
     for fid in pack.forms:
         for fmt in fmts:
             files.append((out_dir / output_name(specs[fid], cleaned[fid], fmt), render(specs[fid], cleaned[fid], fmt)))
-    return _commit(files)
+    return write_all(files)
 
 
 # --- data files ----------------------------------------------------------------
@@ -371,7 +337,7 @@ def run_batch(spec: FormSpec, rows: list[tuple[int, Mapping[str, Any]]], formats
         if zbuf is not None:
             zbuf.writestr(name, data)
         else:
-            result.written.append(atomic_write(out_dir / name, data))
+            result.written.append(write_bytes(out_dir / name, data))
         if progress:
             progress(1)
 
@@ -397,7 +363,7 @@ def run_batch(spec: FormSpec, rows: list[tuple[int, Mapping[str, Any]]], formats
                     emit(i, fmt, data)
     if zbuf is not None and zio is not None:
         zbuf.close()
-        result.written.append(atomic_write(out_dir / zip_name, zio.getvalue()))  # type: ignore[operator]
+        result.written.append(write_bytes(out_dir / zip_name, zio.getvalue()))  # type: ignore[operator]
     return result
 
 

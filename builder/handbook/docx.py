@@ -31,6 +31,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from builder.forms.docx import render_docx
 from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Chapter, Handbook, Section, cn_numeral
 
 SERIF = "Noto Serif CJK SC"
@@ -532,75 +533,16 @@ class DocxWriter:
             self.form_body(spec)
 
     def form_body(self, spec: Any) -> None:
-        """The forms engine's blank DOCX, its body appended here (or drawn from its layout pieces)."""
-        try:
-            from builder.forms.docx import render_docx
-        except ImportError:
-            render_docx = None  # type: ignore[assignment]
-        if render_docx is not None:
-            src = render_docx(spec, None)
-            if isinstance(src, (bytes, bytearray)):
-                src = Document(io.BytesIO(src))
-            elif isinstance(src, (str, Path)):
-                src = Document(str(src))
-            body = self.doc.element.body
-            anchor = body[-1]  # the final sectPr stays last
-            for el in list(src.element.body):
-                if el.tag == qn("w:sectPr"):
-                    continue
-                for inner in el.iter(qn("w:sectPr")):  # a section break inside their body
-                    inner.getparent().remove(inner)
-                anchor.addprevious(copy.deepcopy(el))
-            return
-        self._pieces(spec)
-
-    def _pieces(self, spec: Any) -> None:
-        from builder.forms.layout import layout
-
-        doc = self.doc
-        for p in layout(spec, None):
-            if p.kind == "title":
-                par = doc.add_paragraph()
-                par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run(par, p.title, bold=True, size=15, font=SANS)
-            elif p.kind == "heading":
-                run(doc.add_paragraph(), p.text, bold=True, font=SANS)
-            elif p.kind == "grid":
-                ncols = p.ncols * 2
-                t = doc.add_table(rows=0, cols=ncols)
-                t.style = grid_style(doc)
-                for row in p.rows:
-                    cells = t.add_row().cells
-                    col = 0
-                    for c in row:
-                        end = min(col + c.span - 1, ncols - 1)
-                        cell = cells[col].merge(cells[end]) if end > col else cells[col]
-                        cell_text(cell, c.text, center=c.label, size=10)
-                        if c.label:
-                            shade(cell, "F0F0F0")
-                        col = end + 1
-                doc.add_paragraph()
-            elif p.kind in ("table", "checklist"):
-                if p.title:
-                    run(doc.add_paragraph(), p.title, bold=True, font=SANS)
-                table(doc, p.header, [[c.text for c in row] for row in p.rows], size=10)
-                doc.add_paragraph()
-            elif p.kind in ("pledge", "notes"):
-                for para in p.paragraphs:
-                    par = doc.add_paragraph()
-                    for seg in para:
-                        r = par.add_run(seg.text)
-                        r.underline = seg.blank or None
-                        if p.kind == "notes":
-                            r.font.size = Pt(9)
-            elif p.kind == "signatures":
-                par = doc.add_paragraph()
-                par.paragraph_format.space_before = Pt(12)
-                for label, value in p.signatures:
-                    par.add_run(f"{label}: ")
-                    r = par.add_run(value)
-                    r.underline = True
-                    par.add_run("    ")
+        """The forms engine's blank DOCX, its body appended here."""
+        src = Document(io.BytesIO(render_docx(spec, None)))
+        body = self.doc.element.body
+        anchor = body[-1]  # the final sectPr stays last
+        for el in list(src.element.body):
+            if el.tag == qn("w:sectPr"):
+                continue
+            for inner in el.iter(qn("w:sectPr")):  # a section break inside their body
+                inner.getparent().remove(inner)
+            anchor.addprevious(copy.deepcopy(el))
 
     def revisions(self) -> None:
         doc = self.doc

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from builder.core.model import Procedure
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
+from builder.forms import pdf as form_pdf
 from builder.handbook.flowchart import flowchart_svgs
 from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Handbook, cn_numeral
 
@@ -69,22 +70,10 @@ def blank_form_html(spec: Any) -> str:
     """The forms engine's blank form as an HTML fragment (its ``.form`` element)."""
     from lxml import html as lxml_html
 
-    page: str | None = None
-    try:
-        from builder.forms.pdf import render_html  # the forms engine's own renderer
-    except ImportError:
-        render_html = None  # type: ignore[assignment]
-    if render_html is not None:
-        page = render_html(spec, None)
-    else:  # the engine's template and layout, when its renderer module is not there
-        from builder.forms.layout import layout
-
-        env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "forms")), autoescape=True)
-        page = env.get_template("form.html.j2").render(spec=spec, pieces=layout(spec, None), blank=True,
-                                                       link_css=False, css_href="")
+    page = form_pdf.render_html(spec, None)
     doc = lxml_html.document_fromstring(page)
     found = doc.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' form ')]")
-    node = found[0] if found else doc.body
+    node = found[0] if found else doc.find("body")
     return lxml_html.tostring(node, encoding="unicode")
 
 

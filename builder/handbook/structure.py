@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from builder.core.atomic import write_with
 from builder.core.load import Content, display_path, read_yaml, to_plain, validation_problems
 from builder.core.model import KIND_LABELS, AnyItem, Procedure
 from builder.core.paths import CONTENT_DIR, FORMS_DIR, ROOT
@@ -352,21 +351,6 @@ def content_history(content_dir: Path | str, limit: int = MAX_REVISIONS) -> Hist
 
 
 # --- writing -------------------------------------------------------------
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """``write(tmp)`` fills a temp file beside ``path``, then it replaces ``path`` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -385,11 +369,11 @@ def export_handbook(handbook: Handbook, formats: list[str], out_dir: Path | str)
         if fmt == "pdf":
             from builder.handbook.pdf import write_pdf
 
-            write_atomic(path, lambda tmp: write_pdf(handbook, tmp))
+            write_with(path, lambda tmp: write_pdf(handbook, tmp))
         else:
             from builder.handbook.docx import write_docx
 
-            write_atomic(path, lambda tmp: write_docx(handbook, tmp))
+            write_with(path, lambda tmp: write_docx(handbook, tmp))
         written.append(path)
     return written
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
-import tempfile
 from pathlib import Path
 
+from builder.core.atomic import write_bytes, write_with
 from builder.core.load import Content
 from builder.quiz.bank import BLANK, Bank, Question, topic_label
-from builder.quiz.check import _umask, write_atomic
 
 COURSE_CATEGORY = "物业客服题库"
 CJK_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -223,18 +221,7 @@ def anki_package(bank: Bank, content: Content, path: Path) -> None:
     for q in bank.questions:
         tags = ["handbook", f"kind::{q.source.kind}", f"difficulty::{q.difficulty}"] + [f"tag::{t}" for t in q.tags]
         deck.add_note(genanki.Note(model=model, fields=anki_fields(q), guid=genanki.guid_for(q.id), tags=tags))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".apkg")
-    os.close(fd)
-    try:
-        genanki.Package(deck).write_to_file(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_with(path, lambda tmp: genanki.Package(deck).write_to_file(str(tmp)))
 
 
 EXPORTERS = ("moodle", "gift", "anki")
@@ -243,9 +230,9 @@ EXPORTERS = ("moodle", "gift", "anki")
 def export(bank: Bank, content: Content, fmt: str, path: Path) -> None:
     """Write the bank in ``fmt`` (moodle, gift, anki) to ``path``, atomically."""
     if fmt == "moodle":
-        write_atomic(path, moodle_xml(bank, content))
+        write_bytes(path, moodle_xml(bank, content))
     elif fmt == "gift":
-        write_atomic(path, gift(bank, content))
+        write_bytes(path, gift(bank, content))
     elif fmt == "anki":
         anki_package(bank, content, path)
     else:

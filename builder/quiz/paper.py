@@ -18,11 +18,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from builder.core.atomic import write_bytes
 from builder.core.load import Content
 from builder.core.model import KIND_LABELS
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
 from builder.quiz.bank import TYPE_LABELS, Bank, Question, filter_questions, topic_label
-from builder.quiz.check import check_paper, write_atomic
+from builder.quiz.check import check_paper
 
 FORMATS = ("docx", "pdf", "json")
 TYPE_ORDER = ["single", "multiple", "truefalse", "blank", "order"]
@@ -397,6 +398,6 @@ def write_paper(paper: Paper, formats: list[str], out_dir: Path) -> list[Path]:
     for fmt in formats:
         for suffix, make in makers[fmt]:
             path = out_dir / (f"{paper.name}.{suffix}" if suffix == "json" else f"{paper.name}-{suffix}")
-            write_atomic(path, make(paper))
+            write_bytes(path, make(paper))
             written.append(path)
     return written
