@@ -30,9 +30,9 @@ def golden(update_golden: bool):
 
     def compare(name: str, text: str) -> None:
         path = GOLDEN / name
-        if update_golden or not path.exists():
-            if not update_golden and os.environ.get("CI"):
-                pytest.fail(f"golden file {path} is missing: run `make golden` and commit it")
+        if not update_golden and not path.exists():
+            pytest.fail(f"golden file {path.relative_to(ROOT)} is missing: run `make golden` and commit it")
+        if update_golden:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             return

@@ -27,14 +27,15 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
+from builder.core.docx_fonts import LATIN, SONG, SYMBOL
 from builder.core.formspec import FormSpec
 from builder.forms.layout import Piece, Segment, layout
 
 __all__ = ["render_docx", "EAST_ASIA_FONT", "LATIN_FONT", "SYMBOL_FONT"]
 
-EAST_ASIA_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
-SYMBOL_FONT = "Segoe UI Symbol"
+EAST_ASIA_FONT = SONG
+LATIN_FONT = LATIN
+SYMBOL_FONT = SYMBOL
 
 #: A4 in twentieths of a point, and the margins (2 cm).
 PAGE_W, PAGE_H, MARGIN = 11906, 16838, 1134

@@ -31,11 +31,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from builder.core.docx_fonts import HEI, SONG, set_fonts
 from builder.forms.docx import render_docx
 from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Chapter, Handbook, Section, cn_numeral
 
-SERIF = "Noto Serif CJK SC"
-SANS = "Noto Sans CJK SC"
+SERIF = SONG  # the office PCs' fonts (builder/core/docx_fonts.py)
+SANS = HEI
 GREEN = RGBColor(0x2F, 0x6B, 0x3A)
 AMBER = RGBColor(0x9A, 0x67, 0x00)
 RED = RGBColor(0xB3, 0x26, 0x1E)
@@ -51,19 +52,6 @@ UPDATE_FIELDS_SUCCESSORS = (
 
 
 # --- low-level helpers ----------------------------------------------------
-def set_font(rpr_owner: Any, name: str) -> None:
-    """Set the Latin and East Asian font of a style or run; drop theme fonts that override them."""
-    rpr = rpr_owner.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
-
-
 def run(par: Any, text: str, *, bold: bool = False, size: float | None = None, color: RGBColor | None = None,
         font: str | None = None) -> Any:
     r = par.add_run(text)
@@ -73,7 +61,7 @@ def run(par: Any, text: str, *, bold: bool = False, size: float | None = None, c
     if color is not None:
         r.font.color.rgb = color
     if font:
-        set_font(r._r, font)
+        set_fonts(r._r, font)
     return r
 
 
@@ -180,12 +168,12 @@ class DocxWriter:
         st = self.doc.styles
         normal = st["Normal"]
         normal.font.size = Pt(10.5)
-        set_font(normal.element, SERIF)
+        set_fonts(normal.element, SERIF)
         normal.paragraph_format.space_after = Pt(3)
         normal.paragraph_format.line_spacing = 1.25
         for name, size in (("Title", 26), ("Heading 1", 17), ("Heading 2", 13), ("Heading 3", 11)):
             s = st[name]
-            set_font(s.element, SANS)
+            set_fonts(s.element, SANS)
             s.font.size = Pt(size)
             s.font.bold = True
             s.font.color.rgb = RGBColor(0, 0, 0)
@@ -210,7 +198,7 @@ class DocxWriter:
             s.paragraph_format.space_after = Pt(2)
             s.font.bold = lvl == 1
         for s in (st["Table Grid"],):
-            set_font(s.element, SERIF)
+            set_fonts(s.element, SERIF)
         # Word fills the TOC's page numbers when it updates fields: ask it to, on open
         settings = self.doc.settings.element
         upd = OxmlElement("w:updateFields")

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from builder.core.atomic import write_bytes
+from builder.core.docx_fonts import HEI, SONG, set_fonts
 from builder.core.load import Content
 from builder.core.model import KIND_LABELS
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
@@ -29,8 +30,8 @@ FORMATS = ("docx", "pdf", "json")
 TYPE_ORDER = ["single", "multiple", "truefalse", "blank", "order"]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SECTION_NUMBERS = "一二三四五六七八九十"
-CJK_SANS = "Noto Sans CJK SC"
-CJK_SERIF = "Noto Serif CJK SC"
+CJK_SANS = HEI  # DOCX only: the PDF embeds its own fonts
+CJK_SERIF = SONG
 
 
 class PaperError(ValueError):
@@ -225,21 +226,6 @@ def paper_json(paper: Paper) -> str:
 
 
 # --- DOCX -----------------------------------------------------------------
-def _docx_font(style_or_run, name: str = CJK_SANS) -> None:
-    from docx.oxml.ns import qn
-
-    style_or_run.font.name = name
-    rpr = style_or_run.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -253,7 +239,7 @@ def _doc():
         sec.left_margin = sec.right_margin = Cm(2.0)
         sec.top_margin = sec.bottom_margin = Cm(1.8)
     normal = doc.styles["Normal"]
-    _docx_font(normal)
+    set_fonts(normal.element, SONG)
     normal.font.size = Pt(10.5)
     return doc
 
@@ -269,7 +255,7 @@ def _para(doc, text: str, size: float | None = None, bold: bool = False, center:
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run(text)
-    _docx_font(run, font)
+    set_fonts(run.element, font)
     run.bold = bold
     if size:
         run.font.size = Pt(size)
@@ -282,7 +268,7 @@ def _cell(cell, text: str, bold: bool = False) -> None:
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run(_CONTROL.sub("", text))
-    _docx_font(run)
+    set_fonts(run.element, SONG)
     run.bold = bold
 
 
