@@ -15,7 +15,7 @@ MERMAID := .cache/mermaid/mermaid.min.js
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-packages serve build check test test-fast bench export clean golden
+.PHONY: setup system-packages serve build check lint test test-fast bench export clean golden lock
 
 setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache .cache/fonts/.done
 
@@ -30,11 +30,23 @@ system-packages:
 	  fc-cache -f >/dev/null 2>&1 || true; \
 	fi
 
-$(STAMP): pyproject.toml
+# Exact versions from requirements.lock (`make lock` refreshes it from pyproject.toml's ranges).
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
 	@touch $@
+
+# Resolve pyproject.toml's ranges afresh in a throwaway venv and write every exact version.
+lock:
+	rm -rf .cache/lock-venv && $(PY) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/pip install -q --upgrade pip
+	$(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  print('\n'.join(p['dependencies'] + p['optional-dependencies']['test']))" > .cache/lock-venv/requirements.in
+	.cache/lock-venv/bin/pip install -q -r .cache/lock-venv/requirements.in
+	{ echo "# Exact versions for make setup; refresh with 'make lock' after changing pyproject.toml."; \
+	  .cache/lock-venv/bin/pip freeze --exclude pip; } > requirements.lock
+	rm -rf .cache/lock-venv
 
 # Mermaid for the flowcharts, served from the site itself: staff PCs cannot reach a CDN.
 $(MERMAID):
@@ -63,7 +75,11 @@ build: setup
 serve: build
 	$(BIN)/handbook serve --host $(HOST) --port $(PORT)
 
-test: setup
+lint: setup
+	$(BIN)/ruff check builder search tests bench
+	$(BIN)/mypy
+
+test: setup lint
 	$(BIN)/python -m pytest
 
 test-fast: setup

@@ -31,7 +31,7 @@ JOBS: list[tuple[str, str | None, str]] = [
 
 
 def child(role: str | None, formats: str, out: str) -> None:
-    from builder.handbook.structure import export
+    from builder.handbook.export import export
 
     for path in export(formats, out, role=role):
         print(path)

@@ -18,18 +18,16 @@ from conftest import FIXTURES, ROOT
 from pypdf import PdfReader
 
 from builder.core.check import load_valid
+from builder.core.control import CONTROL_FILE, ExportError, load_control
 from builder.core.formspec import load_specs
 from builder.handbook.structure import (
     APPENDIX_HEADING,
-    CONTROL_FILE,
     REVISIONS_HEADING,
-    ExportError,
     History,
     Revision,
     cn_numeral,
     collect,
     content_history,
-    load_control,
 )
 
 CONTENT = FIXTURES / "good_content"
@@ -66,7 +64,7 @@ def handbook(control_file):
 
 @pytest.fixture(scope="module")
 def pdf_path(handbook, tmp_path_factory) -> Path:
-    from builder.handbook.structure import export_handbook
+    from builder.handbook.export import export_handbook
 
     out = tmp_path_factory.mktemp("pdf")
     (path,) = export_handbook(handbook, ["pdf"], out)
@@ -85,7 +83,7 @@ def page_texts(pdf) -> list[str]:
 
 @pytest.fixture(scope="module")
 def docx_doc(handbook, tmp_path_factory):
-    from builder.handbook.structure import export_handbook
+    from builder.handbook.export import export_handbook
 
     (path,) = export_handbook(handbook, ["docx"], tmp_path_factory.mktemp("docx"))
     return path, docx.Document(str(path))
@@ -327,7 +325,7 @@ def real_handbook(content, role=None):
 
 
 def test_real_content_docx_holds_every_item_as_a_heading(real_content, tmp_path):
-    from builder.handbook.structure import export_handbook
+    from builder.handbook.export import export_handbook
 
     written = export_handbook(real_handbook(real_content), ["docx"], tmp_path)
     assert written == [tmp_path / "handbook.docx"]
@@ -344,7 +342,7 @@ def test_real_content_pdf_booklet(real_content, tmp_path):
     """A post's booklet from the real content (文员: a small one, ~7 s; the full handbook is
     bench/export.py's job): every item it must know is in the PDF, and the table of
     contents agrees with the outline."""
-    from builder.handbook.structure import export_handbook
+    from builder.handbook.export import export_handbook
 
     (path,) = export_handbook(real_handbook(real_content, "wenyuan"), ["pdf"], tmp_path)
     reader = PdfReader(path)

@@ -1,19 +1,18 @@
 """``handbook export``: the printed handbook (PDF, DOCX) or a post's booklet. Thin: it
-parses the options, calls :func:`builder.handbook.structure.export` and turns its errors into
-messages (exit 2: bad input such as an unknown post or format or a bad settings file;
-exit 1: the content has problems)."""
+parses the options, calls :func:`builder.handbook.export.export` and turns its errors into
+messages in ``builder.cli.main`` (exit 2: bad input such as an unknown post or format or a bad
+settings file; exit 1: the content has problems)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from builder.cli.main import content_option, forms_option
-from builder.core.errors import ContentError
+from builder.core.control import CONTROL_FILE
 from builder.core.paths import BUILD_DIR
-from builder.handbook.structure import CONTROL_FILE, ExportError, export, parse_formats
+from builder.handbook.export import export, parse_formats
 
 
 @click.command("export")
@@ -43,19 +42,8 @@ def export_cmd(formats: str, role: str | None, out_dir: Path, control_file: Path
 
     A full PDF takes about 15-20 s on a quiet 2-core machine; --role all makes one per post.
     """
-    try:
-        fmts = parse_formats(formats)
-        written = export(fmts, out_dir, role=role, content_dir=content_dir, forms_dir=forms_dir,
-                         control_file=control_file)
-    except ExportError as e:
-        for p in e.problems:
-            click.echo(p, err=True)
-        sys.exit(2)
-    except ContentError as e:
-        for p in e.problems:
-            click.echo(str(p), err=True)
-        click.echo(f"{len(e.problems)} problem(s) in the content: fix them (handbook check) and export again", err=True)
-        sys.exit(1)
+    written = export(parse_formats(formats), out_dir, role=role, content_dir=content_dir, forms_dir=forms_dir,
+                     control_file=control_file)
     for path in written:
         if path.suffix == ".pdf":
             from pypdf import PdfReader

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from builder.core.errors import ContentError, HandbookError
 from builder.core.paths import CONTENT_DIR, FORMS_DIR
 
 #: command name -> "module:attribute" of a click command, imported when the command runs.
@@ -36,6 +37,17 @@ class LazyGroup(click.Group):
             return None
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """The one place a user's mistake becomes lines on stderr and an exit code."""
+        try:
+            return super().invoke(ctx)
+        except HandbookError as e:
+            for line in e.lines():
+                click.echo(line, err=True)
+            if isinstance(e, ContentError):
+                click.echo(f"{len(e.problems)} problem(s) in the content: fix them (handbook check) and run again", err=True)
+            ctx.exit(e.exit_code)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

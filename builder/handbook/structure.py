@@ -18,17 +18,10 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from builder.core.atomic import write_with
-from builder.core.load import Content, display_path, read_yaml, to_plain, validation_problems
+from builder.core.control import ControlSettings, ExportError
+from builder.core.load import Content
 from builder.core.model import KIND_LABELS, AnyItem, Procedure
-from builder.core.paths import CONTENT_DIR, FORMS_DIR, ROOT
-
-#: The settings file of the document control block (at the repo root: content/ holds items only).
-CONTROL_FILE = ROOT / "handbook-control.yaml"
 
 #: The chapter order of the handbook, by kind.
 CHAPTER_KINDS: list[str] = ["role", "etiquette", "procedure", "policy", "legal", "fact", "case"]
@@ -42,65 +35,6 @@ MAX_BADGE_SOURCES = 3
 
 #: The most revisions listed; older ones are summarised in one line.
 MAX_REVISIONS = 20
-
-
-class ExportError(Exception):
-    """A problem with the user's input to an export (role, format, settings file)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-# --- the settings file ---------------------------------------------------
-class ControlSettings(BaseModel):
-    """The document control block of the cover, read from ``handbook-control.yaml``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    company: str = Field(min_length=1, description="公司名称, printed at the top of the cover")
-    title: str = Field("物业客服部工作手册", min_length=1, description="手册名称")
-    number: str = Field(min_length=1, description="手册编号, e.g. KF-SC-001")
-    version: str = Field(min_length=1, description="版本, e.g. A/0")
-    effective_date: dt.date = Field(description="生效日期, YYYY-MM-DD")
-    controlled: Literal["受控", "非受控"] = Field(description="受控状态: 受控 or 非受控")
-    copy_number: str | None = Field(None, description="分发号 of this copy, if the copies are numbered")
-    holder: str | None = Field(None, description="持有部门/人")
-    prepared_by: str = Field(min_length=1, description="编制")
-    reviewed_by: str = Field(min_length=1, description="审核")
-    approved_by: str = Field(min_length=1, description="批准")
-    prepared_date: dt.date | None = None
-    reviewed_date: dt.date | None = None
-    approved_date: dt.date | None = None
-
-    @field_validator("effective_date", "prepared_date", "reviewed_date", "approved_date", mode="before")
-    @classmethod
-    def _date(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-01-01") from None
-        return value
-
-
-def load_control(path: Path | str = CONTROL_FILE) -> ControlSettings:
-    """The settings, or :class:`ExportError` naming ``file:line: key: message`` for each mistake."""
-    path = Path(path)
-    display = display_path(path, ROOT) if path.is_absolute() else str(path)
-    if not path.is_file():
-        raise ExportError([f"{display}:1: (file): settings file not found; create it with the document "
-                           "control block (company, number, version, effective_date, controlled, "
-                           "prepared_by, reviewed_by, approved_by)"])
-    data, problems = read_yaml(path, display)
-    if problems:
-        raise ExportError([str(p) for p in problems])
-    if not isinstance(data, dict):
-        raise ExportError([f"{display}:1: (file): the settings are a mapping of keys (company, number, …)"])
-    try:
-        return ControlSettings.model_validate(to_plain(data))
-    except ValidationError as e:
-        raise ExportError([str(p) for p in validation_problems(display, data, e)]) from None
 
 
 # --- the structure -------------------------------------------------------
@@ -348,60 +282,3 @@ def content_history(content_dir: Path | str, limit: int = MAX_REVISIONS) -> Hist
     if not revisions and not notes:
         notes.append("无修订记录: 内容尚未提交")
     return History(revisions=revisions, note="; ".join(notes) or None)
-
-
-# --- writing -------------------------------------------------------------
-def parse_formats(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise ExportError([f"unknown format '{b}': use pdf, docx or pdf,docx" for b in bad]
-                          or ["no format given: use pdf, docx or pdf,docx"])
-    return list(dict.fromkeys(formats))
-
-
-def export_handbook(handbook: Handbook, formats: list[str], out_dir: Path | str) -> list[Path]:
-    """Write the handbook in each format into ``out_dir``; returns the files written."""
-    out_dir = Path(out_dir)
-    written = []
-    for fmt in formats:
-        path = out_dir / f"{handbook.stem}.{fmt}"
-        if fmt == "pdf":
-            from builder.handbook.pdf import write_pdf
-
-            write_with(path, lambda tmp: write_pdf(handbook, tmp))
-        else:
-            from builder.handbook.docx import write_docx
-
-            write_with(path, lambda tmp: write_docx(handbook, tmp))
-        written.append(path)
-    return written
-
-
-def export(formats: list[str] | str, out_dir: Path | str, role: str | None = None,
-           content_dir: Path | str = CONTENT_DIR, forms_dir: Path | str = FORMS_DIR,
-           control_file: Path | str = CONTROL_FILE) -> list[Path]:
-    """Load, check and export: the whole handbook (``role=None``), one post's booklet, or
-    every post's booklet (``role="all"``).
-
-    Raises :class:`ExportError` for bad input (format, role, settings) and
-    :class:`builder.core.load.ContentError` when the content has problems.
-    """
-    from builder.core.project import load_valid_project
-
-    if isinstance(formats, str):
-        formats = parse_formats(formats)
-    control = load_control(control_file)
-    project = load_valid_project(content_dir, forms_dir)
-    content, specs = project.content, dict(project.specs)
-    history = content_history(content_dir)
-    roles: list[str | None]
-    if role == "all":
-        roles = known_roles(content)
-    else:
-        roles = [role]
-    handbooks = [collect(content, specs, control, r, history=history) for r in roles]
-    written = []
-    for hb in handbooks:
-        written += export_handbook(hb, formats, out_dir)
-    return written
