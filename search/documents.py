@@ -121,7 +121,7 @@ def _labels(fields: Iterable[Any]) -> Iterator[str]:
                 yield str(it)
 
 
-def form_docs(specs: dict[str, Any]) -> Iterator[Doc]:
+def form_docs(specs: Mapping[str, Any]) -> Iterator[Doc]:
     from builder.core.urls import form_url
 
     for form_id, spec in sorted(specs.items()):

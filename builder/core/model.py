@@ -394,7 +394,9 @@ class Case(Item):
         return parts
 
 
-MODELS: dict[str, type[Item]] = {
+AnyItem = Role | Etiquette | Procedure | Policy | Legal | Fact | Case
+
+MODELS: dict[str, type[AnyItem]] = {
     "role": Role,
     "etiquette": Etiquette,
     "procedure": Procedure,
@@ -404,7 +406,6 @@ MODELS: dict[str, type[Item]] = {
     "case": Case,
 }
 
-AnyItem = Role | Etiquette | Procedure | Policy | Legal | Fact | Case
 
 
 # --- files that are not items ------------------------------------------

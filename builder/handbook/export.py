@@ -6,6 +6,8 @@ The stages: :mod:`builder.handbook.structure` (what goes in, in which order) →
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from builder.core.atomic import write_with
@@ -16,7 +18,7 @@ from builder.handbook.docx import write_docx
 from builder.handbook.pdf import write_pdf
 from builder.handbook.structure import FORMATS, Handbook, collect, content_history, known_roles
 
-WRITERS = {"pdf": write_pdf, "docx": write_docx}
+WRITERS: dict[str, Callable[[Handbook, Path], None]] = {"pdf": write_pdf, "docx": write_docx}
 
 
 def parse_formats(text: str) -> list[str]:
@@ -34,8 +36,7 @@ def export_handbook(handbook: Handbook, formats: list[str], out_dir: Path | str)
     written = []
     for fmt in formats:
         path = out_dir / f"{handbook.stem}.{fmt}"
-        draw = WRITERS[fmt]
-        write_with(path, lambda tmp, draw=draw: draw(handbook, tmp))
+        write_with(path, partial(WRITERS[fmt], handbook))
         written.append(path)
     return written
 
@@ -53,13 +54,9 @@ def export(formats: list[str] | str, out_dir: Path | str, role: str | None = Non
         formats = parse_formats(formats)
     control = load_control(control_file)
     project = load_valid_project(content_dir, forms_dir)
-    content, specs = project.content, dict(project.specs)
+    content, specs = project.content, project.specs
     history = content_history(content_dir)
-    roles: list[str | None]
-    if role == "all":
-        roles = known_roles(content)
-    else:
-        roles = [role]
+    roles: list[str | None] = list(known_roles(content)) if role == "all" else [role]
     handbooks = [collect(content, specs, control, r, history=history) for r in roles]
     written = []
     for hb in handbooks:

@@ -72,7 +72,7 @@ def blank_form_html(spec: Any) -> str:
 
     page = form_pdf.render_html(spec, None)
     doc = lxml_html.document_fromstring(page)
-    found = doc.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' form ')]")
+    found = [e for e in doc.iter("div") if "form" in (e.get("class") or "").split()]
     node = found[0] if found else doc.find("body")
     return lxml_html.tostring(node, encoding="unicode")
 

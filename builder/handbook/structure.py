@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,7 +198,7 @@ def known_roles(content: Content) -> list[str]:
     return sorted(i.id for i in content.of_kind("role"))
 
 
-def _forms_of(items: list[AnyItem], specs: dict[str, object]) -> list[str]:
+def _forms_of(items: list[AnyItem], specs: Mapping[str, object]) -> list[str]:
     """The forms the items use (item.forms, each step's form) and the forms naming their procedures."""
     ids = {i.id for i in items}
     out: dict[str, None] = {}
@@ -214,7 +215,7 @@ def _forms_of(items: list[AnyItem], specs: dict[str, object]) -> list[str]:
     return [f for f in out if f in specs]
 
 
-def collect(content: Content, specs: dict[str, object], control: ControlSettings, role: str | None = None,
+def collect(content: Content, specs: Mapping[str, object], control: ControlSettings, role: str | None = None,
             history: History | None = None) -> Handbook:
     """The handbook's structure: the whole manual, or the booklet of one post."""
     role_item = None
