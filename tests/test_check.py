@@ -58,3 +58,45 @@ def test_outline_with_body_and_sourced_without_source_refused(tmp_path):
     text = "\n".join(map(str, problems))
     assert "policies/yaoshi.yaml:1" in text and "outline" in text
     assert "facts/ling-xiang.yaml:1" in text and "needs 'source'" in text
+
+
+def _forms_copy(tmp_path):
+    import shutil
+
+    from conftest import FIXTURES
+
+    dst = tmp_path / "forms"
+    shutil.copytree(FIXTURES / "good_forms", dst)
+    return dst
+
+
+def test_a_bad_field_in_the_shared_library_names_its_own_line(tmp_path):
+    from builder.core.formspec import load_forms
+
+    forms = _forms_copy(tmp_path)
+    lib = forms / "fields.yaml"
+    lines = lib.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "name: phone," in line)
+    lines[at] = lines[at].replace("type: phone", "type: telephone")
+    lib.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, problems = load_forms(forms)
+    mine = [p for p in problems if p.path.endswith("fields.yaml")]
+    assert mine and all(p.line == at + 1 for p in mine), [str(p) for p in problems]
+    assert [p.key.split(".")[-1] for p in mine] == ["type"], [str(p) for p in mine]
+
+
+def test_every_bad_layout_block_is_reported_at_its_line(tmp_path):
+    from builder.core.formspec import load_forms
+
+    forms = _forms_copy(tmp_path)
+    path = forms / "yezhu-baoxiu-dan" / "form.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  - {block: table, field: materials}", "  - {block: table, field: no_such_table}")
+    text = text.replace("fields: [description], columns: 1}", "fields: [no_such_field], columns: 1}")
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    _, problems = load_forms(forms)
+    layout = sorted((p.line, p.key) for p in problems if "layout" in p.key)
+    want = sorted((i + 1, key) for i, line in enumerate(lines)
+                  for needle, key in (("no_such_table", "layout[3]"), ("no_such_field", "layout[2]")) if needle in line)
+    assert layout == want, [str(p) for p in problems]
