@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from builder.importer.sections import Section
 
@@ -40,14 +41,18 @@ class Unit:
 
     section: Section
     kind: str
-    by_title: bool  # False: no title placed it; it is a policy by default
+    by_title: bool  # False: no title word placed it (a policy by default, or the kind of a known item)
     sections: list[Section] = field(default_factory=list)  # a container's own loose subsections
     own_text_only: bool = False  # a container: only its own blocks (and loose subsections) are its text
 
 
-def find_units(root: Section) -> list[Unit]:
+def find_units(root: Section, known: Callable[[str], str | None] | None = None) -> list[Unit]:
     """The items a document makes, in document order. Text before the first heading is not one of them
-    unless the document has no headings at all."""
+    unless the document has no headings at all.
+
+    ``known(title)`` may name the kind of an item the content already has under that title (an
+    outline gap): a section no title word places is then an item of that kind, not a policy section.
+    """
     units: list[Unit] = []
 
     def visit(sec: Section) -> tuple[bool, list[Section]]:
@@ -56,9 +61,12 @@ def find_units(root: Section) -> list[Unit]:
         holds_item = any(r[0] for r in results)
         loose = [s for r in results if not r[0] for s in r[1]]
         kind = kind_of_title(sec.title)
+        by_title = kind is not None
+        if kind is None and known is not None:
+            kind = known(sec.title)
         if not holds_item:
             if kind is not None and sec.has_text:
-                units.append(Unit(sec, kind, by_title=True))
+                units.append(Unit(sec, kind, by_title=by_title))
                 return True, []
             return False, [sec] if sec.has_text else []
         if sec.blocks or loose:

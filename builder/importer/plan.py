@@ -33,6 +33,8 @@ RECORD_ACTIONS = {"create": "created", "fill": "filled", "revise": "revised", "u
 #: how similar a renamed heading must be to be taken for the same section
 RENAMED = 0.8
 MAX_BYTES = 50 * 1024 * 1024
+#: changes listed under one item in the report; the rest are counted
+MAX_CHANGES_SHOWN = 12
 
 
 def read_document(path: Path | str) -> Document:
@@ -147,8 +149,10 @@ class Plan:
             else:
                 how = f" ({a.how})" if a.how else ""
                 out.append(f"  {a.verb:<9} {self.rel(a)}  {a.title}{src}{how}")
-            for c in a.changes:
+            for c in a.changes[:MAX_CHANGES_SHOWN]:
                 out.append(f"      {c}")
+            if len(a.changes) > MAX_CHANGES_SHOWN:
+                out.append(f"      … and {len(a.changes) - MAX_CHANGES_SHOWN} more change(s)")
             if a.draft and a.draft.unplaced and (a.writes or a.verb == "propose"):
                 out.append(f"      kept for the editors (no field holds it): {len(a.draft.unplaced)} line(s)")
         same = self.of("unchanged")
@@ -177,7 +181,10 @@ def plan_import(source: Path | str | Document, content_dir: Path | str, manual: 
     elif manual not in MANUALS:
         raise ImportInputError("--manual", f"unknown manual '{manual}': use one of M01–M18 (see manuals/INDEX.md)")
     root = build_sections(doc)
-    units = find_units(root)
+    known = {normalize(n): i.kind for i in content if i.status == "outline" for n in [i.title, *getattr(i, "aliases", [])]}
+    known |= {normalize(i.imported.heading_path[-1]): i.kind for i in content
+              if i.imported is not None and _same_document(i, manual, doc.title)}
+    units = find_units(root, known=lambda title: known.get(normalize(title)))
     if not units:
         raise ImportInputError(doc.path, "found no section with text to import")
     plan = Plan(doc, manual, content, [], on or dt.date.today(), by)

@@ -70,6 +70,7 @@ def read_markdown(path: Path | str) -> Document:
                 break
 
     blocks: list[Block] = []
+    item_open = False  # the last block is a list item that an indented line may continue
     para: list[str] = []
     para_line = 0
     in_comment = False
@@ -98,7 +99,12 @@ def read_markdown(path: Path | str) -> Document:
             continue
         if not line.strip():
             flush()
+            item_open = False
             continue
+        if item_open and line[:1] in (" ", "\t") and not BULLET.match(line) and not ORDERED.match(line):
+            blocks[-1].text = _join(blocks[-1].text, _inline(line))
+            continue
+        item_open = False
         m = HEADING.match(line)
         if m:
             flush()
@@ -123,6 +129,7 @@ def read_markdown(path: Path | str) -> Document:
                 if text:
                     indent = len(m.group(1).expandtabs(4))
                     blocks.append(Block("item", n, text, level=indent // 2, ordered=ordered))
+                    item_open = True
                 break
         else:
             bit = _inline(line)

@@ -23,7 +23,10 @@ from builder.load import Content
 TIME_LIMIT = re.compile(r"(?:[0-9０-９]+|[一二两三四五六七八九十百半]+)个?半?(?:工作日|小时|分钟|天|日|周|星期|个月|月|年)(?:之内|以内|内)|当日|当天")
 #: Who acts, besides the posts of content/roles (titles and aliases).
 ACTORS = ("业主", "住户", "用户", "客户", "租户", "访客", "装修单位", "装修负责人", "维修人员", "工程人员", "工程部",
-          "保安部", "保安", "保洁员", "清洁工", "服务中心", "物业服务中心", "客服中心", "客服部", "管理处")
+          "保安部", "保安员", "保安", "保洁员", "清洁工", "服务中心", "物业服务中心", "客服中心", "客服部", "管理处",
+          "前台受理人员", "前台人员", "值班人员")
+#: a character that would make a longer post name of the actor found (保安 → 保安员): then it is not the actor
+NAME_GOES_ON = "员长部组队处室"
 ROLE_TITLE = re.compile(r"(?:的)?(?:岗位|工作)?职责$")
 LABEL_ONLY = re.compile(r"^(.{1,20})[：:]$")
 LABEL_VALUE = re.compile(r"^([^：:，,。]{2,10})[：:]\s*(.+)$")
@@ -109,7 +112,7 @@ class Names:
     def actor(self, text: str) -> str | None:
         squashed = _squash(text)
         for name in self.actors:
-            if squashed.startswith(name) and len(squashed) > len(name):
+            if squashed.startswith(name) and len(squashed) > len(name) and squashed[len(name)] not in NAME_GOES_ON:
                 return text[: _prefix_len(text, name)]
         return None
 
@@ -408,6 +411,8 @@ BUILDERS = {"role": _role, "procedure": _procedure, "policy": _policy, "etiquett
 
 def item_title(unit: Unit, kind: str) -> str:
     title = unit.section.title
+    if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1].strip() or title
     if kind == "role":
         title = ROLE_TITLE.sub("", title) or title
     return title
