@@ -9,10 +9,10 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import importer_docs as docs
 import pytest
 from click.testing import CliRunner
 
-import importer_docs as docs
 from builder.check import check
 from builder.importer.classify import find_units
 from builder.importer.commands import commands
@@ -21,7 +21,6 @@ from builder.importer.read_docx import read_docx
 from builder.importer.read_markdown import read_markdown
 from builder.importer.sections import build_sections
 from builder.importer.write import load_map
-from builder.load import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2027, 1, 5)

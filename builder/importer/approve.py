@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
 from pydantic import ValidationError
 
 from builder.importer.write import commit, dump, load_map, set_key, to_yaml_value
 from builder.load import Content, ContentError, load_content, to_plain
-from builder.model import KIND_LABELS, AnyItem, ChangelogEntry, Changelog, MODELS
+from builder.model import KIND_LABELS, MODELS, AnyItem, Changelog, ChangelogEntry
 
 CHANGELOG = "changelog.yaml"
 CHANGELOG_HEADER = """\
@@ -101,7 +102,8 @@ def approve(content_dir: Path | str, ids: list[str], by: str, note: str | None =
     on = on or dt.date.today()
     log = content.changelog
     if log.entries and on < log.entries[-1].date:
-        raise ApprovalError([f"--date {on} is before the last revision ({log.entries[-1].version}, {log.entries[-1].date})"])
+        last = log.entries[-1]
+        raise ApprovalError([f"--date {on} is before the last revision ({last.version}, {last.date})"])
     entry = ChangelogEntry(version=log.next_version(), date=on, items=[i.id for i in items],
                            summary=summary_of(items, note), prepared_by=preparers,
                            reviewed_by=reviewed_by.strip() if reviewed_by and reviewed_by.strip() else None,

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from builder.load import Content
-from builder.model import AnyItem, MANUALS
+from builder.model import MANUALS, AnyItem
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ of a policy named after the container; at the top of the document each is a poli
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from builder.importer.sections import Section
 

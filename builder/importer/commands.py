@@ -78,7 +78,7 @@ def import_cmd(file: Path, manual: str | None, content_dir: Path, dry_run: bool,
     except ImportInputError as e:
         _fail([str(e)], 2)
     except ContentError as e:
-        _fail([str(p) for p in e.problems] + ["the content has problems: fix them (handbook check) and import again"], 1)
+        _fail([str(p) for p in e.problems] + ["the content has problems: fix them (handbook check), then import"], 1)
     for line in plan.report(accept=accept):
         click.echo(line)
     if dry_run:

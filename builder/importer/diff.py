@@ -95,7 +95,7 @@ def changes(old: Any, new: Any, path: Path = ()) -> list[Change]:
             if op == "equal":
                 continue
             if op == "replace" and i2 - i1 == j2 - j1:
-                for i, j in zip(range(i1, i2), range(j1, j2)):
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                     out += changes(old[i], new[j], path + (j,))
                 continue
             out += [Change(path + (i,), old[i], None) for i in range(i1, i2)]

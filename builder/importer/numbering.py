@@ -20,6 +20,7 @@ CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ① … ⑳
 SCHEMES = ("chapter", "section", "cn", "cn_paren", "num", "dotted", "num_paren", "circled", "article")
 
 _WS = " \t\u3000\xa0"
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN = f"[{CN_CHARS}]+"
 _NUM = r"[0-9０-９]+"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -95,7 +96,7 @@ def int_to_cn(n: int) -> str:
 
 
 def _int(text: str) -> int | None:
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    text = text.translate(FULLWIDTH_DIGITS)
     if text.isascii() and text.isdigit():
         return int(text)
     return cn_to_int(text)
@@ -111,7 +112,7 @@ def parse_number(text: str) -> Number | None:
         raw = next(g for g in m.groups() if g is not None)
         rest = stripped[m.end():].strip(_WS)
         if scheme == "dotted":
-            parts = tuple(int(p) for p in re.split("[.．]", raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
+            parts = tuple(int(p) for p in re.split("[.．]", raw.translate(FULLWIDTH_DIGITS)))
             return Number(scheme, parts[-1], m.group(0).strip(_WS), rest, parts)
         value = CIRCLED.index(raw) + 1 if scheme == "circled" else _int(raw)
         if not value:

@@ -59,7 +59,7 @@ def read_document(path: Path | str) -> Document:
         return read_docx(path)
     if suffix in (".md", ".markdown", ".txt"):
         return read_markdown(path)
-    raise ImportInputError(path, f"unknown file type '{suffix or '(none)'}': import a Word .docx or a Markdown .md file")
+    raise ImportInputError(path, f"unknown file type '{suffix or '(none)'}': import a Word .docx or a Markdown .md")
 
 
 def guess_manual(title: str) -> str | None:
@@ -181,7 +181,8 @@ def plan_import(source: Path | str | Document, content_dir: Path | str, manual: 
     elif manual not in MANUALS:
         raise ImportInputError("--manual", f"unknown manual '{manual}': use one of M01–M18 (see manuals/INDEX.md)")
     root = build_sections(doc)
-    known = {normalize(n): i.kind for i in content if i.status == "outline" for n in [i.title, *getattr(i, "aliases", [])]}
+    known = {normalize(n): i.kind for i in content if i.status == "outline"
+             for n in [i.title, *getattr(i, "aliases", [])]}
     known |= {normalize(i.imported.heading_path[-1]): i.kind for i in content
               if i.imported is not None and _same_document(i, manual, doc.title)}
     units = find_units(root, known=lambda title: known.get(normalize(title)))
@@ -205,6 +206,7 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
     names = Names(content)
     previous = {heading_key(i.imported.heading_path): i for i in content
                 if i.imported is not None and _same_document(i, plan.manual, doc.title)}
+    previous_ids = {i.id for i in previous.values()}
     keys: list[tuple[str, ...]] = []
     for unit in units:
         key = heading_key(unit.section.path or [doc.title])
@@ -215,7 +217,7 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
     claimed: set[str] = set()
 
     # 1. sections imported before from this document: by heading path, then by a renamed heading
-    for i, (key, draft) in enumerate(zip(keys, drafts)):
+    for i, (key, draft) in enumerate(zip(keys, drafts, strict=True)):
         item = previous.get(key)
         if item is not None and item.id not in claimed:
             actions[i] = _reimport(item, draft, names, "")
@@ -231,7 +233,7 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
 
     # 2. the rest: by title against the gaps and the written items
     taken = set(content.items)
-    for i, (key, draft, unit) in enumerate(zip(keys, drafts, units)):
+    for i, (key, draft, unit) in enumerate(zip(keys, drafts, units, strict=True)):
         if actions[i] is not None:
             continue
         if not draft.body:
@@ -239,7 +241,7 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
                                 reason="a heading with no text a field can hold")
             continue
         outlines = [x for x in content if x.status == "outline" and x.id not in claimed]
-        written = [x for x in content if x.status != "outline" and x.id not in claimed and x.id not in previous]
+        written = [x for x in content if x.status != "outline" and x.id not in claimed and x.id not in previous_ids]
         m = find_match(draft.title, outlines) or find_match(draft.title, written)
         if m is not None and not m.exact:
             exact_written = find_match(draft.title, written)

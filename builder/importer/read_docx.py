@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from builder.importer.document import Block, Document, ImportInputError, looks_like_title
 
@@ -166,7 +167,8 @@ def _open(path: Path) -> Any:
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise ImportInputError(path, f"not a Word .docx file ({type(e).__name__}: {e}); save it from Word as .docx") from None
+        raise ImportInputError(path, f"not a Word .docx file ({type(e).__name__}: {e}); save it from Word as .docx"
+                               ) from None
     except Exception as e:  # lxml syntax errors and the like inside a damaged package
         raise ImportInputError(path, f"damaged Word file ({type(e).__name__}: {e})") from None
 

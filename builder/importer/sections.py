@@ -31,9 +31,9 @@ class Section:
     index: int  # the heading's paragraph number (or line)
     path: list[str]  # headings as written, from the top of the document down to this one
     blocks: list[Block] = field(default_factory=list)  # text before the first subsection
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
 
-    def walk(self) -> list["Section"]:
+    def walk(self) -> list[Section]:
         out = [self]
         for c in self.children:
             out += c.walk()
@@ -81,7 +81,8 @@ def _typed_headings(blocks: list[Block]) -> set[int]:
 
 def build_sections(doc: Document) -> Section:
     """The document as a tree: the root is the document (title, no heading), its children the top sections."""
-    blocks = [b for b in doc.blocks if not (b.kind in ("para", "item") and TOC_LINE.search(b.text) and len(b.text) < 80)]
+    blocks = [b for b in doc.blocks
+              if not (b.kind in ("para", "item") and TOC_LINE.search(b.text) and len(b.text) < 80)]
     headings = _typed_headings(blocks)
     root = Section(title=doc.title, heading=doc.title, index=0, path=[])
     # stack entries: (key, section); key ("b", level) for a Word heading, ("t", scheme key) for a typed one

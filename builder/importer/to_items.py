@@ -20,7 +20,8 @@ from builder.importer.sections import Section
 from builder.load import Content
 
 #: A time limit as manuals state it: 24小时内, 两天内, 三个工作日内, 半小时内, 当日.
-TIME_LIMIT = re.compile(r"(?:[0-9０-９]+|[一二两三四五六七八九十百半]+)个?半?(?:工作日|小时|分钟|天|日|周|星期|个月|月|年)(?:之内|以内|内)|当日|当天")
+TIME_LIMIT = re.compile(r"(?:[0-9０-９]+|[一二两三四五六七八九十百半]+)个?半?"
+                        r"(?:工作日|小时|分钟|天|日|周|星期|个月|月|年)(?:之内|以内|内)|当日|当天")
 #: Who acts, besides the posts of content/roles (titles and aliases).
 ACTORS = ("业主", "住户", "用户", "客户", "租户", "访客", "装修单位", "装修负责人", "维修人员", "工程人员", "工程部",
           "保安部", "保安员", "保安", "保洁员", "清洁工", "服务中心", "物业服务中心", "客服中心", "客服部", "管理处",
@@ -145,7 +146,7 @@ def table_entries(rows: list[list[str]]) -> list[str]:
     header, data = rows[0], rows[1:]
     out = []
     for row in data:
-        cells = [(h, c) for h, c in zip(header, row) if c and not INDEX_COLUMN.match(h)]
+        cells = [(h, c) for h, c in zip(header, row, strict=False) if c and not INDEX_COLUMN.match(h)]
         if len(header) == 2 and len(cells) == 2:
             out.append(f"{cells[0][1]}：{cells[1][1]}")
         elif cells:
@@ -232,17 +233,14 @@ def steps_table(rows: list[list[str]]) -> tuple[list[dict[str, str]], list[str]]
             return None
         cols["action"] = max(rest, key=lambda i: sum(len(r[i]) for r in rows[1:] if i < len(r)))
     steps, notes = [], []
-    for n, row in enumerate(rows[1:], 1):
-        def cell(name: str) -> str:
-            i = cols.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
-
-        if not cell("action"):
+    for row in rows[1:]:
+        cell = {name: row[i].strip() if i < len(row) else "" for name, i in cols.items()}
+        if not cell["action"]:
             continue
-        step = {"actor": cell("actor"), "action": cell("action"), "time_limit": cell("time_limit")}
+        step = {"actor": cell.get("actor", ""), "action": cell["action"], "time_limit": cell.get("time_limit", "")}
         steps.append({k: v for k, v in step.items() if v})
-        if cell("form"):
-            notes.append(f"第{len(steps)}步 {header[cols['form']]}：{cell('form')}")
+        if cell.get("form"):
+            notes.append(f"第{len(steps)}步 {header[cols['form']]}：{cell['form']}")
     return steps, notes
 
 

@@ -79,11 +79,11 @@ def commit(files: dict[Path, str]) -> list[Path]:
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(tmp_name), path))
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
-            os.chmod(tmp, 0o644)
-            staged.append((Path(tmp), path))
+            os.chmod(tmp_name, 0o644)
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:
