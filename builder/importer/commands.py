@@ -7,7 +7,6 @@ each with an exit code (2: the input given is invalid; 1: the content has proble
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
@@ -39,20 +38,14 @@ def _fail(lines: list[str], code: int) -> None:
     sys.exit(code)
 
 
-def _default_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in this environment
-        return None
-
-
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--manual", metavar="CODE", help="the manual the file is (M01–M18); guessed from its title if left out")
 @content_option
 @click.option("--dry-run", is_flag=True, help="print what would be created, filled or changed; write nothing")
 @click.option("--accept", is_flag=True, help="also apply the proposed matches (similar titles, edited drafts)")
-@click.option("--by", metavar="NAME", help="who imports (编制 in the revision record); default: your login name")
+@click.option("--by", metavar="NAME", envvar="HANDBOOK_EDITOR",
+              help="who imports: 编制 in the revision record (default: $HANDBOOK_EDITOR; else approve asks for it)")
 @date_option
 def import_cmd(file: Path, manual: str | None, content_dir: Path, dry_run: bool, accept: bool, by: str | None,
                on: dt.date | None) -> None:
@@ -74,7 +67,7 @@ def import_cmd(file: Path, manual: str | None, content_dir: Path, dry_run: bool,
 
     try:
         plan, written = import_file(file, content_dir, manual=manual, dry_run=dry_run, accept=accept,
-                                    on=on, by=by or _default_user())
+                                    on=on, by=by)
     except ImportInputError as e:
         _fail([str(e)], 2)
     except ContentError as e:
