@@ -122,7 +122,8 @@ class ImportRecord(Strict):
     manual: str = Field(description="M01–M18: the manual the document is")
     document: Text = Field(description="the document's title, as it names itself")
     file: str | None = Field(None, description="the file name imported (.docx or .md)")
-    heading_path: list[Text] = Field(min_length=1, description="the headings from the document's top down to the section, as written")
+    heading_path: list[Text] = Field(min_length=1,
+                                     description="the headings from the document's top down to the section, as written")
     paragraph: int = Field(ge=1, description="the section heading's paragraph number in the Word file (1 = the first), "
                                              "or its line in a Markdown file")
     digest: str = Field(pattern=r"^[0-9a-f]{16}$", description="a hash of the text as imported: a re-import compares it "
@@ -132,7 +133,7 @@ class ImportRecord(Strict):
                     "updated: by a newer version of the same document")
     on: dt.date
     by: str | None = Field(None, description="who ran the import (编制)")
-    match: str | None = Field(None, description="how the section found this item: 'exact title', 'accepted: similar title 0.72' …")
+    match: str | None = Field(None, description="how the section found this item: 'exact title', 'similar title 0.72' …")
     changes: list[Text] = Field(default_factory=list, description="what an update changed, field by field")
     unplaced: list[Text] = Field(default_factory=list,
                                  description="text of the section that no field of its kind holds, kept for the editors")
@@ -172,7 +173,8 @@ class Item(Strict):
     source: list[SourceRef] = Field(default_factory=list)
     approved_by: str | None = Field(None, description="who approved the text (批准); set by `handbook approve`")
     approved_on: dt.date | None = Field(None, description="when it was approved")
-    imported: ImportRecord | None = Field(None, description="set by `handbook import`: the document and section the text came from")
+    imported: ImportRecord | None = Field(
+        None, description="set by `handbook import`: the document and section the text came from")
     mends: list[Mend] = Field(default_factory=list)
     summary: str | None = None
     procedures: list[Id] = Field(default_factory=list)
