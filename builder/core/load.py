@@ -23,6 +23,7 @@ from builder.core.model import (
     KIND_FOLDERS,
     MODELS,
     AnyItem,
+    Changelog,
     Dictionary,
     Glossary,
     Profile,
@@ -35,6 +36,7 @@ SINGLE_FILES: dict[str, type[BaseModel]] = {
     "glossary.yaml": Glossary,
     "dictionary.yaml": Dictionary,
     "profile.yaml": Profile,
+    "changelog.yaml": Changelog,
 }
 
 
@@ -125,6 +127,7 @@ class Content:
     glossary: Glossary = field(default_factory=Glossary)
     dictionary: Dictionary = field(default_factory=Dictionary)
     profile: Profile | None = None
+    changelog: Changelog = field(default_factory=Changelog)
 
     def of_kind(self, kind: str) -> list[AnyItem]:
         return [i for i in self.items.values() if i.kind == kind]

@@ -8,6 +8,7 @@ search, quizzes, export) reads these objects, never the YAML.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
@@ -81,6 +82,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
 
 
+def known_manual(value: str) -> str:
+    if value not in MANUALS:
+        raise ValueError(f"unknown manual '{value}': use one of M01–M18 (see manuals/INDEX.md)")
+    return value
+
+
 class SourceRef(Strict):
     """Where an item's text comes from (or, for an outline, where it is listed)."""
 
@@ -91,9 +98,7 @@ class SourceRef(Strict):
     @field_validator("manual")
     @classmethod
     def _known_manual(cls, value: str) -> str:
-        if value not in MANUALS:
-            raise ValueError(f"unknown manual '{value}': use one of M01–M18 (see manuals/INDEX.md)")
-        return value
+        return known_manual(value)
 
     @property
     def manual_title(self) -> str:
@@ -109,6 +114,34 @@ class Mend(Strict):
     original: Text
     mended: Text
     note: str | None = None
+
+
+class ImportRecord(Strict):
+    """Where an imported item's text came from, so that re-importing the same document finds it."""
+
+    manual: str = Field(description="M01–M18: the manual the document is")
+    document: Text = Field(description="the document's title, as it names itself")
+    file: str | None = Field(None, description="the file name imported (.docx or .md)")
+    heading_path: list[Text] = Field(min_length=1,
+                                     description="the headings from the document's top down to the section, as written")
+    paragraph: int = Field(ge=1, description="the section heading's paragraph number in the Word file (1 = the first), "
+                                             "or its line in a Markdown file")
+    digest: str = Field(pattern=r"^[0-9a-f]{16}$", description="a hash of the text as imported: a re-import compares it "
+                                                               "to tell the document's edits from the editors'")
+    action: Literal["created", "filled", "revised", "updated"] = Field(
+        description="created: a new item; filled: an outline gap; revised: a written item replaced on an editor's word; "
+                    "updated: by a newer version of the same document")
+    on: dt.date
+    by: str | None = Field(None, description="who ran the import (编制)")
+    match: str | None = Field(None, description="how the section found this item: 'exact title', 'similar title 0.72' …")
+    changes: list[Text] = Field(default_factory=list, description="what an update changed, field by field")
+    unplaced: list[Text] = Field(default_factory=list,
+                                 description="text of the section that no field of its kind holds, kept for the editors")
+
+    @field_validator("manual")
+    @classmethod
+    def _known_manual(cls, value: str) -> str:
+        return known_manual(value)
 
 
 class Question(Strict):
@@ -132,8 +165,16 @@ class Item(Strict):
     kind: Kind
     tags: list[str] = Field(default_factory=list)
     roles: list[Id] = Field(default_factory=list, description="posts that must know this item")
-    status: Literal["sourced", "outline", "draft"] = "sourced"
+    status: Literal["sourced", "outline", "draft"] = Field(
+        "sourced",
+        description="sourced: approved text, taken from the manuals or approved by an editor (then approved_by/approved_on "
+                    "say who and when, and content/changelog.yaml has the entry); draft: written or imported here, "
+                    "awaiting approval (待审核); outline: the manuals give only a heading (a gap)")
     source: list[SourceRef] = Field(default_factory=list)
+    approved_by: str | None = Field(None, description="who approved the text (批准); set by `handbook approve`")
+    approved_on: dt.date | None = Field(None, description="when it was approved")
+    imported: ImportRecord | None = Field(
+        None, description="set by `handbook import`: the document and section the text came from")
     mends: list[Mend] = Field(default_factory=list)
     summary: str | None = None
     procedures: list[Id] = Field(default_factory=list)
@@ -144,11 +185,17 @@ class Item(Strict):
 
     @model_validator(mode="after")
     def _provenance(self) -> Item:
-        if self.status in ("sourced", "outline") and not self.source:
+        approved = self.approved_by is not None
+        if self.status == "outline" and not self.source or self.status == "sourced" and not (self.source or approved):
             raise ValueError(
                 f"status '{self.status}' needs 'source' (the manual and section); "
                 "text written here and not yet approved is 'status: draft'"
             )
+        if approved != (self.approved_on is not None):
+            raise ValueError("approved_by and approved_on go together: `handbook approve ID --by NAME` sets both")
+        if approved and self.status != "sourced":
+            raise ValueError(f"an approved item is 'status: sourced', not '{self.status}'; "
+                             "a changed text loses its approval (remove approved_by/approved_on)")
         if self.status != "outline" and not self.has_body():
             raise ValueError("the item has no body: give its text, or mark it 'status: outline'")
         if self.status == "outline" and self.has_body() and self.kind_body_present():
@@ -169,6 +216,11 @@ class Item(Strict):
         for key, kind in (("roles", "role"), ("procedures", "procedure"), ("forms", "form"), ("related", None)):
             out += [((key, i), kind, v) for i, v in enumerate(getattr(self, key))]
         return out
+
+    @property
+    def approved(self) -> bool:
+        """Approved material, shown to staff: from the manuals, or approved by an editor."""
+        return self.status == "sourced"
 
     @property
     def source_badge(self) -> str:
@@ -443,6 +495,48 @@ class Dictionary(Strict):
             for w in g:
                 seen.setdefault(w, None)
         return list(seen)
+
+
+VERSION_PATTERN = r"^[A-Z]/(0|[1-9][0-9]*)$"
+
+
+class ChangelogEntry(Strict):
+    """One approved revision of the handbook (修订记录), written by `handbook approve`."""
+
+    version: str = Field(pattern=VERSION_PATTERN, description="版本: A/0, A/1 … (the letter is the edition)")
+    date: dt.date = Field(description="修订日期")
+    items: list[Id] = Field(min_length=1, description="修订条目: the ids approved")
+    summary: Text = Field(description="修订内容: a summary of the change, in Chinese")
+    prepared_by: list[Text] = Field(min_length=1, description="编制: who wrote or imported the text")
+    reviewed_by: str | None = Field(None, description="审核")
+    approved_by: Text = Field(description="批准")
+    note: str | None = Field(None, description="the approver's note")
+
+    def version_key(self) -> tuple[str, int]:
+        letter, number = self.version.split("/")
+        return letter, int(number)
+
+
+class Changelog(Strict):
+    """content/changelog.yaml: the approved revisions, oldest first; the printed 修订记录 reads it."""
+
+    entries: list[ChangelogEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Changelog:
+        for before, after in zip(self.entries, self.entries[1:]):
+            if after.version_key() <= before.version_key():
+                raise ValueError(f"version {after.version} does not come after {before.version}: entries go oldest first")
+            if after.date < before.date:
+                raise ValueError(f"{after.version} is dated {after.date}, before {before.version} ({before.date})")
+        return self
+
+    def next_version(self) -> str:
+        """A/0 for the first entry, then the last entry's number plus one, in the same edition."""
+        if not self.entries:
+            return "A/0"
+        letter, number = self.entries[-1].version_key()
+        return f"{letter}/{number + 1}"
 
 
 class Tag(Strict):
