@@ -58,9 +58,14 @@ def page(role_title: str, role_id: str, questions: list[Question], count: int = 
 
 
 def pages(content: Content, bank: Bank | None = None) -> dict[str, str]:
-    """A self-test page for every post that has questions."""
+    """A self-test page for every post that has questions (approved material only), and the
+    editors' review page of every question, drafts and refused ones included."""
+    from builder.quiz import editors
+    from builder.quiz.review import read_decisions
+
     bank = bank or build_bank(content)
-    out: dict[str, str] = {}
+    decisions = read_decisions(content.root)
+    out: dict[str, str] = {editors.PAGE: editors.page(build_bank(content, include_draft=True), decisions)}
     for role in sorted(content.of_kind("role"), key=lambda r: r.id):
         questions = filter_questions(bank, role=role.id)
         if questions:
