@@ -72,6 +72,7 @@ def test_no_blank_longer_than_a_short_phrase():
     bad = make(type="blank", stem=f"业主沟通:{BLANK}公益性活动。", options=[], answer="每半年至少开展一次")
     assert "long-blank" in names(bad)
     assert "long-blank" not in names(make(type="blank", stem=f"铃响{BLANK}接听。", options=[], answer="三声内"))
+    assert "long-blank" in names(make(type="blank", stem=f"{BLANK}发放业主评议表。", options=[], answer="每季度"))
 
 
 def test_no_post_attribution_resting_on_an_editorial_guess():

@@ -182,6 +182,8 @@ _DURATION_UNITS = {"天", "日", "星期", "个星期", "周", "个月", "月", 
 
 def figure_core(figure: str) -> str:
     """The number and its unit (and a 内/以内 after it): 一星期内回访 → 一星期内; 照片两张 → 两张."""
+    if figure in PERIODS:
+        return figure
     fig = parse_figure(figure)
     if fig is None or not fig.unit:
         return figure
@@ -244,7 +246,7 @@ def loose_key(context: str, figure: str) -> str:
     text = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", normalise(context))
     core = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", normalise(figure))
     i = text.find(core)
-    return text[max(0, i - 8):i + len(core) + 4] if i >= 0 else text
+    return text[max(0, i - 6):i + len(core) + 2] if i >= 0 else text
 
 
 def facts(ctx: _Ctx, item: Fact) -> list[Question]:
@@ -263,12 +265,15 @@ def _step_text(step) -> str:
 def _clause_with(text: str, part: str) -> str:
     """The clause of ``text`` (between ，；。) that holds ``part``, with the clauses before it
     until it says enough to be asked on its own (ten characters besides the figure)."""
+    for sentence in re.split(r"(?<=[。；;])", text):
+        if part in sentence and len(loose(sentence)) <= 40:
+            return _strip_end(sentence)
     clauses = [c for c in re.split(r"(?<=[,，;；。])", text) if c.strip()]
     for i, c in enumerate(clauses):
         if part in c:
             out = c
             j = i
-            while j > 0 and (len(loose(out)) - len(loose(part)) < 14 or loose(out).startswith(loose(part))):
+            while j > 0 and (len(loose(out)) - len(loose(part)) < 16 or loose(out).startswith(loose(part))):
                 j -= 1
                 out = clauses[j] + out
             return _strip_end(out)
@@ -282,6 +287,13 @@ def loose(text: str) -> str:
 def _periodic(step) -> bool:
     """A step done every day / month (a check, a count), not one of the sequence."""
     return bool(step.time_limit and re.search(r"每(天|日|周|月|季度|半年|年)", step.time_limit))
+
+
+def _in_sequence(step) -> bool:
+    """A step of the sequence: not a periodic check (每月抽查), a condition (如装修需要…) or a
+    reminder (提醒顾客…), which may come in any order and are asked on their own."""
+    action = normalise(step.action)
+    return not (_periodic(step) or action.startswith(("如", "若")) or re.match(r"^(\S{0,8}:)?提醒", action))
 
 
 def _short_step(text: str) -> str:
@@ -313,7 +325,7 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
     one_actor = len({normalise(s.actor or "") for s in steps}) == 1
     texts = [_short_step(s.action if one_actor else _step_text(s)) for s in steps]
     sequence = item.id in ctx.ordered
-    seq = [i for i, s in enumerate(steps) if not _periodic(s)]
+    seq = [i for i, s in enumerate(steps) if _in_sequence(s)]
     unique = len({normalise(texts[i]) for i in seq}) == len(seq)
     if unique and len(seq) >= 3:
         window = seq[:6]
@@ -422,7 +434,8 @@ def _limits(step) -> list[str]:
         bit = bit.strip()
         if not bit:
             continue
-        core = figure_core(bit)
+        period = next((p for p in sorted(PERIODS, key=len, reverse=True) if bit.startswith(p)), None)
+        core = period or figure_core(bit)
         if core in PERIODS or parse_figure(core) is not None:
             out.append(core)
     return out

@@ -122,8 +122,11 @@ BLANK_MAX = 6
 
 
 def long_blank(q: Question, item: Item) -> str | None:
+    """A blank asks a figure or a short phrase, and something stands before it to say what is asked."""
     if q.type != "blank":
         return None
+    if loose(q.stem.split(BLANK)[0]) == "" or q.stem.split(BLANK)[0].rstrip().endswith(("：", ":")):
+        return "the blank opens the sentence: nothing says whose or what it is"
     size = len(loose(str(q.answer)))
     if size > BLANK_MAX:
         return f"the blank needs {size} characters ('{q.answer}'); at most {BLANK_MAX}"
