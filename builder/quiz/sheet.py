@@ -112,13 +112,15 @@ def _answer_cell(answer: str | list[str] | bool | None) -> str:
 
 def read_xlsx(path: Path, known: dict[str, Question]) -> dict[str, Decision]:
     """The decisions a trainer made in the sheet; :class:`HandbookError` naming each bad cell."""
+    import zipfile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = Path(path).name
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as e:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
         raise HandbookError(f"{name}: not a readable XLSX workbook ({e.__class__.__name__})") from None
     ws = wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
