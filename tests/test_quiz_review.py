@@ -15,7 +15,7 @@ from conftest import FIXTURES
 from builder.cli.main import main
 from builder.core.check import load_valid
 from builder.quiz.bank import build_bank
-from builder.quiz.paper import PaperError, PaperSpec, draw, parse_mix, paper_pdf
+from builder.quiz.paper import PaperError, PaperSpec, draw, paper_pdf, parse_mix
 from builder.quiz.review import read_decisions
 
 GOOD = FIXTURES / "good_content"
