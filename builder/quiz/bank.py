@@ -184,6 +184,9 @@ def figure_core(figure: str) -> str:
     """The number and its unit (and a 内/以内 after it): 一星期内回访 → 一星期内; 照片两张 → 两张."""
     if figure in PERIODS:
         return figure
+    period = next((p for p in sorted(PERIODS, key=len, reverse=True) if figure.startswith(p)), None)
+    if period and parse_figure(figure[len(period):]) is None:
+        return period  # 每天定时开箱 → 每天
     fig = parse_figure(figure)
     if fig is None or not fig.unit:
         return figure

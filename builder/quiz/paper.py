@@ -160,7 +160,7 @@ class Paper:
     @property
     def heading(self) -> str:
         bits = [self.role_title, self.topic_label]
-        return self.spec.title + ("(" + " · ".join(b for b in bits if b) + ")" if any(bits) else "")
+        return self.spec.title + ("（" + " · ".join(b for b in bits if b) + "）" if any(bits) else "")
 
     def to_json(self) -> dict:
         return {
@@ -408,7 +408,7 @@ def paper_docx(paper: Paper) -> bytes:
     _para(doc, paper_line(paper), size=9, center=True,
           space_after=6)
     post = paper.role_title or "__________"
-    _para(doc, f"姓名:__________    岗位:{post}    日期:______年____月____日", center=True, space_after=6)
+    _para(doc, f"姓名：__________    岗位：{post}    日期：______年____月____日", center=True, space_after=6)
     table = doc.add_table(rows=3, cols=len(paper.sections) + 2)
     table.style = "Table Grid"
     _cell(table.cell(0, 0), "题型", True)
@@ -422,10 +422,10 @@ def paper_docx(paper: Paper) -> bytes:
     _para(doc, "", space_after=4)
     for s in paper.sections:
         each = s.questions[0].points
-        _para(doc, f"{s.label}(每题{each}分,共{s.points}分)", size=12, bold=True, space_after=4)
+        _para(doc, f"{s.label}（每题{each}分，共{s.points}分）", size=12, bold=True, space_after=4)
         for pq in s.questions:
             q = pq.question
-            tail = "( )" if q.type in ("single", "multiple", "truefalse") else ""
+            tail = "( )" if q.type in ("single", "multiple", "truefalse") and "（　）" not in q.stem else ""
             _para(doc, f"{pq.number}. {DRAFT_MARK if q.draft else ''}{q.stem} {tail}".rstrip())
             for i, o in enumerate(pq.options):
                 _para(doc, f"    {LETTERS[i]}. {o}", space_after=0)

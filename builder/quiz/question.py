@@ -43,7 +43,10 @@ class Source(BaseModel):
         where = self.title + (f" · {self.part_title}" if self.part_title else "")
         if not self.manuals:
             return f"{where}(待审核,尚无手册出处)" if self.badge == "草稿" else where
-        books = ";".join(f"《{m}》{s}" for m, s in zip(self.manuals, self.sections, strict=False))
+        first: dict[str, str] = {}
+        for m, s in zip(self.manuals, self.sections, strict=False):
+            first.setdefault(m, s)  # one section a manual: the text's own, not its table-of-contents entry
+        books = "；".join(f"《{m}》{s}" for m, s in first.items())
         return f"{books} — {where}"
 
 
