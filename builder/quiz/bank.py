@@ -83,9 +83,21 @@ class _Ctx:
         self.roles: dict[str, Role] = {r.id: r for r in content.of_kind("role")}  # type: ignore[misc]
         self.forms = dict(forms or {})
         self.ordered = set(ordered or ())
+        self.facts = sorted((i for i in content.items.values() if isinstance(i, Fact) and approved(i)),
+                            key=lambda f: f.id)
 
     def topic(self, item: Item) -> str:
         return item.tags[0] if item.tags else item.kind
+
+    def fact_asks(self, core: str, text: str) -> str | None:
+        """What a fact asks, when a fact states the same figure as ``text`` (a step, a rule):
+        then both ask one thing, and the bank keeps the fact's wording."""
+        for fact in self.facts:
+            if fact.figure and figure_core(fact.figure) == core:
+                where = (fact.quote or "") + fact.answer
+                if loose(text) in loose(where) or similar(text, fact.answer, 0.45):
+                    return f"figure:{loose_key(fact.answer, figure_core(fact.figure))}"
+        return None
 
     def posts(self, item: Item) -> list[str]:
         posts = list(item.roles)
@@ -222,7 +234,8 @@ def _figure_questions(ctx: _Ctx, item: Item, anchor: str, figure: str, context: 
     core = figure_core(figure)
     if core not in context:
         core = figure
-    asks = f"figure:{loose_key(context, core)}"
+    asks = ctx.fact_asks(core, " ".join(evidence or [context])) if gen != "figure" else None
+    asks = asks or f"figure:{loose_key(context, core)}"
     if context.count(core) == 1:
         fig = parse_figure(core)
         accept = [fig.restyled()] if fig and fig.restyled() != core else []
@@ -747,6 +760,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
         decisions = read_decisions(content.root)
     out: list[Question] = []
     refused: list[Refused] = []
+    kept: dict[tuple[str, str], str] = {}
     for q in made:
         item = content.items[q.source.item_id]
         d = decisions.get(q.id)
@@ -766,6 +780,11 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
             continue
         if d is not None:
             q.review = d.decision
+        if q.origin == "generated" and (q.asks, q.type) in kept:
+            # the same figure asked by a fact and by the step that states it: the fact's wording stays
+            refused.append(Refused(question=q, reasons=[f"same-as: asks what {kept[(q.asks, q.type)]} asks"]))
+            continue
+        kept[(q.asks, q.type)] = q.id
         out.append(q)
     for q in out:  # a multiple choice keys its answers in the order of its options
         if q.type == "multiple" and isinstance(q.answer, list):
