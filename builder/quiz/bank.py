@@ -197,8 +197,9 @@ def figure_core(figure: str) -> str:
     if figure in PERIODS:
         return figure
     period = next((p for p in sorted(PERIODS, key=len, reverse=True) if figure.startswith(p)), None)
-    if period and parse_figure(figure[len(period):]) is None:
-        return period  # 每天定时开箱 → 每天
+    rest = parse_figure(figure[len(period):]) if period else None
+    if period and (rest is None or rest.number == 1):
+        return period  # 每天定时开箱 → 每天; 每半年至少开展一次 → 每半年 (how often, not 一次)
     fig = parse_figure(figure)
     if fig is None or not fig.unit:
         return figure
@@ -404,11 +405,11 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
         others = sorted({t for f, t in ctx.forms.items() if f != s.form and not _clash(t, title)})
         qid = f"{item.id}.{anchors[i]}.form"
         wrong = _pick(others, 3, qid)
-        clause = _strip_end(re.split(r"[,，;；。:：]", s.action)[0]).removeprefix("并")
-        if len(wrong) < 3 or len(loose(clause)) < 4:
+        stem = _form_stem(s.action, title, doing)
+        if len(wrong) < 3 or stem is None:
             continue
-        out.append(_make(ctx, item, [anchors[i]], "form", type="single",
-                         stem=f"办理{doing}时，{clause}，用的是哪张表？",
+        clause = _strip_end(re.split(r"[,，;；。:：]", s.action)[0]).removeprefix("并")
+        out.append(_make(ctx, item, [anchors[i]], "form", type="single", stem=stem,
                          options=_choices(title, wrong, qid), answer=title,
                          explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}（用《{title}》）。",
                          difficulty=2, family="form", asks=f"{item.id}#{anchors[i]}:form", evidence=[clause]))
@@ -439,6 +440,23 @@ def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> l
                              explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", difficulty=2,
                              family="condition", asks=f"{item.id}#{anchors[i]}:if:{k}", evidence=[m.group()]))
     return out
+
+
+def _form_stem(action: str, title: str, doing: str) -> str | None:
+    """'引导业主填写《装修备案表》' → 办理装修备案时，前台…引导业主填写哪张表？ — the sentence up to the
+    clause that names the form, the form's name asked; else the step's first clause and 用的是哪张表."""
+    sentence = re.split(r"[。;；]", action)[0]
+    clauses = [c for c in re.split(r"[,，]", sentence) if c.strip()]
+    bare = re.sub(r"[(（][A-Za-z][)）]$", "", title)
+    for k, c in enumerate(clauses):
+        for name in (f"《{title}》", f"《{bare}》", title, bare):
+            if name in c:
+                lead = "，".join(clauses[:k] + [c.replace(name, "哪张表", 1)])
+                return f"办理{doing}时，{_strip_end(lead).removeprefix('并')}？"
+    first = _strip_end(clauses[0]).removeprefix("并") if clauses else ""
+    if len(loose(first)) < 4:
+        return None
+    return f"办理{doing}时，{first}，用的是哪张表？"
 
 
 def _limits(step) -> list[str]:
