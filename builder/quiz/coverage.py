@@ -9,12 +9,13 @@ next-step, form or condition question covers it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from builder.core.load import Content
 from builder.core.model import Fact, Policy, Procedure
-from builder.quiz.bank import _limits, _rule_figures, approved
+from builder.quiz.bank import _clause_with, _Ctx, _limits, _rule_figures, approved, loose
 from builder.quiz.question import Bank
 
 
@@ -27,6 +28,8 @@ class Need:
     what: str  # 数字 / 时限 / 步骤
     text: str
     posts: list[str]
+    figure: str = ""
+    where: str = ""  # the words around the figure
     asked_by: list[str] = field(default_factory=list)
     why_not: list[str] = field(default_factory=list)
 
@@ -64,9 +67,14 @@ def coverage(content: Content, bank: Bank) -> Report:
         for a in q.source.anchors or [q.source.anchor or ""]:
             asked[(q.source.item_id, a)].append(q.id)
     refused: dict[tuple[str, str], list[str]] = defaultdict(list)
+    in_bank = {q.id for q in bank.questions}
     for r in bank.refused:
         for a in r.question.source.anchors or [r.question.source.anchor or ""]:
             refused[(r.question.source.item_id, a)] += [why.split(":")[0] for why in r.reasons]
+            for why in r.reasons:  # asked in the words of a fact that states the same figure
+                other = why.removeprefix("same-as: asks what ").removesuffix(" asks")
+                if why.startswith("same-as:") and other in in_bank:
+                    asked[(r.question.source.item_id, a)].append(other)
     needs: list[Need] = []
     for item in sorted(content.items.values(), key=lambda i: (i.kind, i.id)):
         if not approved(item):
@@ -78,17 +86,26 @@ def coverage(content: Content, bank: Bank) -> Report:
             for i, s in enumerate(item.steps, 1):
                 needs.append(Need(item.id, f"step-{i}", "步骤", s.action, posts))
                 for core in _limits(s):
-                    needs.append(Need(item.id, f"step-{i}", "时限", f"{s.action} ({core})", posts))
+                    bits = [b for b in re.split(r"[;；]", s.time_limit or "") if core in b and len(loose(b)) > len(loose(core))]
+                    where = bits[0] if bits else _clause_with(s.action, core)
+                    needs.append(Need(item.id, f"step-{i}", "时限", f"{s.action} ({core})", posts, core, where))
         elif isinstance(item, Policy):
             rules = [(f"rule-{i}", r) for i, r in enumerate(item.rules, 1)]
             rules += [(f"section-{i}", r) for i, sec in enumerate(item.sections, 1) for r in sec.rules]
             for anchor, rule in rules:
                 for core in _rule_figures(rule):
-                    needs.append(Need(item.id, anchor, "时限", f"{rule} ({core})", posts))
+                    needs.append(Need(item.id, anchor, "时限", f"{rule} ({core})", posts, core, _clause_with(rule, core)))
+    ctx = _Ctx(content)
+    by_asks: dict[str, list[str]] = defaultdict(list)
+    for q in bank.questions:
+        by_asks[q.asks].append(q.id)
     for n in needs:
-        qs = asked.get((n.item_id, n.anchor), [])
+        qs = list(asked.get((n.item_id, n.anchor), []))
+        if n.figure:  # a fact that states the same figure asks it
+            key = ctx.fact_asks(n.figure, n.where)
+            qs += by_asks.get(key or "", [])
         if n.what == "时限":
-            qs = [q for q in qs if ".limit" in q or ".figure" in q]
+            qs = [q for q in qs if ".limit" in q or ".figure" in q or ".answer." in q]
         n.asked_by = qs
         if not qs:
             n.why_not = sorted(set(refused.get((n.item_id, n.anchor), [])))
