@@ -293,7 +293,7 @@ def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
 
 
 def _letters(q: Question, options: list[str]) -> str:
-    if q.type == "single":
+    if q.type == "single" and isinstance(q.answer, str):
         return LETTERS[options.index(q.answer)]
     if q.type == "multiple":
         return "".join(LETTERS[i] for i, o in enumerate(options) if o in q.answers)
