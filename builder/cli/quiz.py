@@ -47,7 +47,13 @@ def quiz() -> None:
     handbook quiz check                      wrong or stale questions (exit 1 if any)
     handbook quiz check --update             accept the current sources into content/quiz.lock.json
     handbook quiz paper --role kefu-yuan --count 20 --seed 1 --format docx,pdf --out papers/
+    handbook quiz paper --role kefu-yuan --count 20 --seed 1 --mix dianhua+jiedai=40,baoxiu+huifang=30,*=30 --out papers/
+    handbook quiz review --out review.xlsx   the trainer's sheet: 采用 / 修改 / 弃用 each question
+    handbook quiz review --apply review.xlsx store the decisions in content/quiz.review.json
+    handbook quiz coverage                   what a post must know that no question asks
     handbook quiz export --format moodle --out build/quiz.xml
+
+    Approved material only; --include-draft adds drafts' questions (marked 待审核).
     """
 
 
