@@ -152,3 +152,11 @@ def test_held_questions_wait_for_a_trainer():
     bank = build_bank(content, include_draft=True)
     held = {r.question.id for r in bank.refused if r.held}
     assert "yongyu.rule-1.rule-1" in held and "yongyu.rule-1.rule-1" not in bank.by_id()
+
+
+def test_opening_hours_are_asked_with_neighbouring_hours(real_content):
+    from builder.quiz.bank import clock_neighbours
+
+    assert clock_neighbours("8:30-18:00") == ["8:00-17:30", "9:00-18:00", "8:30-17:30"]
+    q = build_bank(real_content).by_id()["jiedai-shijian-gongzuori.answer.figure-choice"]
+    assert q.answer == "8:30-18:00" and len(q.options) == 4 and names(q) == []

@@ -196,6 +196,9 @@ def figure_core(figure: str) -> str:
     """The number and its unit (and a 内/以内 after it): 一星期内回访 → 一星期内; 照片两张 → 两张."""
     if figure in PERIODS:
         return figure
+    clock = CLOCK_RANGE.search(figure)
+    if clock:
+        return clock.group()  # 周一至周五8:30-18:00 → 8:30-18:00
     period = next((p for p in sorted(PERIODS, key=len, reverse=True) if figure.startswith(p)), None)
     rest = parse_figure(figure[len(period):]) if period else None
     if period and (rest is None or rest.number == 1):
@@ -206,6 +209,29 @@ def figure_core(figure: str) -> str:
     m = re.match(r"(以内|之内|内(?![容部的]))?", figure[fig.unit_end:])
     end = fig.unit_end + (len(m.group()) if m else 0)
     return figure[fig.start:end]
+
+
+#: opening hours, 8:30-18:00
+CLOCK_RANGE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–—~至]\s*(\d{1,2}):(\d{2})")
+
+
+def clock_neighbours(figure: str, count: int = 3) -> list[str]:
+    """Opening hours half an hour either side: 8:30-18:00 → 8:00-17:30, 9:00-18:00, 8:30-17:30."""
+    m = CLOCK_RANGE.fullmatch(figure)
+    if m is None:
+        return []
+    start = int(m.group(1)) * 60 + int(m.group(2))
+    end = int(m.group(3)) * 60 + int(m.group(4))
+
+    def fmt(minutes: int) -> str:
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    out: list[str] = []
+    for ds, de in ((-30, -30), (30, 0), (0, -30), (30, 30), (-30, 0)):
+        text = f"{fmt(start + ds)}-{fmt(end + de)}"
+        if text != figure and text not in out:
+            out.append(text)
+    return out[:count]
 
 
 def how_much(figure: str) -> str:
@@ -247,6 +273,8 @@ def _figure_questions(ctx: _Ctx, item: Item, anchor: str, figure: str, context: 
     if question:
         if core in PERIODS:
             wrong = period_neighbours(core)
+        elif CLOCK_RANGE.fullmatch(core):
+            wrong = clock_neighbours(core)
         else:
             fig = parse_figure(core)
             wrong = [d for d in neighbours(fig) if not _clash(core, d)] if fig else []

@@ -208,6 +208,8 @@ def implausible_distractor(q: Question, item: Item) -> str | None:
 
     if all(o.startswith("每") for o in q.options):
         return None  # how often: 每天 / 每周 / 每月 … one ladder
+    if all(re.fullmatch(r"\d{1,2}:\d{2}-\d{1,2}:\d{2}", o) for o in q.options):
+        return None  # opening hours half an hour apart
     figs = [parse_figure(o) for o in q.options]
     if any(f is None for f in figs):
         return "an option holds no figure"
