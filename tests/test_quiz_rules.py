@@ -160,3 +160,10 @@ def test_opening_hours_are_asked_with_neighbouring_hours(real_content):
     assert clock_neighbours("8:30-18:00") == ["8:00-17:30", "9:00-18:00", "8:30-17:30"]
     q = build_bank(real_content).by_id()["jiedai-shijian-gongzuori.answer.figure-choice"]
     assert q.answer == "8:30-18:00" and len(q.options) == 4 and names(q) == []
+
+
+def test_a_set_phrase_with_a_numeral_waits_for_a_trainer():
+    label = make(type="blank", stem=f"对待业主投诉，要及时{BLANK}地与业主沟通。", options=[], answer="一对一")
+    assert [r.split(":")[0] for r in rules.held(label, ROLE)] == ["numeral-label"]
+    figure = make(type="blank", stem=f"房屋渗漏水项目维修{BLANK}回访。", options=[], answer="三天内")
+    assert rules.held(figure, ROLE) == []

@@ -309,10 +309,24 @@ def common_sense(q: Question, item: Item) -> str | None:
     return None
 
 
+def numeral_label(q: Question, item: Item) -> str | None:
+    """A blank whose answer is a set phrase with a numeral in it (五步一法, 一对一, 第一时间), not a figure:
+    recalled from the wording, guessed from the sentence; a trainer adopts it or not."""
+    if q.type != "blank" or q.family not in ("figure", "limit"):
+        return None
+    from builder.quiz.figures import parse_figure
+
+    answer = str(q.answer)
+    if re.search(rf"[{_CJK_NUM}]", answer) and parse_figure(answer) is None and not answer.startswith("每"):
+        return f"'{answer}' is a set phrase, not a figure; a trainer adopts it or not"
+    return None
+
+
 #: rules that hold a question back until a trainer adopts it (采用 or 修改 in the review sheet)
 HELD: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("title-recall", title_recall),
     ("common-sense", common_sense),
+    ("numeral-label", numeral_label),
 ]
 
 
