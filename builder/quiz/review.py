@@ -68,7 +68,7 @@ def read_decisions(content_dir: Path | str) -> dict[str, Decision]:
 
 def write_decisions(content_dir: Path | str, decisions: dict[str, Decision]) -> Path:
     """Write every decision (sorted by id, atomically)."""
-    from builder.quiz.check import write_atomic
+    from builder.core.atomic import write_bytes
 
     path = review_path(content_dir)
     data = {
@@ -77,7 +77,7 @@ def write_decisions(content_dir: Path | str, decisions: dict[str, Decision]) -> 
         "decisions": {k: decisions[k].model_dump(exclude_none=True, exclude_defaults=False)
                       for k in sorted(decisions)},
     }
-    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path
 
 

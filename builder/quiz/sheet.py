@@ -94,9 +94,9 @@ def write_xlsx(bank: Bank, decisions: dict[str, Decision], path: Path | None = N
     wb.save(buf)
     data = buf.getvalue()
     if path is not None:
-        from builder.quiz.check import write_atomic
+        from builder.core.atomic import write_bytes
 
-        write_atomic(Path(path), data)
+        write_bytes(Path(path), data)
     return data
 
 
