@@ -30,7 +30,7 @@ from typing import Any
 from search.analyzer import _HAN_RE, Vocabulary, normalize, synonym_map, tokenize
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 VOCAB_FILE = "vocab.marshal"
 META_FILE = "meta.json"
 #: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
@@ -152,6 +152,7 @@ def schema(vocab: Vocabulary | None = None):
         body=TEXT(analyzer=ana, phrase=False),
         grams=TEXT(analyzer=GramTokenizer(), phrase=False),
         title=STORED,
+        page_title=STORED,
         heading=STORED,
         text=STORED,
         prior=STORED,
@@ -204,6 +205,7 @@ def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
                 body=sections(d.title, d.heading, d.keywords, d.text),
                 grams=sections(d.title, d.heading, d.keywords, d.text),
                 title=d.title,
+                page_title=d.page_title,
                 heading=d.heading,
                 text=d.text,
                 prior=d.prior,
@@ -259,6 +261,10 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
                 "roles": sorted({r for d in docs for r in d.roles}),
                 "synonyms": syn_terms,
                 "priors": [d.prior for d in docs],
+                # per section, in the order added (= docnum): its page, kind, whether it states a figure
+                "pages": [d.page for d in docs],
+                "section_kinds": [d.kind for d in docs],
+                "figures": [1 if d.figure else 0 for d in docs],
                 "ids": [d.id for d in docs],
                 "problems": problems,
             }
@@ -373,6 +379,22 @@ class Opened:
             else:
                 self._priors = [float(self.searcher.stored_fields(i).get("prior") or 1.0) for i in range(n)]
         return self._priors[docnum] if docnum < len(self._priors) else 1.0
+
+    def _column(self, key: str) -> list:
+        col = self.meta.get(key)
+        if not isinstance(col, list) or len(col) != self.searcher.doc_count_all():
+            raise IndexError_(f"index at {self.path} has no '{key}' for every section: run `handbook index`")
+        return col
+
+    def page(self, docnum: int) -> str:
+        """The page a section is on (an item id, form:<id>, glossary)."""
+        return str(self._column("pages")[docnum])
+
+    def kind(self, docnum: int) -> str:
+        return str(self._column("section_kinds")[docnum])
+
+    def figure(self, docnum: int) -> bool:
+        return bool(self._column("figures")[docnum])
 
     def field_lengths(self, field: str) -> list[int]:
         """Every section's length in ``field`` (as whoosh stores it), read once."""

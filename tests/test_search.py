@@ -91,9 +91,15 @@ def ids(results) -> list[str]:
 
 def test_documents_are_items_and_parts(searcher):
     hits = searcher.search("装修备案", limit=20)
-    got = ids(hits)
-    assert "zhuangxiu" in got and "zhuangxiu#material-2" in got
+    pages = [r.page for r in hits]
+    assert len(pages) == len(set(pages)), "one result a page"
+    z = next(r for r in hits if r.page == "zhuangxiu")
+    # the page's real title, the best section as the anchor, the others folded under it
+    assert z.title == "装修备案办理流程"
+    assert "zhuangxiu#material-2" in {z.id} | {x.id for x in z.sections}
+    assert all(x.url.startswith("/procedures/zhuangxiu/") for x in z.sections)
     step = next(r for r in searcher.search("出入证") if r.id == "zhuangxiu#step-2")
+    assert step.title == "装修备案办理流程" and step.section == "第2步"
     assert step.url == "/procedures/zhuangxiu/#step-2"
     assert step.title_path == "工作流程 › 装修备案办理流程 › 第2步"
     assert "发放出入证" in step.text
