@@ -44,7 +44,7 @@ def searcher() -> Searcher:
 
 def _limit(value: str | None, default: int = 10) -> int:
     try:
-        return max(1, min(int(value or default), 50))
+        return max(1, min(int(value or default), 100))
     except ValueError:
         return default
 
