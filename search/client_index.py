@@ -42,7 +42,7 @@ def export(opened: Any) -> dict[str, Any]:
         docs.append([
             f["id"], opened.page(d), opened.kind(d), f.get("page_title") or f.get("title", ""),
             f.get("title", "") if f.get("part") == "1" else "", _site_url(f.get("url", "")),
-            f.get("ntext", ""), round(opened.prior(d), 4), 1 if opened.figure(d) else 0,
+            f.get("ntext", ""), round(opened.prior(d), 4), 1 if opened.figure(d) else 0, opened.page_title(d),
         ])
     postings: dict[str, dict[str, list[float]]] = {}
     for field in ("body", "grams"):
@@ -70,7 +70,7 @@ def export(opened: Any) -> dict[str, Any]:
             "singleWeight": sq.SINGLE_WEIGHT, "tiebreak": sq.TIEBREAK,
             "pageShare": sq.PAGE_SHARE, "pageMore": sq.PAGE_MORE, "foldMax": sq.FOLD_MAX,
             "intents": [[name, pattern, weights] for name, pattern, weights in sq.INTENTS],
-            "casePrior": sq.CASE_PRIOR, "situation": sq.SITUATION_RE, "situationLen": sq.SITUATION_LEN,
+            "titleBonus": sq.TITLE_BONUS, "casePrior": sq.CASE_PRIOR, "formPrior": sq.FORM_PRIOR, "situation": sq.SITUATION_RE, "situationLen": sq.SITUATION_LEN,
         },
     }
 

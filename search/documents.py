@@ -121,6 +121,15 @@ def item_docs(content: Any) -> Iterator[Doc]:
             prior=prior * PRIOR_WHOLE,
             figure=bool(figure),
         )
+        reporting = reporting_text(content, item)
+        if reporting:
+            # the post's place in the hierarchy, stated at the top of its page
+            yield Doc(
+                id=f"{item.id}#reporting", item_id=item.id, kind=item.kind, title="直接上级与直接下属",
+                title_path=SEP.join([label, item.title, "直接上级与直接下属"]), url=item_url(item.kind, item.id),
+                text=reporting, heading=item.title, keywords="上级 下属", roles=roles,
+                is_part=True, prior=prior, page_title=item.title,
+            )
         steps = getattr(item, "steps", None) or []
         for p in parts:
             extra = step_words(steps, p.anchor) if item.kind == "procedure" else ""
@@ -145,6 +154,20 @@ def item_docs(content: Any) -> Iterator[Doc]:
 def _title_of(content: Any, item_id: str) -> str:
     other = content.items.get(item_id)
     return other.title if other is not None else ""
+
+
+def reporting_text(content: Any, item: Any) -> str:
+    """A role's 直接上级 and 直接下属, in words: 客服员的直接上级是客服主管。"""
+    if item.kind != "role":
+        return ""
+    bits = []
+    boss = _title_of(content, item.reports_to) if item.reports_to else ""
+    if boss:
+        bits.append(f"{item.title}的直接上级是{boss}。")
+    subs = [t for t in (_title_of(content, s) for s in item.subordinates) if t]
+    if subs:
+        bits.append(f"{item.title}的直接下属是" + "、".join(subs) + "。")
+    return "".join(bits)
 
 
 def structured_words(content: Any, item: Any) -> list[str]:

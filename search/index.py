@@ -265,6 +265,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
                 "pages": [d.page for d in docs],
                 "section_kinds": [d.kind for d in docs],
                 "figures": [1 if d.figure else 0 for d in docs],
+                "page_titles": [normalize(d.page_title).lower() for d in docs],
                 "ids": [d.id for d in docs],
                 "problems": problems,
             }
@@ -392,6 +393,10 @@ class Opened:
 
     def kind(self, docnum: int) -> str:
         return str(self._column("section_kinds")[docnum])
+
+    def page_title(self, docnum: int) -> str:
+        """The page's title, normalised and lowercased (for the title bonus)."""
+        return str(self._column("page_titles")[docnum])
 
     def figure(self, docnum: int) -> bool:
         return bool(self._column("figures")[docnum])

@@ -100,12 +100,18 @@ class Answer:
 #: is to the site's search box (search.client_index), so both rank alike.
 INTENTS: list[tuple[str, str, dict[str, float]]] = [
     ("procedure", r"怎么|如何|怎样|流程|步骤|程序|手续|要带|带什么|带啥|需要什么|准备什么|哪些资料|什么资料|办理", {"procedure": 1.4}),
-    ("role", r"谁|上级|下属|领导|哪个岗位|什么岗位|负责人", {"role": 1.6}),
+    ("role", r"谁|上级|下属|哪个岗位|什么岗位|负责人", {"role": 1.6}),
     ("figure", r"几|多久|多少|多长|时限|期限|什么时候|哪天", {"figure": 1.4, "fact": 1.2}),
+    ("form", r"表|单|填|编号|[a-z]{2}-[a-z]{2,}", {"form": 1.0}),
 ]
+#: A form is a tool, not an answer, unless the query asks for one (表, 单, 填, a code).
+FORM_PRIOR = 0.7
+#: A page whose title holds every word asked (入伙 → 入伙程序) is what the query names (a
+#: glossary entry only defines the word).
+TITLE_BONUS = 1.5
 #: A case is an answer where the query tells a situation; otherwise it weighs this much.
 CASE_PRIOR = 0.6
-SITUATION_RE = r"遇到|碰到|如果|要是|发现|案例|结果|不肯|不愿|拒绝|非要|硬要|闹|吵|骂|打人|摔|堵|漏水|坏了"
+SITUATION_RE = r"被|遇到|碰到|如果|要是|发现|案例|结果|不肯|不愿|拒绝|非要|硬要|闹|吵|骂|打人|摔|堵|漏水|坏了"
 SITUATION_LEN = 12
 
 
@@ -114,10 +120,13 @@ def intent_weights(text: str) -> dict[str, float]:
     import re
 
     out: dict[str, float] = {}
+    text = text.lower()
     for _, pattern, weights in INTENTS:
         if re.search(pattern, text):
             for k, w in weights.items():
                 out[k] = max(out.get(k, 1.0), w)
+    if "form" not in out:
+        out["form"] = FORM_PRIOR
     han = len(re.findall(r"[\u3400-\u9fff]", text))
     if not (re.search(SITUATION_RE, text) or han >= SITUATION_LEN):
         out["case"] = out.get("case", 1.0) * CASE_PRIOR
@@ -387,11 +396,14 @@ class Searcher:
         searcher = opened.searcher
         scores = score_plan(p, opened, allowed)
         weights = intent_weights(normalize(q))
+        asked = [c for g in p.groups for f, c, _ in g[:1] if f == "body"]
         ranked = []
         for d, sc in scores.items():
             w = weights.get(opened.kind(d), 1.0)
             if opened.figure(d):
                 w *= weights.get("figure", 1.0)
+            if asked and opened.kind(d) != "glossary" and all(c in opened.page_title(d) for c in asked):
+                w *= TITLE_BONUS
             ranked.append((sc * opened.prior(d) * w, d))
         ranked.sort(key=lambda x: (-x[0], x[1]))
         pages = self._pages(opened, ranked)

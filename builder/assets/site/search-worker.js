@@ -24,6 +24,7 @@
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   var LIMIT = 1000; // every page found: Material shows ten and the rest as one scrolls
   var API_LIMIT = 100;
+  var RECORD_AFTER_MS = 1500;
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007";
   var HAN_RE = new RegExp("[" + HAN + "]");
   var TOKEN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+(?:[-_./][0-9a-z]+)*)", "g");
@@ -236,12 +237,14 @@
   /* search.query.intent_weights */
   Engine.prototype.weights = function (text) {
     var out = {};
+    text = text.toLowerCase();
     for (var i = 0; i < this.intents.length; i++) {
       if (this.intents[i][0].test(text)) {
         var ws = this.intents[i][1];
         for (var k in ws) out[k] = Math.max(out[k] || 1.0, ws[k]);
       }
     }
+    if (!("form" in out)) out.form = this.p.formPrior;
     var han = (text.match(/[\u3400-\u9fff]/g) || []).length;
     if (!(this.situation.test(text) || han >= this.p.situationLen)) {
       out["case"] = (out["case"] || 1.0) * this.p.casePrior;
@@ -308,11 +311,16 @@
     var plan = this.plan(text);
     if (!plan.groups.length) return { total: 0, results: [] };
     var scores = this.score(plan), weights = this.weights(text);
+    var asked = plan.groups.map(function (g) { return g[0]; })
+      .filter(function (a) { return a && a[0] === "body"; }).map(function (a) { return a[1]; });
     var ranked = [];
     scores.forEach(function (sc, d) {
       var doc = docs[d];
       var w = weights[doc[2]] || 1.0;
       if (doc[8]) w *= weights.figure || 1.0;
+      if (asked.length && doc[2] !== "glossary" && asked.every(function (c) { return doc[9].indexOf(c) >= 0; })) {
+        w *= p.titleBonus;
+      }
       ranked.push([sc * doc[7] * w, d]);
     });
     ranked.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
@@ -422,6 +430,12 @@
       var seq = ++self.seq;
       if (!normalize(q)) { self.post({ type: RESULT, data: { items: [] } }); return; }
       if (self.api) {
+        // once the typing stops, the search is counted for the editors (query text only)
+        clearTimeout(self.timer);
+        var api = self.api;
+        self.timer = setTimeout(function () {
+          fetch(api + "?limit=1&record=1&q=" + encodeURIComponent(q)).catch(function () {});
+        }, RECORD_AFTER_MS);
         fetch(self.api + "?limit=" + API_LIMIT + "&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
           .then(function (r) { return r.json(); })
           .then(function (j) {
@@ -451,6 +465,17 @@
   /* ---- in a page: the engine for tests and, from disk, the worker run in the page ---- */
   root.HandbookSearch = { Engine: Engine, normalize: normalize, toMaterial: toMaterial };
   var here = document.currentScript && document.currentScript.src;
+  // a result opened from the box: a beacon with the query text, for the editors' count of
+  // searches nobody clicked (served by `handbook serve`; elsewhere nobody listens)
+  if (/^https?:$/.test(location.protocol) && navigator.sendBeacon) {
+    document.addEventListener("click", function (ev) {
+      var a = ev.target instanceof Element && ev.target.closest(".md-search-result__list a");
+      var box = document.querySelector("input.md-search__input");
+      if (a && box && box.value.trim()) {
+        navigator.sendBeacon(location.origin + "/api/search/click", new Blob([box.value], { type: "text/plain" }));
+      }
+    }, true);
+  }
   if (location.protocol === "file:" && here) {
     var NativeWorker = root.Worker;
     var PageWorker = function (url) {
