@@ -368,6 +368,7 @@ class Opened:
         self._priors: list[float] | None = None
         self._ids: dict[str, int] | None = None
         self._lengths: dict[str, list[int]] = {}
+        self._columns: dict[str, list] = {}
         self.postings_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
 
     def prior(self, docnum: int) -> float:
@@ -381,10 +382,17 @@ class Opened:
                 self._priors = [float(self.searcher.stored_fields(i).get("prior") or 1.0) for i in range(n)]
         return self._priors[docnum] if docnum < len(self._priors) else 1.0
 
+    def column(self, key: str) -> list:
+        """A per-section list of the meta (pages, section_kinds, figures, page_titles), checked once."""
+        return self._column(key)
+
     def _column(self, key: str) -> list:
-        col = self.meta.get(key)
-        if not isinstance(col, list) or len(col) != self.searcher.doc_count_all():
-            raise IndexError_(f"index at {self.path} has no '{key}' for every section: run `handbook index`")
+        col = self._columns.get(key)
+        if col is None:
+            col = self.meta.get(key)
+            if not isinstance(col, list) or len(col) != self.searcher.doc_count_all():
+                raise IndexError_(f"index at {self.path} has no '{key}' for every section: run `handbook index`")
+            self._columns[key] = col
         return col
 
     def page(self, docnum: int) -> str:

@@ -397,12 +397,15 @@ class Searcher:
         scores = score_plan(p, opened, allowed)
         weights = intent_weights(normalize(q))
         asked = [c for g in p.groups for f, c, _ in g[:1] if f == "body"]
+        kinds, figures, titles = opened.column("section_kinds"), opened.column("figures"), opened.column("page_titles")
+        figure_w = weights.get("figure", 1.0)
         ranked = []
         for d, sc in scores.items():
-            w = weights.get(opened.kind(d), 1.0)
-            if opened.figure(d):
-                w *= weights.get("figure", 1.0)
-            if asked and opened.kind(d) != "glossary" and all(c in opened.page_title(d) for c in asked):
+            k = kinds[d]
+            w = weights.get(k, 1.0)
+            if figures[d]:
+                w *= figure_w
+            if asked and k != "glossary" and all(c in titles[d] for c in asked):
                 w *= TITLE_BONUS
             ranked.append((sc * opened.prior(d) * w, d))
         ranked.sort(key=lambda x: (-x[0], x[1]))

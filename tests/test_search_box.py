@@ -143,6 +143,17 @@ def test_box_asks_the_api_when_served_by_handbook(browser, box_site, tmp_path):
         check_baoxiu_answer(items, page.inner_text(".md-search-result__meta"))
         api = app.test_client().get("/api/search", query_string={"q": "报修怎么处理"}).get_json()
         assert [i["page"] for i in items] == [r["title"] for r in api["results"]]
+        # once the typing stops the search is counted (not each keystroke); opening a result
+        # sends the click beacon
+        page.wait_for_timeout(2500)
+        page.click(f"{ITEMS} >> nth=0 >> a >> nth=0")
+        page.wait_for_url("**/procedures/baoxiu/**")
+        page.wait_for_timeout(500)
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "data" / "searches.sqlite3") as con:
+            rows = dict((q, (n, c)) for q, n, c in con.execute("SELECT query, searches, clicks FROM queries"))
+        assert rows == {"报修怎么处理": (1, 1)}
     finally:
         server.shutdown()
 

@@ -21,7 +21,7 @@
 (function (root) {
   "use strict";
 
-  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, API_FOUND = "handbook-api";
   var LIMIT = 1000; // every page found: Material shows ten and the rest as one scrolls
   var API_LIMIT = 100;
   var RECORD_AFTER_MS = 1500;
@@ -402,6 +402,7 @@
     }
     probe.then(function (api) {
       self.api = api;
+      if (api) self.post({ type: API_FOUND }); // for the page's click beacon; Material ignores it
       if (!api) self.engine = new Engine(self.loadIndex());
       self.ready = true;
       self.maybeReady();
@@ -466,12 +467,23 @@
   root.HandbookSearch = { Engine: Engine, normalize: normalize, toMaterial: toMaterial };
   var here = document.currentScript && document.currentScript.src;
   // a result opened from the box: a beacon with the query text, for the editors' count of
-  // searches nobody clicked (served by `handbook serve`; elsewhere nobody listens)
+  // searches nobody clicked — only where `handbook serve` answers (the worker says so)
   if (/^https?:$/.test(location.protocol) && navigator.sendBeacon) {
+    var apiFound = false;
+    var RealWorker = root.Worker;
+    root.Worker = function (url, opts) {
+      var w = new RealWorker(url, opts);
+      if (/handbook\/search-worker\.js/.test(String(url))) {
+        w.addEventListener("message", function (ev) {
+          if (ev.data && ev.data.type === API_FOUND) apiFound = true;
+        });
+      }
+      return w;
+    };
     document.addEventListener("click", function (ev) {
       var a = ev.target instanceof Element && ev.target.closest(".md-search-result__list a");
       var box = document.querySelector("input.md-search__input");
-      if (a && box && box.value.trim()) {
+      if (apiFound && a && box && box.value.trim()) {
         navigator.sendBeacon(location.origin + "/api/search/click", new Blob([box.value], { type: "text/plain" }));
       }
     }, true);
