@@ -30,7 +30,7 @@ from typing import Any
 from search.analyzer import _HAN_RE, Vocabulary, normalize, synonym_map, tokenize
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 VOCAB_FILE = "vocab.marshal"
 META_FILE = "meta.json"
 #: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
@@ -245,6 +245,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
         try:
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; the web app may run as another user
             _write_docs(tmp, docs, full)
+            homophones = _homophones(tmp)
             texts = [t for d in docs for t in (d.title, d.heading, d.keywords, d.text)]
             keep = words + [w for g in groups for w in g]
             sub = sub_vocabulary(full, texts, keep)
@@ -268,6 +269,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
                 "page_titles": [normalize(d.page_title).lower() for d in docs],
                 "ids": [d.id for d in docs],
                 "problems": problems,
+                "homophones": homophones,
             }
             (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             _verify(tmp, len(docs))
@@ -281,6 +283,22 @@ def build_index(content: Any, out_dir: Path | str | None = None, forms_dir: Path
     meta["seconds"] = round(time.perf_counter() - t0, 3)
     meta["path"] = str(out)
     return meta
+
+
+def _homophones(path: Path) -> dict[str, Any]:
+    """Fuzzy pinyin of the common characters and the index's words by sound (search.homophones)."""
+    from whoosh.index import open_dir
+
+    from search.homophones import char_keys, words_by_key
+
+    ix = open_dir(str(path))
+    try:
+        with ix.reader() as r:
+            words = [t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in r.lexicon("body")]
+    finally:
+        ix.close()
+    keys = char_keys()
+    return {"chars": keys, "words": words_by_key((w for w in words if _HAN_RE.fullmatch(w)), keys)}
 
 
 def _verify(path: Path, expected: int) -> None:
@@ -353,6 +371,9 @@ class Opened:
             raise IndexError_(f"index at {path} has no readable {VOCAB_FILE}: {e}") from e
         self.vocab = Vocabulary(freq, total)
         self.synonyms: dict[str, list[list[str]]] = self.meta.get("synonyms", {})
+        homophones = self.meta.get("homophones") or {}
+        self.sound_of: dict[str, str] = homophones.get("chars", {})
+        self.sounds_like: dict[str, list[str]] = homophones.get("words", {})
         try:
             self.ix = open_dir(str(path))
             for name in TEXT_FIELDS:

@@ -29,6 +29,10 @@ SUB_WEIGHT = 0.5
 SYN_WEIGHT = 0.8
 GRAM_WEIGHT = 0.5
 SINGLE_WEIGHT = 0.5
+#: A word the index does not hold is also searched as up to HOMOPHONES words that sound alike.
+HOMOPHONE_WEIGHT = 0.7
+HOMOPHONES = 3
+HOMOPHONE_MIN, HOMOPHONE_MAX = 2, 4
 #: Terms whose scored posting lists an opened index keeps (a few MB at most).
 POSTINGS_CACHE = 20000
 #: Alternatives of one concept: the best counts, the others add this share.
@@ -109,6 +113,8 @@ FORM_PRIOR = 0.7
 #: A page whose title holds every word asked (入伙 → 入伙程序) is what the query names (a
 #: glossary entry only defines the word).
 TITLE_BONUS = 1.5
+#: Words that name a kind of page, not a page (报修流程 names 报修处理): left out of the title bonus.
+KIND_WORDS = frozenset(["流程", "程序", "步骤", "手续", "制度", "规定", "规范", "表", "表格", "标准"])
 #: A case is an answer where the query tells a situation; otherwise it weighs this much.
 CASE_PRIOR = 0.6
 SITUATION_RE = r"被|遇到|碰到|如果|要是|发现|案例|结果|不肯|不愿|拒绝|非要|硬要|闹|吵|骂|打人|摔|堵|漏水|坏了"
@@ -189,6 +195,11 @@ def plan(q: str, opened: Opened) -> Plan:
                 marks.append(sub)
         else:
             marks += c.bigrams
+        if HOMOPHONE_MIN <= len(c.text) <= HOMOPHONE_MAX and not _in_index(opened, c.text):
+            # a word the index does not hold: the index's words that sound alike (投述 → 投诉)
+            for w in sounds_like(opened, c.text)[:HOMOPHONES]:
+                alts.append(("body", w, cw * HOMOPHONE_WEIGHT))
+                marks.append(w)
         # the bigram fallback: for unknown runs, and for words longer than one bigram (a
         # two-character word is its own bigram, already searched as a word)
         if not c.known or len(c.text) > 2:
@@ -198,6 +209,21 @@ def plan(q: str, opened: Opened) -> Plan:
         groups.append(alts)
     marks = [m for m in dict.fromkeys(marks) if m]
     return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message)
+
+
+def _in_index(opened: Opened, term: str) -> bool:
+    try:
+        return opened.searcher.reader().doc_frequency("body", term) > 0
+    except Exception:
+        return False
+
+
+def sounds_like(opened: Opened, word: str) -> list[str]:
+    """The index's words that sound like ``word`` (search.homophones), itself excepted."""
+    parts = [opened.sound_of.get(ch) for ch in word]
+    if any(p is None for p in parts):
+        return []
+    return [w for w in opened.sounds_like.get(" ".join(p for p in parts if p), []) if w != word]
 
 
 def bm25_postings(opened: Opened, field: str, term: str) -> list[tuple[int, float]]:
@@ -396,7 +422,7 @@ class Searcher:
         searcher = opened.searcher
         scores = score_plan(p, opened, allowed)
         weights = intent_weights(normalize(q))
-        asked = [c for g in p.groups for f, c, _ in g[:1] if f == "body"]
+        asked = [c for g in p.groups for f, c, _ in g[:1] if f == "body" and c not in KIND_WORDS]
         kinds, figures, titles = opened.column("section_kinds"), opened.column("figures"), opened.column("page_titles")
         figure_w = weights.get("figure", 1.0)
         ranked = []

@@ -129,3 +129,15 @@ def test_a_case_only_where_the_query_tells_a_situation(real_searcher):
 def test_how_long_favours_a_figure(real_searcher):
     first = real_searcher.search("投诉多久要回复", limit=3)[0]
     assert first.kind == "fact" or "时限" in first.text
+
+
+def test_a_homophone_typo_finds_the_word_it_sounds_like(real_searcher):
+    from search.homophones import char_keys, word_key
+
+    keys = char_keys()
+    assert word_key("投述", keys) == word_key("投诉", keys)  # shu/su merged, as fuzzy IMEs do
+    got = real_searcher.run("业主投述怎么办", limit=5)
+    assert got.results and all("投诉" in r.title + r.text for r in got.results[:3])
+    assert "<mark>投诉</mark>" in got.results[0].snippet
+    # a word the index holds is searched as itself only
+    assert real_searcher.search("报修", limit=1)[0].item_id == "baoxiu"

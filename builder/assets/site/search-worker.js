@@ -193,6 +193,14 @@
       } else {
         marks = marks.concat(c.bigrams);
       }
+      if (c.text.length >= p.homophoneMin && c.text.length <= p.homophoneMax &&
+          !Object.prototype.hasOwnProperty.call(this.data.postings.body, c.text)) {
+        var alike = this.soundsLike(c.text).slice(0, p.homophones);
+        for (var h = 0; h < alike.length; h++) {
+          alts.push(["body", alike[h], cw * p.homophoneWeight]);
+          marks.push(alike[h]);
+        }
+      }
       if (!c.known || c.text.length > 2) {
         for (var b = 0; b < c.bigrams.length; b++) {
           alts.push(["grams", c.bigrams[b], cw * (c.known ? p.gramWeight : 1.0)]);
@@ -202,6 +210,18 @@
       groups.push(alts);
     }
     return { groups: groups, marks: marks.filter(function (m, k) { return m && marks.indexOf(m) === k; }) };
+  };
+
+  /* search.query.sounds_like */
+  Engine.prototype.soundsLike = function (word) {
+    var keys = [];
+    for (var i = 0; i < word.length; i++) {
+      var k = this.data.soundOf[word[i]];
+      if (k === undefined) return [];
+      keys.push(k);
+    }
+    var words = this.data.soundsLike[keys.join(" ")] || [];
+    return words.filter(function (w) { return w !== word; });
   };
 
   /* search.query.score_plan */
@@ -312,7 +332,7 @@
     if (!plan.groups.length) return { total: 0, results: [] };
     var scores = this.score(plan), weights = this.weights(text);
     var asked = plan.groups.map(function (g) { return g[0]; })
-      .filter(function (a) { return a && a[0] === "body"; }).map(function (a) { return a[1]; });
+      .filter(function (a) { return a && a[0] === "body" && p.kindWords.indexOf(a[1]) < 0; }).map(function (a) { return a[1]; });
     var ranked = [];
     scores.forEach(function (sc, d) {
       var doc = docs[d];
