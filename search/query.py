@@ -364,7 +364,7 @@ class Searcher:
             offset = 0
         role = (str(role).strip() or None) if role is not None else None
         try:
-            limit = max(1, min(int(limit), 100))
+            limit = max(1, min(int(limit), 200))
         except (TypeError, ValueError):
             limit = 10
         q = q if isinstance(q, str) else ("" if q is None else str(q))

@@ -143,6 +143,7 @@ def test_box_asks_the_api_when_served_by_handbook(browser, box_site, tmp_path):
         check_baoxiu_answer(items, page.inner_text(".md-search-result__meta"))
         api = app.test_client().get("/api/search", query_string={"q": "报修怎么处理"}).get_json()
         assert [i["page"] for i in items] == [r["title"] for r in api["results"]]
+        assert len(items) == api["total"]  # the count Material shows is every page found
         # once the typing stops the search is counted (not each keystroke); opening a result
         # sends the click beacon
         page.wait_for_timeout(2500)

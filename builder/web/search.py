@@ -54,7 +54,7 @@ def searcher() -> Searcher:
 
 def _limit(value: str | None, default: int = 10) -> int:
     try:
-        return max(1, min(int(value or default), 100))
+        return max(1, min(int(value or default), 200))
     except ValueError:
         return default
 

@@ -23,7 +23,7 @@
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, API_FOUND = "handbook-api";
   var LIMIT = 1000; // every page found: Material shows ten and the rest as one scrolls
-  var API_LIMIT = 100;
+  var API_LIMIT = 200; // more than the site has pages: the count Material shows is the total
   var RECORD_AFTER_MS = 1500;
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007";
   var HAN_RE = new RegExp("[" + HAN + "]");
