@@ -495,3 +495,23 @@ def test_editors_add_a_synonym_that_search_then_knows(editor_app, tmp_path):
     r = c.post("/editors/searches", data={"action": "word", "word": "样板间"})
     assert "已把“样板间”加入词典" in r.get_data(as_text=True)
     assert "  - 样板间\n" in (tmp_path / "content" / "dictionary.yaml").read_text(encoding="utf-8")
+
+
+def test_structured_fields_are_found_by_their_labels(searcher):
+    # a step's time limit under its label (时限), and the step is a figure for 多久/几
+    got = searcher.run("出入证 时限", limit=3).results
+    assert got[0].id == "zhuangxiu#step-2"
+    assert searcher.run("发出入证要多久", limit=1).results[0].id == "zhuangxiu#step-2"
+
+
+
+def test_documents_carry_structured_fields_with_their_labels(content):
+    from search.documents import all_docs
+
+    docs = {d.id: d for d in all_docs(content)[0]}
+    step = docs["zhuangxiu#step-2"]
+    assert "办理人" in step.keywords and "客服员" in step.keywords
+    assert "时限" in step.keywords and "当天" in step.keywords and step.figure
+    assert not docs["zhuangxiu#step-1"].figure  # no time limit, no figure
+    # every section of a page knows the page's real title
+    assert {d.page_title for d in docs.values() if d.item_id == "zhuangxiu"} == {"装修备案办理流程"}
