@@ -84,7 +84,10 @@ def bodies(item) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if isinstance(item, Procedure):
         out += [(f"materials[{i}]", t) for i, t in enumerate(item.materials)]
-        out += [(f"steps[{i}].action", s.action) for i, s in enumerate(item.steps)]
+        for i, s in enumerate(item.steps):
+            out.append((f"steps[{i}].action", s.action))
+            # a branch the manuals do not name is ours (draft: true, shown 待审核)
+            out += [(f"steps[{i}].branches[{j}].then", b.then) for j, b in enumerate(s.branches) if not b.draft]
     if isinstance(item, Policy):
         out += [(f"rules[{i}]", t) for i, t in enumerate(item.rules)]
         for i, sec in enumerate(item.sections):
@@ -138,6 +141,21 @@ def test_huifang_deadlines_sit_on_the_right_steps(mine):
     assert "渗漏水" in steps["三天内"]
     assert "其他项目" in steps["一星期内"]
     assert "书面通知维修人员整改" in steps["24小时内"]
+
+
+def test_baoxiu_steps_are_whole_actions_with_their_decisions(mine):
+    p = mine["baoxiu"]
+    actions = [s.action for s in p.steps]
+    assert actions[0] == "接到业主或客户报修电话后,要填写业主报修单,并及时通知工程维修人员上门维修。"
+    assert not any(a.startswith(("并", "和", "且", "而", "或")) or a.endswith((",", ",")) for a in actions[1:])
+    paid = {b.when: b for b in p.steps[1].branches}
+    assert set(paid) == {"有偿服务", "无偿服务"} and paid["无偿服务"].draft and not paid["有偿服务"].draft
+    assert "有偿服务费" in paid["有偿服务"].then
+    visit = p.steps[2]
+    assert visit.source is not None and visit.source.manual == "M17", "the 回访 limits are M17's"
+    assert {"两天内", "三天内", "一星期内"} <= {w for w in ("两天内", "三天内", "一星期内") if w in (visit.time_limit or "")}
+    problem = next(b for b in visit.branches if b.when == "回访发现问题")
+    assert problem.time_limit == "24小时内" and "书面通知维修人员整改" in problem.then
 
 
 def test_zhuangxiu_bei_an_is_complete(mine):

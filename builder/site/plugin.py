@@ -24,13 +24,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from builder.core.check import check
-from builder.core.paths import ASSETS_DIR, BUILD_DIR, CACHE_DIR, FORMS_DIR
+from builder.core.paths import ASSETS_DIR, BUILD_DIR, CACHE_DIR, FORMS_DIR, TEMPLATES_DIR
 from builder.site.pages import Site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 MERMAID_JS = CACHE_DIR / "mermaid" / "mermaid.min.js"
-SITE_ASSETS = ["assets/handbook/handbook.css"]
+#: Material overrides (Chinese footer and 404, the editors' link), put first in the theme's
+#: search path here rather than by ``custom_dir`` so a mkdocs.yml anywhere finds them.
+OVERRIDES = TEMPLATES_DIR / "site"
+SITE_ASSETS = ["assets/handbook/handbook.css", "assets/handbook/progress.js"]
 
 
 class HandbookConfig(Config):
@@ -74,13 +77,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if search is not None and hasattr(search.config, "jieba_dict_user"):
             search.config.jieba_dict_user = str(userdict)
 
+        if str(OVERRIDES) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(OVERRIDES))
         if MERMAID_JS.exists():
             config.extra_javascript.append("assets/mermaid/mermaid.min.js")
         else:
             log.warning("mermaid.min.js not found in .cache/mermaid/ (run `make setup`): flowcharts stay as text")
-        for css in SITE_ASSETS:
-            if css not in config.extra_css:
-                config.extra_css.append(css)
+        for rel in SITE_ASSETS:
+            target = config.extra_css if rel.endswith(".css") else config.extra_javascript
+            if rel not in target:
+                target.append(rel)
         for path in self.assets:
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
