@@ -541,14 +541,10 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _mermaid_label(text: str, width: int = 16) -> str:
-    """A box's text in full, broken into lines of ``width`` characters (never cut short)."""
+def _mermaid_label(text: str) -> str:
+    """A box's text in full (Mermaid wraps it to the box's width; nothing is cut short)."""
     text = zh_punct(re.sub(r"\s+", " ", text).strip())
-    lines = [text[i:i + width] for i in range(0, len(text), width)] or [""]
-    if len(lines) > 1 and len(lines[-1]) <= 2:  # no line of a lone 。 or two characters
-        lines[-2:] = [lines[-2] + lines[-1]]
-    safe = [ln.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;") for ln in lines]
-    return "<br/>".join(safe)
+    return text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
 def _box(text: str, time_limit: str | None = None, form: str | None = None) -> str:
@@ -565,7 +561,7 @@ def mermaid(p: Procedure, form_titles: dict[str, str] | None = None) -> str:
     step splits into its branches, which meet again at the next step."""
     titles = form_titles or {}
     lines = ["flowchart TD"]
-    lines.append(f'  start(["{_mermaid_label(p.trigger or "开始", 20)}"])')
+    lines.append(f'  start(["{_mermaid_label(p.trigger or "开始")}"])')
     prev = ["start"]
     for i, s in enumerate(p.steps, 1):
         text = f"{i}. " + (f"{s.actor}：" if s.actor else "") + s.action
@@ -574,13 +570,13 @@ def mermaid(p: Procedure, form_titles: dict[str, str] | None = None) -> str:
         prev = [f"s{i}"]
         if s.branches:
             question = "／".join(b.when for b in s.branches) + "？"
-            lines.append(f'  d{i}{{"{_mermaid_label(question, 10)}"}}')
+            lines.append(f'  d{i}{{"{_mermaid_label(question)}"}}')
             lines.append(f"  s{i} --> d{i}")
             prev = []
             for j, b in enumerate(s.branches, 1):
                 text = (f"{b.actor}：" if b.actor else "") + b.then
                 lines.append(f'  s{i}b{j}["{_box(text, b.time_limit)}"]')
-                lines.append(f'  d{i} -->|"{_mermaid_label(b.when, 12)}"| s{i}b{j}')
+                lines.append(f'  d{i} -->|"{_mermaid_label(b.when)}"| s{i}b{j}')
                 prev.append(f"s{i}b{j}")
     lines.append('  done(["完成"])')
     lines += [f"  {a} --> done" for a in prev]
