@@ -289,13 +289,19 @@ class Role(Item):
     aliases: list[Text] = Field(default_factory=list, description="other names of the post (楼管, 管家 …)")
     reports_to: Id | None = None
     subordinates: list[Id] = Field(default_factory=list)
-    duties: list[Text] = Field(default_factory=list)
+    duties: list[Text] = Field(default_factory=list, description="duties in every kind of property, each once")
+    duties_for: dict[Literal["公寓", "写字楼"], list[Text]] = Field(
+        default_factory=dict, description="duties the manuals give only for one kind of property (公寓, 写字楼)")
     authority: list[Text] = Field(default_factory=list)
     scope: list[Text] = Field(default_factory=list)
     requirements: list[Text] = Field(default_factory=list)
 
     def kind_body_present(self) -> bool:
-        return bool(self.duties or self.authority or self.scope or self.requirements)
+        return bool(self.duties or self.duties_for or self.authority or self.scope or self.requirements)
+
+    def all_duties(self) -> list[str]:
+        """Every duty in page order (duty-1 …): the common ones, then each kind of property's."""
+        return list(self.duties) + [d for ds in self.duties_for.values() for d in ds]
 
     def refs(self) -> list[Ref]:
         out = super().refs()
@@ -307,7 +313,7 @@ class Role(Item):
     def parts(self) -> list[Part]:
         return (
             super().parts()
-            + _numbered("duty", "职责", self.duties)
+            + _numbered("duty", "职责", self.all_duties())
             + _numbered("authority", "权限", self.authority)
             + _numbered("scope", "管理范围", self.scope)
             + _numbered("requirement", "任职要求", self.requirements)

@@ -146,6 +146,14 @@ class Site:
         if facts:
             out.append("  \n".join(facts) + "\n\n")
         out.append(self._list("岗位职责", "duties", "duty", r.duties))
+        n = len(r.duties)
+        for where, duties in r.duties_for.items():
+            if not r.duties:
+                out.append("## 岗位职责 {#duties}\n\n")
+            items = "".join(f'<li id="duty-{n + i}">{hesc(t)}</li>' for i, t in enumerate(duties, 1))
+            out.append(f'<p class="hb-only"><strong>{hesc(where)}项目另有：</strong></p>'
+                       f'<ol class="hb-list" start="{n + 1}">{items}</ol>\n\n')
+            n += len(duties)
         out.append(self._list("权限", "authority-list", "authority", r.authority))
         out.append(self._list("管理范围", "scope-list", "scope", r.scope))
         out.append(self._list("任职要求", "requirements", "requirement", r.requirements))
