@@ -454,7 +454,8 @@ class Policy(Item):
 # --- legal --------------------------------------------------------------
 class LegalNote(Strict):
     article: Text = Field(description="第X条, as the law numbers it")
-    text: Text = Field(description="what the article says, in brief")
+    text: Text = Field(description="the article's words as enacted; where only part is quoted, set excerpt")
+    excerpt: bool = Field(False, description="true when text quotes only part of the article (shown 节录)")
     desk: Text = Field(description="what it means for the customer-service desk")
 
 

@@ -157,15 +157,29 @@ class Site:
         out.append(self._list("权限", "authority-list", "authority", r.authority))
         out.append(self._list("管理范围", "scope-list", "scope", r.scope))
         out.append(self._list("任职要求", "requirements", "requirement", r.requirements))
-        owned = [p.id for p in self.content.of_kind("procedure") if getattr(p, "owner", None) == r.id]
-        owned += [p.id for p in self.content.of_kind("procedure")
-                  if any(s.actor and s.actor in [r.title, *r.aliases] for s in getattr(p, "steps", []))]
-        procs = self.shown(owned)
-        if procs:
-            out.append("## 负责的流程 {#owned}\n\n" + "".join(f"- {self.link(src, p)}\n" for p in procs) + "\n")
+        owned = self.owned_steps(r)
+        if owned:
+            rows = []
+            for p, steps in owned:
+                where = "、".join(f"[第{n}步]({rel(src, self.src(p), f'step-{n}')})" for n in steps)
+                rows.append(f"- {self.link(src, p.id)}" + (f"（{where}）" if where else "（负责岗位）") + "\n")
+            out.append("## 负责的流程 {#owned}\n\n" + "".join(rows) + "\n")
         if r.id in self.visible:
             out.append(f"[查看{esc(r.title)}的学习路径]({rel(src, f'study/{r.id}.md')})\n\n")
         return "".join(out)
+
+    def owned_steps(self, r: Role) -> list[tuple[Procedure, list[int]]]:
+        """The written procedures a post owns, and the steps (or branches) it does by name."""
+        names = {r.title, *r.aliases}
+        out = []
+        for p in sorted(self.content.of_kind("procedure"), key=lambda p: p.title):
+            if not isinstance(p, Procedure) or p.id not in self.visible:
+                continue
+            steps = [n for n, s in enumerate(p.steps, 1)
+                     if s.actor in names or any(b.actor in names for b in s.branches)]
+            if steps or p.owner == r.id:
+                out.append((p, steps))
+        return out
 
     def body_etiquette(self, e: Etiquette, src: str) -> str:
         out = []
@@ -249,7 +263,8 @@ class Site:
     def body_legal(self, legal: Legal, src: str) -> str:
         out = [f"**法规：** {esc(legal.law)}\n\n"]
         for i, n in enumerate(legal.articles, 1):
-            out.append(f"## {esc(n.article)} {{#article-{i}}}\n\n{esc(n.text)}\n\n"
+            excerpt = ' <span class="hb-excerpt">（节录）</span>' if n.excerpt else ""
+            out.append(f"## {esc(n.article)} {{#article-{i}}}\n\n{esc(n.text)}{excerpt}\n\n"
                        f'!!! tip "对前台的意义"\n    {esc(n.desk)}\n\n')
         return "".join(out)
 
