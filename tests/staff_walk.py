@@ -17,7 +17,7 @@ MANUAL_CODE = re.compile(r"(?<![A-Za-z0-9])M(?:0[1-9]|1[0-8])(?![0-9])")
 LINE_REF = re.compile(r"第\s*\d+(?:\s*[-–]\s*\d+)?\s*行|行号|\blines?\b")
 ENGLISH_CHROME = re.compile(r"Made with|Permanent link|Not found|Back to top|Previous|Next\b|Copy to clipboard")
 CONJUNCTION_START = re.compile(r"^(?:并|及(?!时)|和|且|而|或)")
-COMMA_END = re.compile(r"[,，、]$")
+COMMA_END = re.compile(r"[,，、:：]$")
 ASCII_PUNCT_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][,;:(?]|[,;:)](?=[\u4e00-\u9fff])")
 
 
