@@ -163,3 +163,23 @@ def test_home_and_procedure_pages_in_chromium(browser, served, artifacts):
     assert page.locator("#step-3").inner_text().count("两天内") == 1
     page.screenshot(path=str(artifacts / "site-procedure.png"), full_page=True)
     assert errors == []
+
+
+def test_flowcharts_show_every_step_and_time_limit_in_full(real_content):
+    from builder.site.markup import zh_punct
+
+    pages = Site(real_content, {}).pages()
+    procedures = [p for p in real_content.of_kind("procedure") if staff_visible(p) and p.steps]
+    assert len(procedures) >= 9
+    for p in procedures:
+        page = pages[f"procedures/{p.id}.md"]
+        chart = page[page.index("```mermaid"):page.index("```", page.index("```mermaid") + 3)]
+        flat = chart.replace("<br/>", "").replace("#quot;", '"')
+        for s in p.steps:
+            assert zh_punct(s.action) in flat, (p.id, s.action)
+            if s.time_limit:
+                assert zh_punct(s.time_limit) in flat, (p.id, s.time_limit)
+            for b in s.branches:
+                assert zh_punct(b.then) in flat and f'|"{b.when}"|' in flat, (p.id, b.when)
+        own = " ".join(s.action + (s.time_limit or "") + "".join(b.then for b in s.branches) for s in p.steps)
+        assert chart.count("…") == own.count("…"), f"{p.id}: the chart cuts text short"
