@@ -164,7 +164,7 @@ class Site:
                 where = "、".join(f"[第{n}步]({rel(src, self.src(p), f'step-{n}')})" for n in steps)
                 rows.append(f"- {self.link(src, p.id)}" + (f"（{where}）" if where else "（负责岗位）") + "\n")
             out.append("## 负责的流程 {#owned}\n\n" + "".join(rows) + "\n")
-        if r.id in self.visible:
+        if any(x.id == r.id for x in self.staff_roles()):
             out.append(f"[查看{esc(r.title)}的学习路径]({rel(src, f'study/{r.id}.md')})\n\n")
         return "".join(out)
 
@@ -311,7 +311,9 @@ class Site:
 
     # --- posts --------------------------------------------------------
     def staff_roles(self) -> list[Role]:
-        return [r for r in sorted(self.content.roles, key=_role_order) if r.id in self.visible and isinstance(r, Role)]
+        """The posts a new hire can choose: written, with something to study besides the post itself."""
+        return [r for r in sorted(self.content.roles, key=_role_order)
+                if r.id in self.visible and isinstance(r, Role) and len(self.role_items(r)) > 1]
 
     def role_items(self, role: Role) -> list[Item]:
         """What a post studies: written items only, the post's own page first."""
@@ -325,7 +327,7 @@ class Site:
                "## 从你的岗位开始\n\n", '<div class="grid cards" markdown>\n\n']
         for r in self.staff_roles():
             items = [i for i in self.role_items(r) if i.id != r.id]
-            summary = (r.summary or (r.duties[0] if r.duties else ""))[:60]
+            summary = _first_sentence(r.summary or (r.all_duties() or [""])[0])
             out.append(f"-   **[{esc(r.title)}](study/{r.id}.md)**\n\n    {esc(summary)}\n\n"
                        f"    须学 {len(items)} 项\n\n")
         out.append("</div>\n\n")
@@ -346,7 +348,7 @@ class Site:
                "学过的条目可以标为已学，进度保存在这台电脑的浏览器里，不需要登录。\n\n",
                '<div class="hb-posts">\n']
         for r in self.staff_roles():
-            summary = (r.summary or (r.duties[0] if r.duties else ""))[:60]
+            summary = _first_sentence(r.summary or (r.all_duties() or [""])[0])
             ids = " ".join(i.id for i in self.role_items(r))
             out.append(f'<a class="hb-post" data-post="{r.id}" href="{hesc(href(src, f"study/{r.id}.md"))}">'
                        f'<strong>{hesc(r.title)}</strong><span>{hesc(summary)}</span>'
@@ -558,6 +560,12 @@ def staff_sentences(text: str) -> str:
     status words or remarks about the library itself)."""
     kept = [s for s in re.split(r"(?<=[。；;])", text) if s.strip() and not _EDITORS_TALK.search(s)]
     return "".join(kept).strip().rstrip("；;") + ("" if not kept or kept[-1].rstrip().endswith("。") else "。")
+
+
+def _first_sentence(text: str, limit: int = 60) -> str:
+    """A post's summary for a card: its first sentence, whole if it is short enough."""
+    first = re.split(r"(?<=[。；;！？])", text.strip(), maxsplit=1)[0]
+    return first if len(first) <= limit else first[:limit].rstrip("，,、；;") + "……"
 
 
 def _yaml_str(text: str) -> str:
