@@ -7,6 +7,7 @@ kind's folder does not hide (or cause) a failure here.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -199,6 +200,10 @@ def test_duties_are_each_once_and_say_where_they_apply(content):
     for role in content.roles:
         duties = [_norm(d) for d in role.all_duties()]
         assert len(duties) == len(set(duties)), f"{role.id}: a duty is listed twice"
+        for i, a in enumerate(duties):
+            for b in duties[i + 1:]:
+                similar = difflib.SequenceMatcher(None, a, b).ratio()
+                assert similar < 0.55, f"{role.id}: near repeats ({similar:.2f}): {a[:20]} / {b[:20]}"
     assert kefu_yuan.duties_for["公寓"] and all("公寓" not in d for d in kefu_yuan.duties), "公寓 duties say so"
     assert not any("交办的其它工作" in d for d in kefu_yuan.all_duties()), "精选篇1 9 repeats M03 11"
     assert "写字楼" in libin.duties_for and not libin.duties
