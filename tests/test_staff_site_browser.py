@@ -110,14 +110,19 @@ def test_a_new_hire_chooses_a_post_studies_and_sees_progress(browser, served, ar
 
     page.goto(served + "/cards/kefu-yuan/")
     cards = page.locator(".hb-card")
-    assert cards.count() > 40
+    facts = page.locator(".hb-progress").first.get_attribute("data-progress").split()  # type: ignore[union-attr]
+    shown = page.eval_on_selector_all(".hb-card[id], .hb-also a[id]", "els => els.map(e => e.id)")
+    assert sorted(shown) == sorted(facts), "each fact of the post once: a card, or a line of a card's table"
+    assert 30 <= cards.count() < len(facts)
     groups = page.locator("article h2").all_inner_texts()
     assert [g.split("（")[0] for g in groups[:3]] == ["电话", "接待与本小区", "报修与回访"]
-    rongjilv = page.locator("#xiaoqu-rongjilv")
+    rongjilv = page.locator(".hb-card", has=page.locator("#xiaoqu-rongjilv"))
     assert "容积率" in rongjilv.inner_text() and "2.5" in rongjilv.inner_text(), "the profile value is shown"
     rongjilv.locator("button.hb-learn").click()
     page.reload()
-    assert page.locator("#xiaoqu-rongjilv button.hb-learn").inner_text() == "✔ 已学"
+    assert rongjilv.locator("button.hb-learn").inner_text() == "✔ 已学"
+    progress = page.locator(".hb-progress-text").first.inner_text()
+    assert progress.startswith("已学 8 / "), progress  # the 小区概况 card answers eight facts
     shot(page, artifacts, "cards")
 
     quiz_page = context.new_page()

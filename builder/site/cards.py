@@ -7,7 +7,7 @@ Nothing here writes markup; ``builder.site.pages`` renders the groups.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from builder.core.model import Fact, Profile
 
@@ -41,6 +41,12 @@ class Card:
     """the answer to show: the fact's own, or its first clause with the property's value"""
     profile: list[tuple[str, str]]
     """(label, value) pairs of the property profile the fact points to"""
+    also: list[Fact] = field(default_factory=list)
+    """facts whose answer is one line of this card's table: shown here, not again"""
+
+    @property
+    def ids(self) -> list[str]:
+        return [self.fact.id] + [f.id for f in self.also]
 
 
 def profile_value(fact: Fact, profile: Profile | None) -> list[tuple[str, str]]:
@@ -76,11 +82,18 @@ def group_of(fact: Fact) -> str:
 
 def card_groups(facts: list[Fact], profile: Profile | None = None) -> list[tuple[str, list[Card]]]:
     """The facts as cards in their groups, in the groups' order; each fact once."""
-    seen: set[str] = set()
-    groups: dict[str, list[Card]] = {title: [] for title, _ in GROUPS}
-    for fact in facts:
-        if fact.id in seen:
+    cards = [card(f, profile) for f in {f.id: f for f in facts}.values()]
+    # a card whose profile lines all sit in a bigger card's table is folded into that card
+    for c in cards:
+        if not c.profile:
             continue
-        seen.add(fact.id)
-        groups[group_of(fact)].append(card(fact, profile))
-    return [(title, cards) for title, cards in groups.items() if cards]
+        lines = set(c.profile)
+        home = [o for o in cards if o is not c and len(o.profile) > len(lines) and lines <= set(o.profile)]
+        if home:
+            home[0].also.append(c.fact)
+    folded = {f.id for c in cards for f in c.also}
+    groups: dict[str, list[Card]] = {title: [] for title, _ in GROUPS}
+    for c in cards:
+        if c.fact.id not in folded:
+            groups[group_of(c.fact)].append(c)
+    return [(title, cs) for title, cs in groups.items() if cs]

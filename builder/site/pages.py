@@ -418,9 +418,14 @@ class Site:
                     rows = "".join(f"<tr><th>{hesc(k)}</th><td>{hesc(v)}</td></tr>" for k, v in c.profile)
                     body += f'<table class="hb-profile"><caption>本项目</caption><tbody>{rows}</tbody></table>'
                 figure = f'<span class="hb-figure">{hesc(f.figure)}</span>' if f.figure else ""
-                out.append(f'<div class="hb-card" id="{hesc(f.id)}"><p class="hb-q">{hesc(f.question)}</p>{body}'
+                also = ""
+                if c.also:
+                    also = ('<p class="hb-also">也回答了：' + "；".join(
+                        f'<a id="{hesc(a.id)}" href="{hesc(href(src, self.src(a)))}">{hesc(a.question)}</a>'
+                        for a in c.also) + "</p>")
+                out.append(f'<div class="hb-card" id="{hesc(f.id)}"><p class="hb-q">{hesc(f.question)}</p>{body}{also}'
                            f'<p class="hb-card-foot">{figure}{self.mark(f)}'
-                           f'<a href="{hesc(href(src, self.src(f)))}">详情</a>{self.learn_button(f.id)}</p></div>\n')
+                           f'<a href="{hesc(href(src, self.src(f)))}">详情</a>{self.learn_button(" ".join(c.ids))}</p></div>\n')
             out.append("</div>\n\n")
         return "".join(out)
 

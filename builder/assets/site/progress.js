@@ -21,6 +21,11 @@
     try { window.localStorage.setItem(KEY, JSON.stringify(d)); } catch (e) { /* private mode: marks last a page */ }
   }
 
+  /* a card may answer several facts: data-learn="id id …" marks them all */
+  function learnIds(el) {
+    return (el.getAttribute("data-learn") || "").split(/\s+/).filter(Boolean);
+  }
+
   function ids(el) {
     return (el.getAttribute("data-progress") || "").split(/\s+/).filter(Boolean);
   }
@@ -28,7 +33,7 @@
   function render() {
     var d = load();
     Array.prototype.forEach.call(document.querySelectorAll("[data-learn]"), function (el) {
-      var on = !!d[el.getAttribute("data-learn")];
+      var on = learnIds(el).every(function (i) { return d[i]; });
       el.classList.toggle("hb-learned", on);
       if (el.tagName === "BUTTON") {
         el.hidden = false;
@@ -62,8 +67,9 @@
     var btn = ev.target.closest ? ev.target.closest("button[data-learn]") : null;
     if (!btn) return;
     var d = load();
-    var id = btn.getAttribute("data-learn");
-    if (d[id]) delete d[id]; else d[id] = 1;
+    var all = learnIds(btn);
+    var on = all.every(function (i) { return d[i]; });
+    all.forEach(function (i) { if (on) delete d[i]; else d[i] = 1; });
     save(d);
     render();
   });
