@@ -161,8 +161,8 @@ class Site:
         if owned:
             rows = []
             for p, steps in owned:
-                where = "、".join(f"[第{n}步]({rel(src, self.src(p), f'step-{n}')})" for n in steps)
-                rows.append(f"- {self.link(src, p.id)}" + (f"（{where}）" if where else "（负责岗位）") + "\n")
+                steps_at = "、".join(f"[第{n}步]({rel(src, self.src(p), f'step-{n}')})" for n in steps)
+                rows.append(f"- {self.link(src, p.id)}" + (f"（{steps_at}）" if steps_at else "（负责岗位）") + "\n")
             out.append("## 负责的流程 {#owned}\n\n" + "".join(rows) + "\n")
         if any(x.id == r.id for x in self.staff_roles()):
             out.append(f"[查看{esc(r.title)}的学习路径]({rel(src, f'study/{r.id}.md')})\n\n")
