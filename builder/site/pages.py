@@ -537,8 +537,7 @@ class Site:
             else:
                 nav.append({KIND_LABELS[kind]: [f"{KIND_FOLDERS[kind]}/index.md"] + [{zh_punct(i.title): self.src(i)} for i in items]})
         nav.append({"表单": "forms/index.md"})
-        quiz = [{zh_punct(r.title): f"quiz/{r.id}.md"} for r in sorted(self.content.roles, key=_role_order)
-                if f"quiz/{r.id}.md" in self.extra]
+        quiz = [{zh_punct(r.title): f"quiz/{r.id}.md"} for r in self.staff_roles() if f"quiz/{r.id}.md" in self.extra]
         if quiz:
             nav.append({"自测": quiz})
         more: list[Any] = [{"术语表": "glossary.md"}, {"标签": "tags.md"}]
