@@ -183,3 +183,19 @@ def test_flowcharts_show_every_step_and_time_limit_in_full(real_content):
                 assert zh_punct(b.then) in flat and f'|"{b.when}"|' in flat, (p.id, b.when)
         own = " ".join(s.action + (s.time_limit or "") + "".join(b.then for b in s.branches) for s in p.steps)
         assert chart.count("…") == own.count("…"), f"{p.id}: the chart cuts text short"
+
+
+def test_a_draft_carries_its_mark_wherever_staff_meet_it(real_content):
+    pages = Site(real_content, {}).pages()
+    drafts = [i for i in real_content if i.awaiting_approval]
+    assert drafts
+    pending = '<span class="hb-pending"'
+    for path, text in pages.items():
+        if path.startswith(("editors/", "quiz/")):
+            continue
+        for d in drafts:
+            for m in re.finditer(rf"\]\((?:[./\w-]*/)?{re.escape(d.id)}\.md(?:#[\w-]+)?\)", text):
+                assert text[m.end():].lstrip().startswith(pending), f"{path}: link to {d.id} without 待审核"
+        if path.endswith(tuple(f"/{d.id}.md" for d in drafts)):
+            heading = next(line for line in text.splitlines() if line.startswith("# "))
+            assert pending in heading, f"{path}: the draft's own page is marked at its title"

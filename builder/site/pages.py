@@ -64,7 +64,7 @@ class Site:
         item = self.content.items[item_id]
         if item_id not in self.visible:
             return esc(item.title)
-        return f"[{esc(item.title)}]({rel(from_src, self.src(item), anchor)})"
+        return f"[{esc(item.title)}]({rel(from_src, self.src(item), anchor)}){self.mark(item)}"
 
     def hlink(self, from_src: str, item: Item, anchor: str | None = None) -> str:
         """A link inside raw HTML."""
@@ -433,7 +433,7 @@ class Site:
         src = f"{KIND_FOLDERS[kind]}/index.md"
         out = [f"# {KIND_LABELS[kind]}\n\n"]
         items = sorted((i for i in self.content.of_kind(kind) if i.id in self.visible), key=lambda i: i.title)
-        out += [f"- {self.link(src, i.id)}{self.mark(i)}\n" for i in items]
+        out += [f"- {self.link(src, i.id)}\n" for i in items]
         return "".join(out)
 
     def glossary(self) -> str:
