@@ -29,12 +29,6 @@ PART_PRIOR = {"situation": 1.0, "handling": 1.2}
 PRIOR_DRAFT = 0.85
 
 
-def visible_to_staff(item: Any) -> bool:
-    """Whether staff see this item (an outline has only a heading). Swap for the shared
-    predicate of builder.core once it lands."""
-    return getattr(item, "status", None) != "outline"
-
-
 def is_gap(text: str) -> bool:
     return bool(GAP_RE.search(text or ""))
 
@@ -73,11 +67,11 @@ def _tag_labels(content: Any, item: Any) -> list[str]:
 
 
 def item_docs(content: Any) -> Iterator[Doc]:
-    from builder.core.model import KIND_LABELS
+    from builder.core.model import KIND_LABELS, staff_visible
     from builder.core.urls import item_url
 
     for item in content.items.values():
-        if not visible_to_staff(item):
+        if not staff_visible(item):
             continue  # a gap: the editors' view lists it, search does not
         label = KIND_LABELS.get(item.kind, item.kind)
         roles = list(item.roles)

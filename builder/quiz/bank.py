@@ -25,7 +25,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from builder.core.load import Content
-from builder.core.model import KIND_LABELS, Case, Etiquette, Fact, Item, Legal, Part, Policy, Procedure, Role
+from builder.core.model import KIND_LABELS, Case, Etiquette, Fact, Item, Legal, Part, Policy, Procedure, Role, staff_visible
 from builder.core.urls import item_url
 
 if TYPE_CHECKING:
@@ -60,19 +60,6 @@ from builder.quiz.question import (  # noqa: F401
 
 # --- building blocks --------------------------------------------------------
 # --- which items a bank draws on ------------------------------------------
-def staff_visible(item: Item) -> bool:
-    """Whether staff see the item at all (an outline is a heading with no text).
-
-    Issue 11 brings one shared predicate in builder.core; swap this for it then.
-    """
-    return item.status != "outline"
-
-
-def approved(item: Item) -> bool:
-    """Written, sourced material (issue 16 will add approval to the model; until then: not a draft)."""
-    return staff_visible(item) and item.status != "draft"
-
-
 # --- building blocks --------------------------------------------------------
 class _Ctx:
     """What every generator needs: the content, the posts, the forms' titles, the settings."""
@@ -777,7 +764,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
     ctx = _Ctx(content, forms=forms, ordered=ordered)
 
     def wanted(item: Item) -> bool:
-        return approved(item) or (include_draft and staff_visible(item))
+        return item.approved or (include_draft and staff_visible(item))
 
     pols = sorted((i for i in content.items.values() if isinstance(i, Policy) and wanted(i)), key=lambda i: i.id)
     laws = sorted((i for i in content.items.values() if isinstance(i, Legal) and wanted(i)), key=lambda i: i.id)

@@ -24,20 +24,26 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from builder.core.paths import ASSETS_DIR, BUILD_DIR, CACHE_DIR, FORMS_DIR, TEMPLATES_DIR
 from builder.core.project import load_project
-from builder.core.paths import ASSETS_DIR, BUILD_DIR, CACHE_DIR, FORMS_DIR
 from builder.site.pages import Site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 MERMAID_JS = CACHE_DIR / "mermaid" / "mermaid.min.js"
-SITE_ASSETS = ["assets/handbook/handbook.css", "assets/handbook/search-worker.js"]
+#: Files of ours the site carries; the pages load the stylesheets and PAGE_SCRIPTS (the worker is
+#: loaded by Material's search UI, see SEARCH_WORKER).
+SITE_ASSETS = ["assets/handbook/handbook.css", "assets/handbook/search-worker.js", "assets/handbook/progress.js"]
+PAGE_SCRIPTS = ["assets/handbook/progress.js"]
 #: The header box's worker (builder/assets/site/search-worker.js) stands in for Material's,
 #: whose lunr zh support cannot cut Chinese in a browser; its index is written after the build.
 SEARCH_WORKER = "assets/handbook/search-worker.js"
 SEARCH_INDEX = "assets/handbook/search-index.js"
 _MATERIAL_WORKER_RE = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 _MATERIAL_BUNDLE_RE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+#: Material overrides (Chinese footer and 404, the editors' link), put first in the theme's
+#: search path here rather than by ``custom_dir`` so a mkdocs.yml anywhere finds them.
+OVERRIDES = TEMPLATES_DIR / "site"
 
 
 class HandbookConfig(Config):
@@ -78,13 +84,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if search is not None and hasattr(search.config, "jieba_dict_user"):
             search.config.jieba_dict_user = str(userdict)
 
+        if str(OVERRIDES) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(OVERRIDES))
         if MERMAID_JS.exists():
             config.extra_javascript.append("assets/mermaid/mermaid.min.js")
         else:
             log.warning("mermaid.min.js not found in .cache/mermaid/ (run `make setup`): flowcharts stay as text")
-        for css in SITE_ASSETS:
-            if css.endswith(".css") and css not in config.extra_css:
-                config.extra_css.append(css)
+        for rel in SITE_ASSETS:
+            if rel.endswith(".css") and rel not in config.extra_css:
+                config.extra_css.append(rel)
+        for rel in PAGE_SCRIPTS:
+            if rel not in config.extra_javascript:
+                config.extra_javascript.append(rel)
         self._specs = project.specs
         for path in self.assets:
             if path.endswith(".css") and path not in config.extra_css:

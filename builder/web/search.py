@@ -18,13 +18,14 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template_string, request
 from markupsafe import Markup
 
+from builder.core.paths import TEMPLATES_DIR
 from search.index import IndexError_
 from search.query import KINDS, Answer, BadFilter, Searcher
 from search.searchlog import SearchLog
 
 PAGE_SIZE = 10
 
-bp = Blueprint("search", __name__)
+bp = Blueprint("search", __name__, template_folder=str(TEMPLATES_DIR))  # web/site_base.html
 
 KIND_NAMES = {
     "": "全部", "procedure": "工作流程", "fact": "应知应会", "role": "岗位职责", "etiquette": "礼仪规范",
@@ -133,17 +134,10 @@ def api_search_click():
     return "", 204
 
 
-PAGE = """<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{% if q %}{{ q }} - {% endif %}搜索 · 客服部工作手册</title>
-<style>
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f7f9}
-header{background:#3f51b5;color:#fff;padding:.8rem 1.2rem}
-header a{color:#fff;text-decoration:none;font-weight:bold}
-main{max-width:52rem;margin:0 auto;padding:1rem 1.2rem}
+PAGE = """{% extends "web/site_base.html" %}
+{% block title %}{% if q %}{{ q }} - {% endif %}搜索{% endblock %}
+{% block head %}<style>
+.hb-search{max-width:52rem;padding:1rem 1.2rem}
 form.q{display:flex;gap:.5rem;flex-wrap:wrap;margin-bottom:1rem}
 form.q input[type=search]{flex:1 1 18rem;font-size:1.1rem;padding:.5rem;border:1px solid #bbb;border-radius:4px}
 form.q select,form.q button{font-size:1rem;padding:.45rem;border-radius:4px;border:1px solid #bbb;background:#fff}
@@ -162,11 +156,8 @@ mark{background:#ffe082;color:inherit;padding:0 1px}
 .more ul{margin:.3rem 0 0;padding-left:1.2rem}
 .pager{display:flex;gap:1rem;margin:1rem 0}
 .kind{display:inline-block;font-size:.75rem;background:#e8eaf6;color:#3949ab;border-radius:3px;padding:0 .35rem;margin-right:.3rem}
-</style>
-</head>
-<body>
-<header><a href="/">客服部工作手册</a> · 搜索</header>
-<main>
+</style>{% endblock %}
+{% block main %}<div class="hb-search">
 <form class="q" method="get" action="{{ url_for('search.search_page') }}" role="search">
   <input type="search" name="q" value="{{ q }}" placeholder="像问同事一样提问: 电话响几声要接" autofocus aria-label="搜索">
   <select name="kind" aria-label="类别">
@@ -199,9 +190,7 @@ mark{background:#ffe082;color:inherit;padding:0 1px}
 {% if answer.offset + answer.results|length < answer.total %}<a rel="next" href="{{ page_url(answer.offset + size) }}">下一页</a>{% endif %}
 </nav>
 {% endif %}
-</main>
-</body>
-</html>
+</div>{% endblock %}
 """
 
 
