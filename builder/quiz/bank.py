@@ -70,7 +70,7 @@ class _Ctx:
         self.roles: dict[str, Role] = {r.id: r for r in content.of_kind("role")}  # type: ignore[misc]
         self.forms = dict(forms or {})
         self.ordered = set(ordered or ())
-        self.facts = sorted((i for i in content.items.values() if isinstance(i, Fact) and approved(i)),
+        self.facts = sorted((i for i in content.items.values() if isinstance(i, Fact) and i.approved),
                             key=lambda f: f.id)
 
     def topic(self, item: Item) -> str:
