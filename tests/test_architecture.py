@@ -43,11 +43,16 @@ def modules() -> dict[str, Path]:
 
 
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """Every project module ``name`` imports, wherever the import statement is."""
+    """Every project module ``name`` imports when it runs, wherever the import statement is."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     pkg = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found: set[str] = set()
+    typing_only = {id(n) for block in ast.walk(tree)
+                   if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+                   for stmt in block.body for n in ast.walk(stmt)}
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue  # annotations only: not imported when the program runs
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [a.name for a in node.names]

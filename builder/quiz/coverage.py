@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from builder.core.load import Content
 from builder.core.model import Fact, Policy, Procedure
-from builder.quiz.bank import _clause_with, _Ctx, _limits, _rule_figures, approved, loose
+from builder.quiz.bank import _clause_with, _Ctx, _limits, _rule_figures, loose
 from builder.quiz.question import Bank
 
 
@@ -77,7 +77,7 @@ def coverage(content: Content, bank: Bank) -> Report:
                     asked[(r.question.source.item_id, a)].append(other)
     needs: list[Need] = []
     for item in sorted(content.items.values(), key=lambda i: (i.kind, i.id)):
-        if not approved(item):
+        if not item.approved:
             continue
         posts = list(item.roles)
         if isinstance(item, Fact) and item.figure:
