@@ -16,6 +16,7 @@ Noto fonts, SIL OFL 1.1, renamed as the licence asks of a modified version).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -45,10 +46,8 @@ def _gb2312(rows: range) -> set[int]:
     out = set()
     for a in rows:
         for b in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 out.add(ord(bytes([a, b]).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
     return out
 
 
