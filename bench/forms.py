@@ -32,7 +32,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -125,7 +127,7 @@ def median_ms(fn, n: int) -> tuple[float, float]:
     return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
 
-def fire_rows(n: int) -> list[tuple[int, dict[str, str]]]:
+def fire_rows(n: int) -> list[tuple[int, Mapping[str, Any]]]:
     return [(i + 2, {"项目名称": "阳光花园", "房号": f"{i // 40 + 1}栋{i % 40 + 101}", "业主姓名": f"业主{i}",
                      "联系电话": f"139{i:08d}", "身份证号码": "320106196503154024",
                      "甲方(物业服务中心)": "阳光花园物业服务中心", "签订日期": "2026-03-01"})
