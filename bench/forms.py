@@ -1,22 +1,29 @@
-"""Form rendering speed: prints figures, asserts nothing.
+"""Form rendering speed, on both PDF paths in the same run: prints figures, asserts nothing.
 
-    .venv/bin/python bench/forms.py [--rows 1000] [--lo 50] [--skip-lo]
+    .venv/bin/python bench/forms.py [--rows 1000] [--lo 50] [--skip-lo] [--paths plain,fast]
+
+For each PDF path — ``plain`` (WeasyPrint's public API only, the default path) and
+``fast`` (builder/forms/pdf_internals.py, library internals, on for the tested library
+versions only) — one after the other, each in a fresh process (``HANDBOOK_PDF_PLAIN``
+set or not, so the batch's worker processes take the same path):
 
 1. median time for one filled one-page form, warm, DOCX and PDF (wall and CPU);
 2. a batch of 防火责任书 (fanghuo-zerenshu) rows to PDF and to DOCX through
    ``run_batch`` (PDF in a process pool, one per core), with the peak RSS of the whole
    process tree (this process and its workers, summed, sampled every 20 ms);
-3. the route a user would otherwise take: fill the DOCX files, then convert them with one
-   ``soffice --headless --convert-to pdf`` call (LibreOffice, Debian's
+3. once: the route a user would otherwise take: fill the DOCX files, then convert them
+   with one ``soffice --headless --convert-to pdf`` call (LibreOffice, Debian's
    libreoffice-writer-nogui); skipped with a note when soffice is not installed.
 
-Targets (issue 4): PDF ≤ 60 ms, DOCX ≤ 10 ms, 1,000 PDFs ≤ 30 s with peak ≤ 800 MB,
-≥ 5× faster than the LibreOffice route.
+The figures come out as one table, the plain path's beside the fast path's.
+Targets (issues 4 and 10): PDF ≤ 60 ms, DOCX ≤ 10 ms, 1,000 PDFs ≤ 30 s with peak ≤ 800 MB,
+≥ 5× faster than the LibreOffice route — on the plain path alone, or close.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -25,7 +32,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -34,7 +43,9 @@ from builder.core.paths import FORMS_DIR  # noqa: E402
 from builder.forms.docx import render_docx  # noqa: E402
 from builder.forms.fonts import prepared  # noqa: E402
 from builder.forms.output import run_batch  # noqa: E402
+from builder.forms.pdf import path as pdf_path  # noqa: E402
 from builder.forms.pdf import render_pdf  # noqa: E402
+from builder.forms.pdf_internals import PLAIN_ENV, enabled  # noqa: E402
 from builder.forms.validate import validate  # noqa: E402
 
 
@@ -116,11 +127,104 @@ def median_ms(fn, n: int) -> tuple[float, float]:
     return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
 
-def fire_rows(n: int) -> list[tuple[int, dict[str, str]]]:
+def fire_rows(n: int) -> list[tuple[int, Mapping[str, Any]]]:
     return [(i + 2, {"项目名称": "阳光花园", "房号": f"{i // 40 + 1}栋{i % 40 + 101}", "业主姓名": f"业主{i}",
                      "联系电话": f"139{i:08d}", "身份证号码": "320106196503154024",
                      "甲方(物业服务中心)": "阳光花园物业服务中心", "签订日期": "2026-03-01"})
             for i in range(n)]
+
+
+def measure(spec, rows_n: int, repeat: int) -> dict:
+    """This process's figures (its PDF path is fixed by the environment it started with)."""
+    from builder.forms.validate import row_to_data
+
+    _, row = fire_rows(1)[0]
+    values = validate(spec, row_to_data(spec, row))
+    render_pdf(spec, values)
+    render_docx(spec, values)
+    fig: dict = {"path": pdf_path(), "why": enabled()[1]}
+    fig["pdf_ms"], fig["pdf_cpu_ms"] = median_ms(lambda: render_pdf(spec, values), repeat)
+    fig["docx_ms"], fig["docx_cpu_ms"] = median_ms(lambda: render_docx(spec, values), repeat * 10)
+    fig["pdf_kb"] = len(render_pdf(spec, values)) / 1000
+    rows = fire_rows(rows_n)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-forms-"))
+    try:
+        for fmt in ("pdf", "docx"):
+            with PeakRSS() as peak:
+                t = time.perf_counter()
+                res = run_batch(spec, rows, [fmt], tmp / fmt)
+                secs = time.perf_counter() - t
+            assert not res.failed and len(res.written) == rows_n
+            fig[f"{fmt}_batch_s"], fig[f"{fmt}_batch_cpu_s"], fig[f"{fmt}_batch_mb"] = secs, peak.cpu, peak.peak
+            fig[f"{fmt}_batch_kb"] = sum(p.stat().st_size for p in res.written) / max(len(res.written), 1) / 1000
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return fig
+
+
+def libreoffice(spec, rows_n: int) -> dict | str:
+    """Seconds (wall and CPU) per PDF by the LibreOffice route, or why it was skipped."""
+    from builder.forms.validate import row_to_data
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return "soffice not installed: apt-get install libreoffice-writer-nogui"
+    tmp = Path(tempfile.mkdtemp(prefix="bench-forms-lo-"))
+    try:
+        lo_dir = tmp / "lo"
+        lo_dir.mkdir()
+        t = time.perf_counter()
+        before = os.times()
+        for n, r in fire_rows(rows_n):
+            v = validate(spec, row_to_data(spec, r))
+            (lo_dir / f"{n}.docx").write_bytes(render_docx(spec, v))
+        docs = sorted(str(p) for p in lo_dir.glob("*.docx"))
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(lo_dir / "pdf"), *docs],
+                       check=True, capture_output=True, timeout=900)
+        secs = time.perf_counter() - t
+        after = os.times()
+        cpu = (after.user - before.user) + (after.system - before.system) + \
+            (after.children_user - before.children_user) + (after.children_system - before.children_system)
+        made = max(len(list((lo_dir / "pdf").glob("*.pdf"))), 1)
+        return {"made": made, "per_s": secs / made, "cpu_per_s": cpu / made}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def table(figs: dict[str, dict], rows_n: int, lo: dict | str) -> list[str]:
+    paths = list(figs)
+    head = f"{'':44}" + "".join(f"{p:>16}" for p in paths) + "   target"
+    out = [head, "-" * len(head)]
+
+    def line(label: str, fmt: str, key, target: str = "") -> None:
+        cells = "".join(f"{fmt.format(key(figs[p])):>16}" for p in paths)
+        out.append(f"{label:44}{cells}   {target}")
+
+    line("one PDF, warm median, ms (wall)", "{:.1f}", lambda f: f["pdf_ms"], "≤ 60 ms")
+    line("  CPU ms", "{:.1f}", lambda f: f["pdf_cpu_ms"])
+    line("  kB a file", "{:.0f}", lambda f: f["pdf_kb"])
+    line("one DOCX, warm median, ms (wall)", "{:.2f}", lambda f: f["docx_ms"], "≤ 10 ms")
+    line(f"{rows_n} PDFs (run_batch, 2 workers), s", "{:.1f}", lambda f: f["pdf_batch_s"],
+         f"≤ {30 * rows_n / 1000:g} s" + (" (30 s for 1,000)" if rows_n != 1000 else ""))
+    line("  ms a form (wall)", "{:.1f}", lambda f: f["pdf_batch_s"] / rows_n * 1000)
+    line("  CPU of the process tree, ms a form", "{:.1f}", lambda f: f["pdf_batch_cpu_s"] / rows_n * 1000)
+    line("  peak RSS of the process tree, MB", "{:.0f}", lambda f: f["pdf_batch_mb"], "≤ 800 MB")
+    line("  kB a file", "{:.0f}", lambda f: f["pdf_batch_kb"])
+    line(f"{rows_n} DOCX (run_batch), s", "{:.1f}", lambda f: f["docx_batch_s"])
+    line("  peak RSS of the process tree, MB", "{:.0f}", lambda f: f["docx_batch_mb"])
+    if isinstance(lo, dict):
+        out.append(f"LibreOffice route: {lo['per_s'] * 1000:.0f} ms a PDF wall, "
+                   f"{lo['cpu_per_s'] * 1000:.0f} ms CPU ({lo['made']} documents, one soffice call)")
+        line("  ours is faster per PDF, wall", "{:.1f}×", lambda f: lo["per_s"] / (f["pdf_batch_s"] / rows_n), "≥ 5×")
+        line("  ours takes less CPU per PDF", "{:.1f}×",
+             lambda f: lo["cpu_per_s"] / (f["pdf_batch_cpu_s"] / rows_n))
+    else:
+        out.append(f"LibreOffice route: skipped ({lo})")
+    for p, f in figs.items():
+        if f["path"] != p:
+            out.append(f"note: the {p} column ran on the {f['path']} path ({f['why']})")
+    return out
 
 
 def main() -> int:
@@ -129,78 +233,35 @@ def main() -> int:
     ap.add_argument("--lo", type=int, default=50, help="documents for the LibreOffice route")
     ap.add_argument("--skip-lo", action="store_true")
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--paths", default="plain,fast", help="the PDF paths to measure, in this order")
+    ap.add_argument("--one-path", choices=("plain", "fast"), help=argparse.SUPPRESS)  # a child run: JSON out
     args = ap.parse_args()
 
     specs, problems = load_specs(FORMS_DIR)
     form_id = "fanghuo-zerenshu" if "fanghuo-zerenshu" in specs else "yezhu-baoxiu-dan"
     spec = specs[form_id]
+    if args.one_path:
+        print(json.dumps(measure(spec, args.rows, args.repeat)))
+        return 0
+
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
-          f"(figures are wall time; CPU time in brackets)")
-    print(f"fonts: {'prepared Form Sans (builder/form_fonts.py)' if prepared() else 'NOT prepared: run python -m builder.forms.fonts (PDFs use full Noto CJK, slower)'}")
-    _, row = fire_rows(1)[0]
-    from builder.forms.validate import row_to_data
-
-    values = validate(spec, row_to_data(spec, row))
-
-    render_pdf(spec, values)
-    render_docx(spec, values)
-    pdf_wall, pdf_cpu = median_ms(lambda: render_pdf(spec, values), args.repeat)
-    docx_wall, docx_cpu = median_ms(lambda: render_docx(spec, values), args.repeat * 10)
-    print(f"one filled {spec.title} ({form_id}), warm, median of {args.repeat}:")
-    print(f"  PDF  {pdf_wall:7.1f} ms  [{pdf_cpu:.1f} ms CPU]   target ≤ 60 ms   "
-          f"({len(render_pdf(spec, values)) / 1000:.0f} kB a file)")
-    print(f"  DOCX {docx_wall:7.2f} ms  [{docx_cpu:.2f} ms CPU]   target ≤ 10 ms")
-
-    rows = fire_rows(args.rows)
-    tmp = Path(tempfile.mkdtemp(prefix="bench-forms-"))
-    try:
-        results = {}
-        for fmt in ("pdf", "docx"):
-            out = tmp / fmt
-            with PeakRSS() as peak:
-                t = time.perf_counter()
-                res = run_batch(spec, rows, [fmt], out)
-                secs = time.perf_counter() - t
-            assert not res.failed and len(res.written) == args.rows
-            results[fmt] = secs
-            size = sum(p.stat().st_size for p in res.written) / max(len(res.written), 1)
-            cores = min(2, os.cpu_count() or 1)
-            print(f"batch of {args.rows} {spec.title} to {fmt.upper():4}: {secs:6.1f} s "
-                  f"({secs / args.rows * 1000:.1f} ms a form), peak RSS of the process tree {peak.peak:.0f} MB"
-                  + ("   target ≤ 30 s, ≤ 800 MB" if fmt == "pdf" else "") + f"; {size / 1000:.0f} kB a file")
-            print(f"    CPU of the process tree {peak.cpu:.1f} s ({peak.cpu / args.rows * 1000:.1f} ms a form); "
-                  f"on {cores} idle cores that is ≥ {peak.cpu / cores:.1f} s")
-            results[fmt + "-cpu"] = peak.cpu
-
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if args.skip_lo or not soffice:
-            print("LibreOffice route: skipped (" + ("--skip-lo" if args.skip_lo else
-                  "soffice not installed: apt-get install libreoffice-writer-nogui") + ")")
-            return 0
-        lo_dir = tmp / "lo"
-        lo_dir.mkdir()
-        profile = tmp / "lo-profile"
-        t = time.perf_counter()
-        before = os.times()
-        for n, r in rows[: args.lo]:
-            v = validate(spec, row_to_data(spec, r))
-            (lo_dir / f"{n}.docx").write_bytes(render_docx(spec, v))
-        docs = sorted(str(p) for p in lo_dir.glob("*.docx"))
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(lo_dir / "pdf"), *docs], check=True, capture_output=True, timeout=900)
-        lo_secs = time.perf_counter() - t
-        after = os.times()
-        lo_cpu = (after.user - before.user) + (after.system - before.system) + \
-            (after.children_user - before.children_user) + (after.children_system - before.children_system)
-        made = len(list((lo_dir / "pdf").glob("*.pdf")))
-        per_lo = lo_secs / max(made, 1)
-        per_ours = results["pdf"] / args.rows
-        print(f"LibreOffice route: fill {args.lo} DOCX + one soffice --convert-to pdf call: {lo_secs:.1f} s "
-              f"for {made} PDFs ({per_lo * 1000:.0f} ms a form; CPU {lo_cpu:.1f} s, {lo_cpu / max(made, 1) * 1000:.0f} ms a form)")
-        print(f"  ours is {per_lo / per_ours:.1f}× faster per PDF in wall time (target ≥ 5×); "
-              f"CPU per PDF {lo_cpu / max(made, 1) / (results['pdf-cpu'] / args.rows):.1f}× less than LibreOffice's")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+          f"(figures are wall time unless CPU is said)")
+    print(f"fonts: {'prepared Form Sans (builder/forms/fonts.py)' if prepared() else 'NOT prepared: run python -m builder.forms.fonts (PDFs use full Noto CJK, slower)'}")
+    print(f"form: {spec.title} ({form_id}); each path measured in its own process, one after the other")
+    figs = {}
+    for p in [p.strip() for p in args.paths.split(",") if p.strip()]:
+        env = {k: v for k, v in os.environ.items() if k != PLAIN_ENV}
+        if p == "plain":
+            env[PLAIN_ENV] = "1"
+        run = subprocess.run([sys.executable, __file__, "--one-path", p, "--rows", str(args.rows),
+                              "--repeat", str(args.repeat)], env=env, capture_output=True, text=True)
+        if run.returncode:
+            print(run.stderr, file=sys.stderr)
+            return run.returncode
+        figs[p] = json.loads(run.stdout.strip().splitlines()[-1])
+    lo = "--skip-lo" if args.skip_lo else libreoffice(spec, args.lo)
+    print("\n".join(table(figs, args.rows, lo)))
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -20,6 +20,7 @@ import tinycss2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from builder.core.fetch import asset_fetcher
 from builder.core.model import Procedure
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
 from builder.forms import pdf as form_pdf
@@ -115,22 +116,9 @@ def render_html(hb: Handbook) -> str:
 
 @lru_cache(maxsize=1)
 def _fetcher() -> Any:
-    """A WeasyPrint URL fetcher for ``file:`` URLs inside builder/assets/ only: the handbook
-    never reaches the network or another file."""
-    from urllib.parse import unquote, urlparse
-
-    from weasyprint.urls import URLFetcher
-
-    class AssetFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            u = urlparse(url)
-            if u.scheme != "file":
-                raise ValueError(f"the handbook fetches nothing but its own assets: refused {u.scheme}: URL")
-            if not Path(unquote(u.path)).resolve().is_relative_to(ASSETS_DIR.resolve()):
-                raise ValueError(f"the handbook fetches nothing outside {ASSETS_DIR}: refused {url}")
-            return super().fetch(url, headers)
-
-    return AssetFetcher(allowed_protocols=("file",))
+    """The project's one asset fetcher (:mod:`builder.core.fetch`): the handbook never
+    reaches the network or a file outside the project's assets."""
+    return asset_fetcher()
 
 
 def stylesheets() -> list[Any]:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from builder.core.atomic import write_bytes
 from builder.core.docx_fonts import HEI, SONG, set_fonts
+from builder.core.fetch import asset_fetcher
 from builder.core.load import Content
 from builder.core.model import KIND_LABELS
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
@@ -451,24 +452,15 @@ def _env():
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR / "quiz"), autoescape=select_autoescape(["html"]))
 
 
-def _fetcher(url: str, *args, **kwargs):
-    """WeasyPrint may fetch only the project's own assets."""
-    from weasyprint.urls import default_url_fetcher
-
-    base = (ASSETS_DIR / "quiz").resolve().as_uri()
-    if not url.startswith(base):
-        raise ValueError(f"refusing to fetch {url}")
-    return default_url_fetcher(url, *args, **kwargs)
-
-
 def _pdf(template: str, paper: Paper) -> bytes:
     from weasyprint import CSS, HTML
 
     html = _env().get_template(template).render(paper=paper, letters=LETTERS, answer_text=answer_text,
                                                 source_line=source_line, paper_line=paper_line,
                                                 draft_mark=DRAFT_MARK)
-    css = CSS(filename=str(ASSETS_DIR / "quiz" / "paper.css"), url_fetcher=_fetcher)
-    return HTML(string=html, base_url=str(ASSETS_DIR / "quiz") + "/", url_fetcher=_fetcher).write_pdf(stylesheets=[css])
+    fetcher = asset_fetcher()  # the project's own assets only (builder.core.fetch)
+    css = CSS(filename=str(ASSETS_DIR / "quiz" / "paper.css"), url_fetcher=fetcher)
+    return HTML(string=html, base_url=str(ASSETS_DIR / "quiz") + "/", url_fetcher=fetcher).write_pdf(stylesheets=[css])
 
 
 def paper_pdf(paper: Paper) -> bytes:
