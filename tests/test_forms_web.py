@@ -33,12 +33,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 #: a good 业主报修单 as the browser posts it
 GOOD = {
     "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678",
-    "report_time": "2026-03-01T09:30", "category": "水电", "description": "厨房水龙头漏水 {{ 7*7 }}",
+    "report_time": "2026-03-01T09:30", "category": "其他", "description": "厨房水龙头漏水 {{ 7*7 }}",
     "appointment": "明天上午", "staff_name": "李前台",
     "materials-0-item": "水龙头", "materials-0-qty": "1", "materials-0-price": "45.50",
     "materials-1-item": "", "materials-1-qty": "", "materials-1-price": "",
     "materials-2-item": "生料带", "materials-2-qty": "2", "materials-2-price": "3",
-    "repairer_sign": "王师傅", "owner_sign": "", "date": "2026-03-01",
+    "repairer_sign": "王师傅", "owner_sign": "", "done_date": "2026-03-01",
 }
 
 
@@ -190,7 +190,7 @@ def test_bad_submit_shows_each_error_at_its_field_and_keeps_everything(client, c
         el = _inputs(doc, name)[0]
         shown = el.text_content() if el.tag == "textarea" else el.get("value")
         assert shown == value, name
-    assert [e.get("value") for e in _inputs(doc, "category") if e.get("checked") is not None] == ["水电"]
+    assert [e.get("value") for e in _inputs(doc, "category") if e.get("checked") is not None] == ["其他"]
     # an impossible date stays visible: drawn as text, not as a date input that would blank it
     assert _inputs(doc, "report_time")[0].get("type") == "text"
     # five table rows come back (the typed row 5 and the blank row 2 included)
@@ -206,7 +206,7 @@ def test_bad_submit_shows_each_error_at_its_field_and_keeps_everything(client, c
 def test_bad_submit_keeps_checklists_multichoices_and_checkboxes(client):
     data = {"room": "5-1-101", "owner_name": "张三", "phone": "０２０-８７６５４３２１x",
             "handover_date": "2026-13-01", "checks-0": "合格", "checks-3": "不合格",
-            "defects-0-location": "客厅", "defects-0-problem": "墙面开裂", "defects-0-deadline": "2026-04-31",
+            "defects-0-location": "客厅", "defects-0-problem": "墙面开裂", "rectify_deadline": "2026-04-31",
             "result": "不合格,限期整改", "water_meter": "12.5"}
     r = client.post("/forms/fangwu-yanshou", data=data)
     assert r.status_code == 400
@@ -215,7 +215,7 @@ def test_bad_submit_keeps_checklists_multichoices_and_checkboxes(client):
         picked = [e.get("value") for e in _inputs(doc, name) if e.get("checked") is not None]
         assert picked == [data[name]]
     assert all(e.get("checked") is None for e in _inputs(doc, "checks-1"))
-    for name in ("phone", "handover_date", "defects-0-deadline"):
+    for name in ("phone", "handover_date", "rectify_deadline"):
         assert doc.get_element_by_id(f"e-{name}") is not None, name
         assert _inputs(doc, name)[0].get("value") == data[name]
     r = client.post("/forms/yezhu-xuqiu-diaocha", data={"services": ["家政保洁", "洗衣洗鞋"], "household": "-3",
@@ -266,7 +266,7 @@ def test_good_submit_downloads_a_pdf_holding_the_values(client, caplog):
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]
     assert r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
     name = _filename_star(r.headers["Content-Disposition"])
-    assert name.startswith("yezhu-baoxiu-dan-") and name.endswith(".pdf") and "1501" in name
+    assert name == "业主报修单-3栋2单元1501-20260301.pdf"
     assert 'filename="' in r.headers["Content-Disposition"]
     text = pdf_text(r.data)
     for value in ("3栋2单元1501", "欧阳𡃁", "13812345678", "厨房水龙头漏水 {{ 7*7 }}", "水龙头", "生料带", "45.50", "王师傅"):
@@ -309,7 +309,8 @@ PACK_ANSWERS = {
     "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678", "id_number": "320106196503154024",
     "move_in_date": "2026-03-01", "move_in_end": "2026-03-31", "office_place": "会所一楼客服中心",
     "office_phone": "0755-12345678", "company": "示例物业服务中心", "date": "2026-03-01",
-    "entrust": "业主本人办理", "result": "合格,同意收房", "checks-0": "合格",
+    "entrust": "业主本人办理", "result": "不合格,限期整改", "checks-0": "合格", "checks-1": "不合格",
+    "inspect_date": "2026-03-05", "rectify_deadline": "2026-03-15",
     "defects-0-location": "客厅", "defects-0-problem": "墙面裂缝", "services": "家政保洁", "ratings-0": "满意",
 }
 
@@ -353,10 +354,10 @@ def test_pack_good_answers_download_every_form_in_a_zip(client):
     r = client.post("/forms/packs/ruhuo", data=dict(PACK_ANSWERS, _format="docx"))
     assert r.status_code == 200, r.get_data(as_text=True)[:3000]
     assert r.mimetype == "application/zip"
-    assert _filename_star(r.headers["Content-Disposition"]) == "ruhuo-3栋2单元1501-2026-03-01.zip"
+    assert _filename_star(r.headers["Content-Disposition"]) == "入伙资料包-3栋2单元1501-20260301.zip"
     z = zipfile.ZipFile(io.BytesIO(r.data))
     names = z.namelist()
-    assert len(names) == 7 and all(n.endswith("-3栋2单元1501-2026-03-01.docx") for n in names)
+    assert len(names) == 7 and all(n.endswith(".docx") and "-3栋2单元1501-2026030" in n for n in names)
     for n in names:
         d = docx.Document(io.BytesIO(z.read(n)))
         text = "\n".join(p.text for p in d.paragraphs) + "\n".join(

@@ -221,7 +221,7 @@ def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_d
 @out_option
 @forms_option
 def blank_cmd(form_id: str, formats: str, out_dir: Path, forms_dir: Path) -> None:
-    """Write a blank form for printing: <form>-blank.<ext>.
+    """Write a blank form for printing: <表名>-空白表.<ext>.
 
     \b
     Example:

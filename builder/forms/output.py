@@ -1,6 +1,6 @@
 """Form files: names, atomic writes, one form, a pack, a batch of spreadsheet rows.
 
-* :func:`output_name` — ``<form>-<room or key field>-<date>.<ext>``, safe on Windows too.
+* :func:`output_name` — ``<表名>-<房号 or key field>-<yyyymmdd>.<ext>``, safe on Windows too.
 * :func:`write_form` — render every format first, then write each file through a temp file
   and ``os.replace``: a failure leaves nothing half-written.
 * :func:`write_pack` — one set of answers fills every form of a pack; every form is
@@ -75,14 +75,17 @@ def _safe(text: str, limit: int = 40) -> str:
 
 
 def output_name(spec: FormSpec, values: Mapping[str, Any] | None, ext: str) -> str:
-    """``<form>-<room or key field>-<date>.<ext>``; a blank form is ``<form>-blank.<ext>``.
+    """``<表名>-<房号 or key field>-<yyyymmdd>.<ext>`` (``业主报修单-5栋1单元802-20260421.pdf``);
+    a blank form is ``<表名>-空白表.<ext>``. Safe on Windows: no ``\\/:*?"<>|``, no spaces.
 
     The key is the form's ``key_field``, else ``room``, else the first filled text field;
-    the date is the form's ``date`` field, else its first filled date, else today.
+    the date is the one the web page fills with today (``prefill: now``), else the form's
+    ``date`` field, else its first filled date, else today.
     """
     ext = ext.lstrip(".")
+    title = _safe(spec.title)
     if values is None:
-        return f"{spec.id}-blank.{ext}"
+        return f"{title}-空白表.{ext}"
     names = [f.name for f in spec.fields]
     key = None
     for name in [spec.key_field, "room"] + [f.name for f in spec.fields if f.type == "text"]:
@@ -90,13 +93,14 @@ def output_name(spec: FormSpec, values: Mapping[str, Any] | None, ext: str) -> s
             key = str(values[name])
             break
     day = None
-    for name in ["date"] + [f.name for f in spec.fields if f.type in ("date", "datetime")]:
+    dates = [f for f in spec.fields if f.type in ("date", "datetime")]
+    for name in [f.name for f in dates if f.prefill] + ["date"] + [f.name for f in dates]:
         v = values.get(name) if name in names else None
         if isinstance(v, (dt.date, dt.datetime)):
             day = v.date() if isinstance(v, dt.datetime) else v
             break
     day = day or dt.date.today()
-    parts = [spec.id] + ([_safe(key)] if key else []) + [day.isoformat()]
+    parts = [title] + ([_safe(key)] if key else []) + [f"{day:%Y%m%d}"]
     return "-".join(parts) + f".{ext}"
 
 

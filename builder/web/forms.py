@@ -309,7 +309,7 @@ def pack_submit(name: str):
         return Response(render_template("web/forms_error.html", spec=specs[0], fmt=FORMATS[fmt][1]),
                         status=500, mimetype="text/html")
     first = specs[0]
-    zip_name = name + output_name(first, cleaned[first.id], "zip")[len(first.id):]
+    zip_name = pack.title + output_name(first, cleaned[first.id], "zip")[len(first.title):]
     resp = Response(buf.getvalue(), mimetype="application/zip")
     resp.headers["Content-Disposition"] = content_disposition(zip_name, f"{name}.zip")
     resp.headers["Cache-Control"] = "no-store"

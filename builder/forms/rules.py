@@ -1,0 +1,114 @@
+"""The manual's rules over several fields of a form (``rules:`` in ``form.yaml``), applied to
+values the field validators have already cleaned.
+
+:func:`apply` sets the computed fields and returns ``(field name, message)`` for every rule
+broken; :func:`builder.forms.validate.check` calls it, so the web form, the CLI, batches
+and packs all apply the same rules. A rule whose fields are blank or already wrong is
+skipped (the field's own error says what to fix first).
+
+Dates: a period of *n* calendar months from a start day ends on the same day *n* months
+later, or on the last day of that month when it is shorter (2026-11-30 + 3 months =
+2027-02-28; 2027-11-30 + 3 months = 2028-02-29).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from builder.core.formspec import Condition, FormSpec, Rule
+
+__all__ = ["apply", "add_months", "holds", "computed_fields", "conditional_fields"]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus calendar months, clamped to the end of a shorter month."""
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _day(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return None
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v == "" or v == [] or v == {} or v is False
+
+
+def holds(spec: FormSpec, c: Condition, values: Mapping[str, Any]) -> bool:
+    """Whether condition ``c`` holds for the cleaned ``values``."""
+    v = values.get(c.field)
+    if c.filled is not None:
+        return (not _blank(v)) == c.filled
+    if c.equals is not None:
+        return bool(v == c.equals)
+    if c.one_of:
+        return v in c.one_of
+    if c.any_item is not None:
+        if isinstance(v, dict):
+            return c.any_item in v.values()
+        return isinstance(v, list) and c.any_item in v
+    if c.every_item is not None:
+        items = spec.field(c.field).items
+        return isinstance(v, dict) and all(v.get(i) == c.every_item for i in items)
+    return False  # pragma: no cover - a Condition has exactly one test
+
+
+def computed_fields(spec: FormSpec) -> dict[str, Rule]:
+    """Field name → the rule that computes it (the web page shows these read-only)."""
+    return {r.field: r for r in spec.rules if r.rule == "computed" and r.field}
+
+
+def conditional_fields(spec: FormSpec) -> dict[str, Condition]:
+    """Field name → the condition under which it is shown (``only_if``)."""
+    return {r.field: r.when for r in spec.rules if r.rule == "only_if" and r.field and r.when}
+
+
+def apply(spec: FormSpec, values: dict[str, Any], bad: set[str]) -> list[tuple[str, str]]:
+    """Set computed fields in ``values`` and return ``(field, message)`` for each broken rule.
+    ``bad``: fields that already have an error (rules on them are skipped)."""
+    out: list[tuple[str, str]] = []
+    for r in spec.rules:
+        if r.rule != "computed" or not r.field or not r.base or not r.by:
+            continue
+        base, key = _day(values.get(r.base)), values.get(r.by)
+        days = r.days.get(key) if isinstance(r.days, dict) and isinstance(key, str) else None
+        values[r.field] = base + dt.timedelta(days=days) if base is not None and days is not None else None
+    for r in spec.rules:
+        if r.rule == "computed" or any(n in bad for n in r.names()):
+            continue
+        message = r.message or ""
+        if r.rule in ("not_before", "within") and r.field and r.other:
+            late, early = _day(values.get(r.field)), _day(values.get(r.other))
+            if late is None or early is None:
+                continue
+            a, b = values.get(r.field), values.get(r.other)
+            if r.rule == "not_before" and isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+                limit_ok = a >= b  # two moments: to the minute
+            elif r.rule == "not_before":
+                limit_ok = late >= early
+            elif r.months is not None:
+                limit_ok = late <= add_months(early, r.months)
+            else:
+                limit_ok = late <= early + dt.timedelta(days=r.days if isinstance(r.days, int) else 0)
+            if not limit_ok:
+                out.append((r.field, message))
+            continue
+        elif r.rule == "required_if" and r.field and r.when:
+            broken = holds(spec, r.when, values) and _blank(values.get(r.field))
+        elif r.rule == "only_if" and r.field and r.when:
+            broken = not holds(spec, r.when, values) and not _blank(values.get(r.field))
+        elif r.rule == "implies" and r.when and r.then:
+            broken = holds(spec, r.when, values) and not holds(spec, r.then, values)
+        else:  # pragma: no cover - the model makes every rule one of the above
+            continue
+        if broken:
+            out.append((r.then.field if r.rule == "implies" and r.then else r.field or "", message))
+    return out
