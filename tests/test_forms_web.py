@@ -308,7 +308,7 @@ def test_content_disposition_is_rfc5987():
 PACK_ANSWERS = {
     "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678", "id_number": "320106196503154024",
     "move_in_date": "2026-03-01", "move_in_end": "2026-03-31", "office_place": "会所一楼客服中心",
-    "office_phone": "0755-12345678", "company": "示例物业服务中心", "date": "2026-03-01",
+    "office_phone": "0755-12345678", "company": "示例物业服务中心", "date": "2026-03-01", "notice_date": "2026-02-20",
     "entrust": "业主本人办理", "result": "不合格,限期整改", "checks-0": "合格", "checks-1": "不合格",
     "inspect_date": "2026-03-05", "rectify_deadline": "2026-03-15",
     "defects-0-location": "客厅", "defects-0-problem": "墙面裂缝", "services": "家政保洁", "ratings-0": "满意",
@@ -357,7 +357,7 @@ def test_pack_good_answers_download_every_form_in_a_zip(client):
     assert _filename_star(r.headers["Content-Disposition"]) == "入伙资料包-3栋2单元1501-20260301.zip"
     z = zipfile.ZipFile(io.BytesIO(r.data))
     names = z.namelist()
-    assert len(names) == 7 and all(n.endswith(".docx") and "-3栋2单元1501-2026030" in n for n in names)
+    assert len(names) == 7 and all(n.endswith(".docx") and "-3栋2单元1501-2026" in n for n in names)
     for n in names:
         d = docx.Document(io.BytesIO(z.read(n)))
         text = "\n".join(p.text for p in d.paragraphs) + "\n".join(

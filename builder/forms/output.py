@@ -33,7 +33,7 @@ from builder.core.formspec import FormSpec, Pack
 from builder.forms.validate import FieldError, FormInputError, check, row_to_data
 
 __all__ = [
-    "FORMATS", "output_name", "render", "write_form", "write_pack", "read_rows", "run_batch",
+    "FORMATS", "output_name", "pack_output_name", "render", "write_form", "write_pack", "read_rows", "run_batch",
     "BatchResult", "InputFileError", "PackInputError", "atomic_write", "read_data",
 ]
 
@@ -102,6 +102,15 @@ def output_name(spec: FormSpec, values: Mapping[str, Any] | None, ext: str) -> s
     day = day or dt.date.today()
     parts = [title] + ([_safe(key)] if key else []) + [f"{day:%Y%m%d}"]
     return "-".join(parts) + f".{ext}"
+
+
+def pack_output_name(pack: Pack, cleaned: Mapping[str, Mapping[str, Any]], ext: str) -> str:
+    """``<资料包>-<房号>-<yyyymmdd>.<ext>`` for a pack's merged file: the room and the date
+    (the shared ``date``, the day of the business) from the first form that has them."""
+    room = next((str(v["room"]) for v in cleaned.values() if v.get("room")), None)
+    day = next((v["date"] for v in cleaned.values() if isinstance(v.get("date"), dt.date)), None) or dt.date.today()
+    parts = [_safe(pack.title)] + ([_safe(room)] if room else []) + [f"{day:%Y%m%d}"]
+    return "-".join(parts) + f".{ext.lstrip('.')}"
 
 
 # --- writing -----------------------------------------------------------------

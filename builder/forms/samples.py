@@ -82,10 +82,13 @@ def sample_data(spec: FormSpec) -> dict[str, Any]:
                 if any(o.when and o.when.field == c.field for o in spec.rules if o is not r and o.rule == "implies"):
                     continue  # the other direction is kept instead (a 不合格 item, a 不合格 verdict)
                 data[c.field] = dict.fromkeys(spec.field(c.field).items, c.every_item)
-    for r in spec.rules:
-        if r.rule in ("not_before", "within") and r.field and r.other and data.get(r.field) and data.get(r.other):
-            late, early = _day(spec.field(r.field), data[r.field]), _day(spec.field(r.other), data[r.other])
-            if late < early:
-                day = early + dt.timedelta(days=1)
-                data[r.field] = day.isoformat() if spec.field(r.field).type == "date" else f"{day.isoformat()} 17:00"
+    dated = [r for r in spec.rules if r.rule in ("not_before", "within") and r.field and r.other]
+    for _ in range(len(dated)):  # moving one date may break an earlier rule: repeat
+        for r in dated:
+            late_f, early_f = spec.field(r.field or ""), spec.field(r.other or "")
+            if not data.get(late_f.name) or not data.get(early_f.name):
+                continue
+            if _day(late_f, data[late_f.name]) < _day(early_f, data[early_f.name]):
+                day = _day(early_f, data[early_f.name]) + dt.timedelta(days=1)
+                data[late_f.name] = day.isoformat() if late_f.type == "date" else f"{day.isoformat()} 17:00"
     return data

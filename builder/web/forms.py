@@ -279,7 +279,7 @@ def pack_submit(name: str):
     import io
     import zipfile
 
-    from builder.forms.output import output_name, render
+    from builder.forms.output import output_name, pack_output_name, render
     from builder.forms.validate import check, values_from_form
 
     cat = catalogue()
@@ -308,8 +308,7 @@ def pack_submit(name: str):
         log.error("pack %s: rendering %s failed (%s)", name, fmt, type(e).__name__)
         return Response(render_template("web/forms_error.html", spec=specs[0], fmt=FORMATS[fmt][1]),
                         status=500, mimetype="text/html")
-    first = specs[0]
-    zip_name = pack.title + output_name(first, cleaned[first.id], "zip")[len(first.title):]
+    zip_name = pack_output_name(pack, cleaned, "zip")
     resp = Response(buf.getvalue(), mimetype="application/zip")
     resp.headers["Content-Disposition"] = content_disposition(zip_name, f"{name}.zip")
     resp.headers["Cache-Control"] = "no-store"
