@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from builder.core.formspec import PLACEHOLDER, load_specs
 from builder.forms.docx import docx_text, render_docx
-from builder.forms.layout import layout, placeholders
+from builder.forms.layout import layout, mask_id, placeholders
 from builder.forms.pdf import FORM_TEMPLATES, render_html, render_pdf
 from builder.forms.samples import RARE_NAME, sample_data
 from builder.forms.validate import cell_text, display, validate
@@ -73,6 +73,8 @@ def expected_strings(r: Rendered) -> list[str]:
             out += list(v)  # the items; ticks are counted separately
         elif f.type in ("choice", "multichoice"):
             out.append(cell_text(f, v).split("  ")[0] if False else display(f, v).split("、")[0])
+        elif f.type == "id_number" and r.spec.mask_id_in_print and isinstance(v, str):
+            out.append(mask_id(v))  # the form prints ID numbers masked
         elif v not in (None, "", [], {}):
             out.append(display(f, v))
     return [s for s in out if s]

@@ -66,6 +66,8 @@ class FieldSpec(_Strict):
     lines: int = Field(3, ge=1, le=20, description="textarea: ruled lines printed on a blank form")
     prefill: Literal["now"] | None = Field(None, description="the web page fills in today's date / the time now "
                                            "(where the manual means the moment of filling)")
+    remember: bool = Field(False, description="the browser remembers what was typed (the clerk's own name; "
+                           "never owner data)")
 
     @model_validator(mode="after")
     def _by_type(self) -> FieldSpec:
@@ -73,6 +75,10 @@ class FieldSpec(_Strict):
             raise ValueError(f"a {self.type} field needs 'choices'")
         if self.type == "checklist" and not self.items:
             raise ValueError("a checklist field needs 'items'")
+        if self.remember and self.type not in ("text", "signature"):
+            raise ValueError("remember is for a text field (the clerk's name)")
+        if self.prefill and self.type not in ("date", "time", "datetime"):
+            raise ValueError("prefill: now is for a date, time or datetime field")
         if self.type == "table":
             if not self.columns:
                 raise ValueError("a table field needs 'columns'")

@@ -265,8 +265,14 @@ def _body(spec: FormSpec, pieces: list[Piece]) -> str:
     prev = ""
     for p in pieces:
         if p.kind == "title":
-            if p.code:
-                out.append(_p(_runs(f"编号: {p.code}", size=9), jc="right"))
+            top = p.top
+            if top.company:
+                out.append(_p(_runs(top.company, size=11), jc="center"))
+            marks = [f"编号: {p.code}"] if p.code else []
+            marks += [f"No. {top.number}"] if top.number else []
+            marks += ["预览 (未出具)"] if top.preview else []
+            if marks:
+                out.append(_p(_runs("　".join(marks), size=9), jc="right"))
             out.append(_p(_runs(p.title), style="Title"))
         elif p.kind == "heading":
             out.append(_p(_runs(p.text, bold=True, size=12), before=120, after=60, keep_next=True))

@@ -33,7 +33,7 @@ from builder.core.formspec import FormSpec, Pack
 from builder.forms.validate import FieldError, FormInputError, check, row_to_data
 
 __all__ = [
-    "FORMATS", "output_name", "pack_output_name", "render", "write_form", "write_pack", "read_rows", "run_batch",
+    "FORMATS", "output_name", "pack_output_name", "merge_pdfs", "render", "write_form", "write_pack", "read_rows", "run_batch",
     "BatchResult", "InputFileError", "PackInputError", "atomic_write", "read_data",
 ]
 
@@ -158,6 +158,21 @@ def render(spec: FormSpec, values: Mapping[str, Any] | None, fmt: str) -> bytes:
 
         return render_pdf(spec, dict(values) if values is not None else None)
     raise ValueError(f"unknown format '{fmt}' (docx, pdf)")
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of ``parts`` in their order (a pack printed in one go), through pypdf's
+    public API; each part's outline entry is named by its own title."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        reader = PdfReader(io.BytesIO(data))
+        title = reader.metadata.title if reader.metadata is not None else None
+        writer.append(reader, outline_item=str(title) if title else None)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def _formats(formats: Iterable[str] | str) -> list[str]:
