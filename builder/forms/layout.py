@@ -18,6 +18,8 @@ from builder.forms.validate import cell_text, display
 
 #: the blank printed for an empty ``{field}`` in pledge text (ideographic spaces, underlined)
 BLANK = "\u3000" * 6
+#: signature labels up to this many characters sit three to a row (with their lines)
+SHORT_LABEL = 7
 #: an empty date on a signature line
 BLANK_DATE = "\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 
@@ -204,7 +206,10 @@ def _signatures(spec: FormSpec, names: list[str], values: dict[str, Any] | None)
         if not shown:
             shown = BLANK_DATE if f.type == "date" else "\u3000" * 8
         sigs.append((f.label, shown))
-    return Piece("signatures", signatures=sigs)
+    # label and line stay on one line: three a row when the labels are short, else two, else one
+    longest = max((len(label) for label, _ in sigs), default=0)
+    per_row = 3 if longest <= SHORT_LABEL else 2 if longest <= 2 * SHORT_LABEL else 1
+    return Piece("signatures", signatures=sigs, ncols=min(per_row, max(len(sigs), 1)))
 
 
 def layout(spec: FormSpec, values: dict[str, Any] | None) -> list[Piece]:
