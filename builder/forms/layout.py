@@ -122,7 +122,7 @@ def _grid(spec: FormSpec, names: list[str], pairs: int, values: dict[str, Any] |
             row, used = [], 0
         v = _value(values, f)
         multiline = f.type == "textarea"
-        text = cell_text(f, v)
+        text = "☐" if blank and f.type == "checkbox" else cell_text(f, v)
         row.append(Cell(f.label, label=True))
         row.append(Cell(text, span=span * 2 - 1, multiline=multiline,
                         lines=(f.lines if multiline and (blank or not text) else 1)))
