@@ -186,6 +186,21 @@ def test_pack_fills_every_form(tmp_path, pack_file, name):
         assert "陈𡃁明" in text or "3栋2单元1501" in text
 
 
+def test_pack_as_pdf_is_also_one_merged_pdf_in_order(tmp_path, pack_file):
+    from pypdf import PdfReader
+
+    packs, _ = load_packs(ROOT / "forms", set(SPECS))
+    out = tmp_path / "out"
+    r = run("form", "pack", "zhuangxiu", "--data", str(pack_file("zhuangxiu")), "--format", "pdf", "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    merged = [n for n in files(out) if n.startswith("装修资料包-3栋2单元1501-")]
+    assert len(merged) == 1 and len(files(out)) == len(packs["zhuangxiu"].forms) + 1
+    reader = PdfReader(out / merged[0])
+    assert [o.title for o in reader.outline] == [SPECS[f].title for f in packs["zhuangxiu"].forms]
+    parts = sum(len(PdfReader(out / n).pages) for n in files(out) if n not in merged)
+    assert len(reader.pages) == parts
+
+
 def test_pack_is_all_or_nothing(tmp_path, pack_file):
     p = pack_file("ruhuo")
     data = json.loads(p.read_text(encoding="utf-8"))

@@ -4,7 +4,8 @@
 * :func:`write_form` — render every format first, then write each file through a temp file
   and ``os.replace``: a failure leaves nothing half-written.
 * :func:`write_pack` — one set of answers fills every form of a pack; every form is
-  validated before anything is drawn, and nothing is written unless all are valid.
+  validated before anything is drawn, and nothing is written unless all are valid; with
+  PDF, the whole pack is also written as one PDF in its order (:func:`merge_pdfs`).
 * :func:`run_batch` — rows from CSV or XLSX; each row is validated on its own (a bad row is
   reported by its spreadsheet row number, the others go on); PDFs are rendered in a
   process pool (one WeasyPrint per core, fonts and CSS kept warm in each).
@@ -223,9 +224,15 @@ def write_pack(pack: Pack, specs: Mapping[str, FormSpec], data: Mapping[str, Any
         raise PackInputError(errors, unused, {fid: specs[fid].title for fid in pack.forms})
     out_dir = Path(out_dir)
     files = []
+    pdfs = []
     for fid in pack.forms:
         for fmt in fmts:
-            files.append((out_dir / output_name(specs[fid], cleaned[fid], fmt), render(specs[fid], cleaned[fid], fmt)))
+            body = render(specs[fid], cleaned[fid], fmt)
+            files.append((out_dir / output_name(specs[fid], cleaned[fid], fmt), body))
+            if fmt == "pdf":
+                pdfs.append(body)
+    if pdfs:  # and the whole pack as one PDF, in its order, to print in one go
+        files.append((out_dir / pack_output_name(pack, cleaned, "pdf"), merge_pdfs(pdfs)))
     return _commit(files)
 
 

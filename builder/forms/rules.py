@@ -20,7 +20,7 @@ from typing import Any
 
 from builder.core.formspec import Condition, FormSpec, Rule
 
-__all__ = ["apply", "add_months", "holds", "computed_fields", "conditional_fields"]
+__all__ = ["apply", "add_months", "holds", "computed_fields", "conditional_fields", "describe"]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -112,3 +112,41 @@ def apply(spec: FormSpec, values: dict[str, Any], bad: set[str]) -> list[tuple[s
         if broken:
             out.append((r.then.field if r.rule == "implies" and r.then else r.field or "", message))
     return out
+
+
+def _cond(spec: FormSpec, c: Condition) -> str:
+    label = spec.field(c.field).label
+    if c.filled is not None:
+        return f"{label}{'已填' if c.filled else '未填'}"
+    if isinstance(c.equals, bool):
+        return f"{label}{'已勾选' if c.equals else '未勾选'}"
+    if c.equals is not None:
+        return f"{label} = {c.equals}"
+    if c.one_of:
+        return f"{label} ∈ {'/'.join(c.one_of)}"
+    if c.any_item is not None:
+        return f"{label}有一项为{c.any_item}"
+    return f"{label}每一项为{c.every_item}"
+
+
+def describe(spec: FormSpec, r: Rule) -> str:
+    """One line for a person: what the rule checks, its message and its source."""
+    f = spec.field(r.field).label if r.field else ""
+    o = spec.field(r.other).label if r.other else ""
+    if r.rule == "not_before":
+        what = f"{f} ≥ {o}"
+    elif r.rule == "within":
+        what = f"{f} ≤ {o} + {r.months}个月" if r.months else f"{f} ≤ {o} + {r.days}天"
+    elif r.rule == "required_if" and r.when:
+        what = f"{_cond(spec, r.when)} → 必填 {f}"
+    elif r.rule == "only_if" and r.when:
+        what = f"只有 {_cond(spec, r.when)} 才填 {f}"
+    elif r.rule == "implies" and r.when and r.then:
+        what = f"{_cond(spec, r.when)} → {_cond(spec, r.then)}"
+    elif r.rule == "computed" and isinstance(r.days, dict) and r.base and r.by:
+        days = "/".join(f"{k}{v}天" for k, v in r.days.items())
+        what = f"{f} = {spec.field(r.base).label} + ({spec.field(r.by).label}: {days})"
+    else:  # pragma: no cover - every kind is named above
+        what = r.rule
+    src = f"{r.source.manual} {r.source.section}" + (f" (第{r.source.lines}行)" if r.source.lines else "")
+    return f"{what}" + (f": {r.message}" if r.message else "") + f"  [{src}]"
