@@ -264,3 +264,13 @@ layout:
     assert any("a 'required_if' rule needs when" in str(p) and p.line == 10 for p in problems), problems
     with pytest.raises(FormInputError):
         validate(SPECS["zhuangxiu-beian"], decoration("2026-03-01", "2027-03-01"))
+
+
+@pytest.mark.parametrize("category, finished, due", [
+    ("安全设施", "2026-02-27", "2026-03-01"), ("房屋渗漏水", "2026-12-30", "2027-01-02"), ("其他", "2028-02-23", "2028-03-01")])
+def test_house_repair_form_computes_its_follow_up_date_too(category, finished, due):
+    data = {"房号": "3栋101", "业主姓名": "陈明", "联系电话": "13812345678", "登记日期": finished, "问题来源": "业主报修",
+            "回访类别": category, "完成日期": finished, "维修项目": [{"部位": "卫生间", "问题描述": "漏水"}]}
+    assert validate(SPECS["fangwu-weixiu"], data)["revisit_due"] == dt.date.fromisoformat(due)
+    got = messages("fangwu-weixiu", dict(data, 回访日期="2020-01-01"))
+    assert got == ["回访日期: 回访日期不能早于完成日期(维修完成后回访)"]
