@@ -359,9 +359,10 @@ def test_pack_bad_answers_keep_everything(client):
             assert els[0].get("value") == value, name
 
 
-def test_pack_prints_as_one_pdf_in_the_packs_order(client):
+def test_pack_prints_as_one_pdf_in_the_packs_order(client, caplog):
     from pypdf import PdfReader
 
+    caplog.set_level(logging.DEBUG)
     r = client.post("/forms/packs/ruhuo", data=dict(PACK_ANSWERS, _format="pdf"))
     assert r.status_code == 200, r.get_data(as_text=True)[:3000]
     assert r.mimetype == "application/pdf"
@@ -377,6 +378,8 @@ def test_pack_prints_as_one_pdf_in_the_packs_order(client):
         assert title.replace("(", "").replace(")", "")[:4] in text.replace(" ", ""), title
         assert "3栋2单元1501" in text
     assert "示例物业服务有限公司" in reader.pages[0].extract_text(), "the company from the profile heads each form"
+    for value in ("欧阳", "13812345678", "320106196503154024", "3栋2单元1501"):
+        assert value not in caplog.text, "nothing typed reaches the log"
 
 
 def test_pack_parts_come_as_a_zip_of_pdf_and_word(client):
