@@ -698,3 +698,19 @@ def test_the_company_from_the_profile_heads_each_printed_form(client):
 
     d = docx.Document(io.BytesIO(r.data))
     assert "示例物业服务有限公司" in d.paragraphs[0].text
+
+
+def test_the_manuals_rules_show_at_their_field_on_the_web(client):
+    decoration = {"room": "3栋101", "owner_name": "王五", "date": "2026-03-01", "applicant": "王五",
+                  "id_number": "320106196503154024", "phone": "13800000000", "decoration_company": "示例装饰",
+                  "company_contact": "李工", "company_contact_id": "320106196503154024",
+                  "company_phone": "13900000000", "main_items": "刷墙", "start_date": "2026-03-01",
+                  "end_date": "2026-12-01", "break_waterproof": "1"}
+    r = client.post("/forms/zhuangxiu-beian", data=decoration)
+    assert r.status_code == 400
+    doc = html_of(r)
+    assert "装修备案期限最长不得超过三个月" in doc.get_element_by_id("e-end_date").text_content()
+    assert "业主承诺" in doc.get_element_by_id("e-promise_sign").text_content()
+    assert _inputs(doc, "end_date")[0].get("value") == "2026-12-01", "what was typed stays"
+    r = client.post("/forms/zhuangxiu-beian", data=dict(decoration, end_date="2026-06-01", promise_sign="王五"))
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
