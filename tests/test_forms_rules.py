@@ -274,3 +274,62 @@ def test_house_repair_form_computes_its_follow_up_date_too(category, finished, d
     assert validate(SPECS["fangwu-weixiu"], data)["revisit_due"] == dt.date.fromisoformat(due)
     got = messages("fangwu-weixiu", dict(data, 回访日期="2020-01-01"))
     assert got == ["回访日期: 回访日期不能早于完成日期(维修完成后回访)"]
+
+
+# --- 整改费用单: the total is the rows' sum, written out in capitals ----------------------------
+@pytest.mark.parametrize("amount, words", [
+    ("0", "零元整"), ("0.05", "伍分"), ("0.50", "伍角"), ("10", "壹拾元整"), ("101", "壹佰零壹元整"),
+    ("1005", "壹仟零伍元整"), ("1200.50", "壹仟贰佰元伍角"), ("3.07", "叁元零柒分"), ("10005", "壹万零伍元整"),
+    ("100000.01", "壹拾万元零壹分"), ("101010", "壹拾万壹仟零壹拾元整"), ("11001000", "壹仟壹佰万壹仟元整"),
+    ("100000001", "壹亿零壹元整"), ("123456789.12", "壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元壹角贰分"),
+])
+def test_amounts_in_chinese_capitals(amount, words):
+    from builder.forms.rules import rmb_upper
+
+    assert rmb_upper(Decimal(amount)) == words
+
+
+def _parse_capitals(s: str) -> Decimal:
+    digits = "零壹贰叁肆伍陆柒捌玖"
+    units = {"拾": 10, "佰": 100, "仟": 1000}
+    s = s.removesuffix("整")
+    yuan, _, small = s.partition("元") if "元" in s else ("", "", s)
+    total = section = num = 0
+    for ch in yuan:
+        if ch in digits:
+            num = digits.index(ch)
+        elif ch in units:
+            section += num * units[ch]
+            num = 0
+        elif ch == "万":
+            total += (section + num) * 10000
+            section = num = 0
+        elif ch == "亿":
+            total = (total + section + num) * 10 ** 8
+            section = num = 0
+    cents = (total + section + num) * 100
+    for i, ch in enumerate(small):
+        if ch == "角":
+            cents += digits.index(small[i - 1]) * 10
+        elif ch == "分":
+            cents += digits.index(small[i - 1])
+    return Decimal(cents) / 100
+
+
+@FAST
+@given(st.integers(0, 10 ** 14 - 1))
+def test_capitals_read_back_to_the_amount(cents):
+    from builder.forms.rules import rmb_upper
+
+    amount = Decimal(cents) / 100
+    words = rmb_upper(amount)
+    assert _parse_capitals(words) == amount, words
+    assert "零零" not in words and not words.startswith("零") or words == "零元整"
+
+
+def test_the_cost_sheet_totals_its_rows():
+    data = {"房号": "3栋101", "费用承担单位": "示例装饰", "整改原因": "墙面开裂", "日期": "2026-03-01",
+            "费用明细": [{"项目/材料": "腻子", "金额(元)": "120.50"}, {"项目/材料": "人工", "金额(元)": "300"}],
+            "合计金额(元)": "999"}
+    v = validate(SPECS["zhenggai-feiyong"], data)
+    assert v["total"] == Decimal("420.50") and v["total_upper"] == "肆佰贰拾元伍角"

@@ -131,7 +131,7 @@ class Condition(_Strict):
         return self
 
 
-RuleKind = Literal["not_before", "within", "required_if", "only_if", "implies", "computed"]
+RuleKind = Literal["not_before", "within", "required_if", "only_if", "implies", "computed", "total"]
 
 
 class Rule(_Strict):
@@ -147,6 +147,8 @@ class Rule(_Strict):
     only_if    ``field`` may be filled only when ``when`` holds (the web page hides it otherwise)
     implies    when ``when`` holds, ``then`` must hold (the error is shown at ``then.field``)
     computed   ``field`` (a date) = ``base`` + ``days[value of by]`` days; never typed
+    total      ``field`` (money) = the sum of ``column`` over the rows of table ``base``, and
+               ``words`` (optional) the same sum in Chinese capitals (壹佰贰拾元伍角); never typed
     ========== ================================================================================
     """
 
@@ -156,7 +158,9 @@ class Rule(_Strict):
     months: int | None = Field(None, ge=1, le=120)
     when: Condition | None = None
     then: Condition | None = None
-    base: Name | None = Field(None, description="computed: the date counted from")
+    base: Name | None = Field(None, description="computed: the date counted from; total: the table")
+    column: Name | None = Field(None, description="total: the table's money column summed")
+    words: Name | None = Field(None, description="total: a text field for the sum in Chinese capitals")
     by: Name | None = Field(None, description="computed: the choice field whose value picks the days")
     days: dict[Label, Annotated[int, Field(ge=0, le=3650)]] | int | None = Field(
         None, description="within: a number of days; computed: days by the value of 'by'")
@@ -167,7 +171,8 @@ class Rule(_Strict):
     def _needs(self) -> Rule:
         need = {"not_before": ("field", "other", "message"), "within": ("field", "other", "message"),
                 "required_if": ("field", "when", "message"), "only_if": ("field", "when", "message"),
-                "implies": ("when", "then", "message"), "computed": ("field", "base", "by", "days")}[self.rule]
+                "implies": ("when", "then", "message"), "computed": ("field", "base", "by", "days"),
+                "total": ("field", "base", "column")}[self.rule]
         missing = [k for k in need if getattr(self, k) in (None, "")]
         if missing:
             raise ValueError(f"a '{self.rule}' rule needs {', '.join(missing)}")
@@ -179,7 +184,7 @@ class Rule(_Strict):
 
     def names(self) -> list[str]:
         """Every field name the rule reads or sets."""
-        out = [n for n in (self.field, self.other, self.base, self.by) if n]
+        out = [n for n in (self.field, self.other, self.base, self.by, self.words) if n]
         return out + [c.field for c in (self.when, self.then) if c is not None]
 
 
@@ -256,6 +261,14 @@ def _rule_problems(spec: FormSpec, r: Rule, i: int, known: set[str]) -> list[str
         choices = spec.field(r.by).choices
         if isinstance(r.days, dict) and set(r.days) != set(choices):
             out.append(f"rules[{i}] (computed): days must give every choice of '{r.by}': {', '.join(choices)}")
+    if r.rule == "total" and r.field and r.base and r.column:
+        table = spec.field(r.base)
+        if table.type != "table" or r.column not in {c.name for c in table.columns}:
+            out.append(f"rules[{i}] (total): '{r.base}' is not a table with a column '{r.column}'")
+        elif next(c for c in table.columns if c.name == r.column).type not in ("money", "number"):
+            out.append(f"rules[{i}] (total): column '{r.column}' is not a number")
+        if spec.field(r.field).type != "money":
+            out.append(f"rules[{i}] (total): '{r.field}' must be a money field")
     for c in (r.when, r.then):
         if c is None:
             continue

@@ -16,11 +16,61 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from builder.core.formspec import Condition, FormSpec, Rule
 
-__all__ = ["apply", "add_months", "holds", "computed_fields", "conditional_fields", "describe"]
+__all__ = ["apply", "add_months", "holds", "computed_fields", "conditional_fields", "describe", "rmb_upper"]
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL = ["", "拾", "佰", "仟"]
+_BIG = ["", "万", "亿", "万亿"]
+
+
+def rmb_upper(amount: Decimal) -> str:
+    """An amount in Chinese capitals as written on receipts: 1200.50 → 壹仟贰佰元伍角,
+    1005 → 壹仟零伍元整, 0.05 → 伍分."""
+    cents = int((amount * 100).quantize(Decimal(1)))
+    if cents < 0:
+        raise ValueError("a negative amount")
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    out = ""
+    if yuan:
+        groups = []
+        while yuan:
+            groups.append(yuan % 10000)
+            yuan //= 10000
+        gap = False  # a whole group of zeros since the last digit written (1亿零1元)
+        for g in range(len(groups) - 1, -1, -1):
+            n = groups[g]
+            if n == 0:
+                gap = bool(out)
+                continue
+            part = "零" if out and (gap or n < 1000) else ""
+            inner = False  # a zero inside the group since its last digit (1005: 壹仟零伍)
+            for k in range(3, -1, -1):
+                d = n // 10 ** k % 10
+                if d == 0:
+                    inner = inner or part.strip("零") != ""
+                    continue
+                if inner:
+                    part += "零"
+                    inner = False
+                part += _DIGITS[d] + _SMALL[k]
+            out += part + _BIG[g]
+            gap = False
+        out += "元"
+    if jiao:
+        out += ("零" if out and not out.endswith("元") else "") + _DIGITS[jiao] + "角"
+    elif fen and out:
+        out += "零"
+    if fen:
+        out += _DIGITS[fen] + "分"
+    if not jiao and not fen:
+        out = (out or "零元") + "整"
+    return out
+
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -63,7 +113,9 @@ def holds(spec: FormSpec, c: Condition, values: Mapping[str, Any]) -> bool:
 
 def computed_fields(spec: FormSpec) -> dict[str, Rule]:
     """Field name → the rule that computes it (the web page shows these read-only)."""
-    return {r.field: r for r in spec.rules if r.rule == "computed" and r.field}
+    out = {r.field: r for r in spec.rules if r.rule in ("computed", "total") and r.field}
+    out.update({r.words: r for r in spec.rules if r.rule == "total" and r.words})
+    return out
 
 
 def conditional_fields(spec: FormSpec) -> dict[str, Condition]:
@@ -76,13 +128,21 @@ def apply(spec: FormSpec, values: dict[str, Any], bad: set[str]) -> list[tuple[s
     ``bad``: fields that already have an error (rules on them are skipped)."""
     out: list[tuple[str, str]] = []
     for r in spec.rules:
+        if r.rule == "total" and r.field and r.base and r.column:
+            rows = values.get(r.base) or []
+            amounts = [row.get(r.column) for row in rows if isinstance(row, dict)]
+            total = sum((a for a in amounts if isinstance(a, Decimal)), Decimal("0.00")) if rows else None
+            values[r.field] = total.quantize(Decimal("0.01")) if total is not None else None
+            if r.words:
+                values[r.words] = rmb_upper(total) if total is not None else None
+            continue
         if r.rule != "computed" or not r.field or not r.base or not r.by:
             continue
         base, key = _day(values.get(r.base)), values.get(r.by)
         days = r.days.get(key) if isinstance(r.days, dict) and isinstance(key, str) else None
         values[r.field] = base + dt.timedelta(days=days) if base is not None and days is not None else None
     for r in spec.rules:
-        if r.rule == "computed" or any(n in bad for n in r.names()):
+        if r.rule in ("computed", "total") or any(n in bad for n in r.names()):
             continue
         message = r.message or ""
         if r.rule in ("not_before", "within") and r.field and r.other:
@@ -143,6 +203,10 @@ def describe(spec: FormSpec, r: Rule) -> str:
         what = f"只有 {_cond(spec, r.when)} 才填 {f}"
     elif r.rule == "implies" and r.when and r.then:
         what = f"{_cond(spec, r.when)} → {_cond(spec, r.then)}"
+    elif r.rule == "total" and r.base and r.column:
+        table = spec.field(r.base)
+        col = next((c.label for c in table.columns if c.name == r.column), r.column)
+        what = f"{f} = {table.label}各行{col}之和" + (f", {spec.field(r.words).label}为其大写" if r.words else "")
     elif r.rule == "computed" and isinstance(r.days, dict) and r.base and r.by:
         days = "/".join(f"{k}{v}天" for k, v in r.days.items())
         what = f"{f} = {spec.field(r.base).label} + ({spec.field(r.by).label}: {days})"

@@ -70,8 +70,9 @@ def sample_data(spec: FormSpec) -> dict[str, Any]:
     may not come before another comes a day after it, and computed fields are left out."""
     data = {f.name: sample_value(f, i) for i, f in enumerate(spec.fields, start=1)}
     for r in spec.rules:
-        if r.rule == "computed" and r.field:
+        if r.rule in ("computed", "total") and r.field:
             data.pop(r.field, None)
+            data.pop(r.words or "", None)
         elif r.rule in ("only_if", "required_if") and r.when is not None and r.when.equals is not None:
             data[r.when.field] = r.when.equals
         elif r.rule == "implies" and r.then is not None and r.when is not None:

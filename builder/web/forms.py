@@ -539,7 +539,7 @@ def _ui_of(specs: list[FormSpec]) -> dict[str, Any]:
             if f.remember:
                 remember.add(f.name)
         for name, r in computed_fields(spec).items():
-            computed[name] = json.dumps({"base": r.base, "by": r.by, "days": r.days}, ensure_ascii=False)
+            computed[name] = json.dumps({"kind": r.rule, "base": r.base, "by": r.by, "days": r.days}, ensure_ascii=False)
         for name, c in conditional_fields(spec).items():
             if isinstance(c.equals, str):
                 shown_if[name] = (c.field, c.equals)

@@ -113,6 +113,7 @@
   function computed(form) {
     form.querySelectorAll("input[data-computed]").forEach(function (el) {
       var rule = JSON.parse(el.dataset.computed);
+      if (rule.kind !== "computed") return;  // a total: the server adds the rows up
       var base = valueOf(form, rule.base).slice(0, 10);
       var days = rule.days[valueOf(form, rule.by)];
       if (!/^\d{4}-\d{2}-\d{2}$/.test(base) || days === undefined) { el.value = ""; return; }
