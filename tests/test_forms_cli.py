@@ -24,7 +24,7 @@ SLIP_YAML = """\
 业主姓名: 陈𡃁明
 联系电话: "１３８１２３４５６７８"
 报修时间: 2026/3/1 09:30
-报修类别: 水电
+报修类别: 其他
 报修内容: "厨房水管漏水 {{ 7*7 }}"
 维修材料:
   - 材料名称: 水管
@@ -65,20 +65,20 @@ def test_fill_yaml_writes_docx_and_pdf(tmp_path):
     out = tmp_path / "out"
     r = run("form", "fill", "yezhu-baoxiu-dan", "--data", str(data), "--format", "docx,pdf", "--out", str(out))
     assert r.exit_code == 0, r.output
-    assert files(out) == ["yezhu-baoxiu-dan-3栋2单元1501-2026-03-01.docx", "yezhu-baoxiu-dan-3栋2单元1501-2026-03-01.pdf"]
-    text = docx_text((out / "yezhu-baoxiu-dan-3栋2单元1501-2026-03-01.docx").read_bytes())
+    assert files(out) == ["业主报修单-3栋2单元1501-20260301.docx", "业主报修单-3栋2单元1501-20260301.pdf"]
+    text = docx_text((out / "业主报修单-3栋2单元1501-20260301.docx").read_bytes())
     assert "陈𡃁明" in text and "13812345678" in text and "阀门" in text and "{{ 7*7 }}" in text
-    assert (out / "yezhu-baoxiu-dan-3栋2单元1501-2026-03-01.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (out / "业主报修单-3栋2单元1501-20260301.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_fill_json_with_field_names(tmp_path):
     data = tmp_path / "slip.json"
     data.write_text(json.dumps({"room": "A-1", "owner_name": "王五", "phone": "13800000000",
-                                "report_time": "2026-03-01 08:00", "category": "门窗",
-                                "description": "门锁坏", "date": "2026-03-02"}, ensure_ascii=False), encoding="utf-8")
+                                "report_time": "2026-03-01 08:00", "category": "其他",
+                                "description": "门锁坏", "done_date": "2026-03-02"}, ensure_ascii=False), encoding="utf-8")
     r = run("form", "fill", "yezhu-baoxiu-dan", "--data", str(data), "--format", "docx", "--out", str(tmp_path / "o"))
     assert r.exit_code == 0, r.output
-    assert files(tmp_path / "o") == ["yezhu-baoxiu-dan-A-1-2026-03-02.docx"]
+    assert files(tmp_path / "o") == ["业主报修单-A-1-20260301.docx"]
 
 
 BAD_INPUTS = [
@@ -148,7 +148,7 @@ def test_fill_unknown_form_missing_file_bad_format(tmp_path):
 def test_blank(tmp_path):
     r = run("form", "blank", "fanghuo-zerenshu", "--format", "docx", "--out", str(tmp_path))
     assert r.exit_code == 0
-    assert files(tmp_path) == ["fanghuo-zerenshu-blank.docx"]
+    assert files(tmp_path) == ["防火责任书-空白表.docx"]
 
 
 @pytest.fixture
@@ -161,8 +161,9 @@ def pack_file(tmp_path):
                                       "id_number": "320106196503154024", "date": "2026-03-01"}
         for fid in packs[name].forms:
             sample = sample_data(SPECS[fid])
+            ruled = {n for r in SPECS[fid].rules for n in r.names()}
             for f in SPECS[fid].fields:
-                if f.required and f.name not in answers:
+                if (f.required or f.name in ruled) and f.name not in answers and f.name in sample:
                     answers[f.name] = sample[f.name]
         p = tmp_path / f"{name}.json"
         p.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
@@ -179,10 +180,25 @@ def test_pack_fills_every_form(tmp_path, pack_file, name):
     names = files(out)
     assert len(names) == len(packs[name].forms)
     for fid in packs[name].forms:
-        doc = next(n for n in names if n.startswith(fid + "-"))
+        doc = next(n for n in names if n.startswith(SPECS[fid].title + "-"))
         assert "3栋2单元1501" in doc
         text = docx_text((out / doc).read_bytes())
         assert "3栋2单元1501" in text, f"{doc}: the room is not on the form"
+
+
+def test_pack_as_pdf_is_also_one_merged_pdf_in_order(tmp_path, pack_file):
+    from pypdf import PdfReader
+
+    packs, _ = load_packs(ROOT / "forms", set(SPECS))
+    out = tmp_path / "out"
+    r = run("form", "pack", "zhuangxiu", "--data", str(pack_file("zhuangxiu")), "--format", "pdf", "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    merged = [n for n in files(out) if n.startswith("装修资料包-3栋2单元1501-")]
+    assert len(merged) == 1 and len(files(out)) == len(packs["zhuangxiu"].forms) + 1
+    reader = PdfReader(out / merged[0])
+    assert [o.title for o in reader.outline] == [SPECS[f].title for f in packs["zhuangxiu"].forms]
+    parts = sum(len(PdfReader(out / n).pages) for n in files(out) if n not in merged)
+    assert len(reader.pages) == parts
 
 
 def test_pack_is_all_or_nothing(tmp_path, pack_file):
@@ -226,7 +242,7 @@ def test_batch_csv_reports_bad_rows_and_writes_the_good(tmp_path):
     assert r.exit_code == 2
     assert f"{rows} 第4行: 联系电话: 应为" in r.stderr  # the third data row is spreadsheet row 4
     assert "3 of 4 rows written" in r.stderr
-    assert len(files(out)) == 3 and "fanghuo-zerenshu-3栋101-2026-03-01.docx" not in files(out)
+    assert len(files(out)) == 3 and "防火责任书-3栋101-20260301.docx" not in files(out)
 
 
 def test_batch_xlsx_pdf_zip_and_table_columns(tmp_path):
@@ -239,7 +255,7 @@ def test_batch_xlsx_pdf_zip_and_table_columns(tmp_path):
     import datetime as dt
 
     for i in range(9):
-        ws.append([f"{i}栋", f"业主{i}", f"1390000000{i}", dt.datetime(2026, 3, 1, 9, 30), "水电", "漏水",
+        ws.append([f"{i}栋", f"业主{i}", f"1390000000{i}", dt.datetime(2026, 3, 1, 9, 30), "其他", "漏水",
                    "水管", i + 1, "阀门" if i % 2 else None, dt.date(2026, 3, 2)])
     path = tmp_path / "rows.xlsx"
     wb.save(path)
@@ -251,10 +267,10 @@ def test_batch_xlsx_pdf_zip_and_table_columns(tmp_path):
     with zipfile.ZipFile(out / zname) as z:
         names = sorted(z.namelist())
         assert len(names) == 18
-        doc = z.read("yezhu-baoxiu-dan-1栋-2026-03-02.docx")
+        doc = z.read("业主报修单-1栋-20260301.docx")
         text = docx_text(doc)
         assert "水管" in text and "阀门" in text and "2026年3月1日 09:30" in text
-        assert z.read("yezhu-baoxiu-dan-1栋-2026-03-02.pdf")[:5] == b"%PDF-"
+        assert z.read("业主报修单-1栋-20260301.pdf")[:5] == b"%PDF-"
 
 
 def test_batch_unknown_column_is_a_row_error(tmp_path):
@@ -280,7 +296,7 @@ def test_unknown_region_code_is_a_warning_not_a_refusal(tmp_path):
     r = run("form", "fill", "fanghuo-zerenshu", "--data", str(data), "--format", "docx", "--out", str(tmp_path / "o"))
     assert r.exit_code == 0, r.stderr
     assert "warning: 身份证号码: 地区代码 320106" in r.stderr
-    assert files(tmp_path / "o") == ["fanghuo-zerenshu-1-101-2026-03-01.docx"]
+    assert files(tmp_path / "o") == ["防火责任书-1-101-20260301.docx"]
 
 
 def test_show_columns_round_trips_through_a_batch(tmp_path):
@@ -289,11 +305,11 @@ def test_show_columns_round_trips_through_a_batch(tmp_path):
     assert "房号" in header and "维修材料1.材料名称" in header
     row = {h: "" for h in header}
     row.update({"房号": "1-101", "业主姓名": "王五", "联系电话": "13800000000", "报修时间": "2026-03-01 09:00",
-                "报修类别": "水电", "报修内容": "漏水", "维修材料1.材料名称": "水管", "完成日期": "2026-03-02"})
+                "报修类别": "其他", "报修内容": "漏水", "维修材料1.材料名称": "水管", "完成日期": "2026-03-02"})
     path = _rows_csv(tmp_path / "rows.csv", [row])
     r = run("form", "batch", "yezhu-baoxiu-dan", "--rows", str(path), "--format", "docx", "--out", str(tmp_path / "o"))
     assert r.exit_code == 0, r.stderr
-    assert "水管" in docx_text((tmp_path / "o" / "yezhu-baoxiu-dan-1-101-2026-03-02.docx").read_bytes())
+    assert "水管" in docx_text((tmp_path / "o" / "业主报修单-1-101-20260301.docx").read_bytes())
 
 
 def test_xlsx_number_cells(tmp_path):
@@ -311,7 +327,7 @@ def test_xlsx_number_cells(tmp_path):
     r = run("form", "batch", "fanghuo-zerenshu", "--rows", str(path), "--format", "docx", "--out", str(tmp_path / "o"))
     assert r.exit_code == 2
     assert "第2行: 身份证号码: 在表格里被存成了数字" in r.stderr
-    assert files(tmp_path / "o") == ["fanghuo-zerenshu-1-102-2026-03-01.docx"]
+    assert files(tmp_path / "o") == ["防火责任书-1-102-20260301.docx"]
 
 
 def test_an_unwritable_folder_is_a_message(tmp_path):

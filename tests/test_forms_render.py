@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from builder.core.formspec import PLACEHOLDER, load_specs
 from builder.forms.docx import docx_text, render_docx
-from builder.forms.layout import layout, placeholders
+from builder.forms.layout import layout, mask_id, placeholders
 from builder.forms.pdf import FORM_TEMPLATES, render_html, render_pdf
 from builder.forms.samples import RARE_NAME, sample_data
 from builder.forms.validate import cell_text, display, validate
@@ -73,6 +73,8 @@ def expected_strings(r: Rendered) -> list[str]:
             out += list(v)  # the items; ticks are counted separately
         elif f.type in ("choice", "multichoice"):
             out.append(display(f, v).split("、")[0])
+        elif f.type == "id_number" and r.spec.mask_id_in_print and isinstance(v, str):
+            out.append(mask_id(v))  # the form prints ID numbers masked
         elif v not in (None, "", [], {}):
             out.append(display(f, v))
     return [s for s in out if s]
@@ -341,3 +343,23 @@ def test_docx_xml_keeps_the_schema_order_word_checks(rendered):
                         names = [c.tag.replace(w, "") for c in el]
                         known = [n for n in names if n in order]
                         assert known == sorted(known, key=order.index), f"{r.spec.id} {part}: {tag} {names}"
+
+
+def test_header_seam_prints_company_serial_number_and_preview_mark():
+    """The register (issue 15) gives an issued form a number and prints 预览 on a draft: both
+    sit in the form's header beside its code, in the PDF and the DOCX alike."""
+    from builder.forms.layout import Header, with_header
+
+    spec = SPECS["yezhu-baoxiu-dan"]
+    values = validate(spec, sample_data(spec))
+    head = Header(company="示例物业服务有限公司", number="BX-2026-000123", preview=True)
+    pdf = subprocess.run(["pdftotext", "-", "-"], input=render_pdf(spec, with_header(values, head)),
+                         capture_output=True, check=True).stdout.decode("utf-8").replace(" ", "")
+    docx = docx_text(render_docx(spec, with_header(values, head))).replace(" ", "")
+    for text in (pdf, docx):
+        assert "示例物业服务有限公司" in text and "No.BX-2026-000123" in text and "预览(未出具)" in text
+        assert "KF-BX-01" in text and RARE_NAME in text
+    plain = docx_text(render_docx(spec, values))
+    assert "No." not in plain and "预览" not in plain
+    blank = docx_text(render_docx(spec, with_header(None, Header(company="示例物业"))))
+    assert "示例物业" in blank and "样01号" not in blank, "a header alone draws a blank form"

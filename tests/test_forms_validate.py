@@ -41,7 +41,7 @@ def check_char(first17: str) -> str:
 
 def good_slip(**over):
     data = {"房号": "3栋2单元1501", "业主姓名": "陈明", "联系电话": "13812345678",
-            "报修时间": "2026-03-01 09:30", "报修类别": "水电", "报修内容": "厨房漏水",
+            "报修时间": "2026-03-01 09:30", "报修类别": "其他", "报修内容": "厨房漏水",
             "完成日期": "2026-03-02"}
     data.update(over)
     return data
@@ -74,7 +74,7 @@ def test_keys_may_be_names_or_labels_and_values_are_cleaned():
     assert v["phone"] == "0755-12345678"
     assert v["report_time"] == dt.datetime(2026, 3, 1, 9, 30)
     assert v["materials"] == [{"item": "水管", "qty": Decimal("2"), "price": Decimal("1200.50")}]
-    assert v["date"] == dt.date(2026, 3, 2)
+    assert v["done_date"] == dt.date(2026, 3, 2)
 
 
 def test_same_field_twice_with_different_values_is_refused():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import shutil
 import subprocess
 import threading
@@ -30,15 +31,19 @@ SPECS, _PROBLEMS = load_specs(ROOT / "forms")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
+#: headless Chromium has no print dialog (a PDF frame asking for one crashes the page): the
+#: page's print hook records what it was asked to print instead
+PRINT_HOOK = "window.handbookPrint = (frame) => { (window.__printed = window.__printed || []).push(frame.src); };"
+
 #: a good 业主报修单 as the browser posts it
 GOOD = {
     "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678",
-    "report_time": "2026-03-01T09:30", "category": "水电", "description": "厨房水龙头漏水 {{ 7*7 }}",
+    "report_time": "2026-03-01T09:30", "category": "其他", "description": "厨房水龙头漏水 {{ 7*7 }}",
     "appointment": "明天上午", "staff_name": "李前台",
     "materials-0-item": "水龙头", "materials-0-qty": "1", "materials-0-price": "45.50",
     "materials-1-item": "", "materials-1-qty": "", "materials-1-price": "",
     "materials-2-item": "生料带", "materials-2-qty": "2", "materials-2-price": "3",
-    "repairer_sign": "王师傅", "owner_sign": "", "date": "2026-03-01",
+    "repairer_sign": "王师傅", "owner_sign": "", "done_date": "2026-03-01",
 }
 
 
@@ -190,12 +195,12 @@ def test_bad_submit_shows_each_error_at_its_field_and_keeps_everything(client, c
         el = _inputs(doc, name)[0]
         shown = el.text_content() if el.tag == "textarea" else el.get("value")
         assert shown == value, name
-    assert [e.get("value") for e in _inputs(doc, "category") if e.get("checked") is not None] == ["水电"]
+    assert [e.get("value") for e in _inputs(doc, "category") if e.get("checked") is not None] == ["其他"]
     # an impossible date stays visible: drawn as text, not as a date input that would blank it
     assert _inputs(doc, "report_time")[0].get("type") == "text"
     # five table rows come back (the typed row 5 and the blank row 2 included)
     assert len(doc.get_element_by_id("f-materials").xpath("./tbody/tr")) == 5
-    assert _inputs(doc, "_format")[1].get("checked") is not None, "the chosen format (Word) is kept"
+    assert [b.get("value") for b in doc.xpath("//button[@name='_format']")] == ["pdf", "docx"]
     # escaped, never markup
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     # nothing typed reaches the log
@@ -206,7 +211,7 @@ def test_bad_submit_shows_each_error_at_its_field_and_keeps_everything(client, c
 def test_bad_submit_keeps_checklists_multichoices_and_checkboxes(client):
     data = {"room": "5-1-101", "owner_name": "张三", "phone": "０２０-８７６５４３２１x",
             "handover_date": "2026-13-01", "checks-0": "合格", "checks-3": "不合格",
-            "defects-0-location": "客厅", "defects-0-problem": "墙面开裂", "defects-0-deadline": "2026-04-31",
+            "defects-0-location": "客厅", "defects-0-problem": "墙面开裂", "rectify_deadline": "2026-04-31",
             "result": "不合格,限期整改", "water_meter": "12.5"}
     r = client.post("/forms/fangwu-yanshou", data=data)
     assert r.status_code == 400
@@ -215,7 +220,7 @@ def test_bad_submit_keeps_checklists_multichoices_and_checkboxes(client):
         picked = [e.get("value") for e in _inputs(doc, name) if e.get("checked") is not None]
         assert picked == [data[name]]
     assert all(e.get("checked") is None for e in _inputs(doc, "checks-1"))
-    for name in ("phone", "handover_date", "defects-0-deadline"):
+    for name in ("phone", "handover_date", "rectify_deadline"):
         assert doc.get_element_by_id(f"e-{name}") is not None, name
         assert _inputs(doc, name)[0].get("value") == data[name]
     r = client.post("/forms/yezhu-xuqiu-diaocha", data={"services": ["家政保洁", "洗衣洗鞋"], "household": "-3",
@@ -251,8 +256,15 @@ def pdf_text(data: bytes) -> str:
     return out.stdout.decode("utf-8")
 
 
-def _filename_star(cd: str) -> str:
-    assert cd.startswith("attachment; ")
+#: RFC 6266 with an RFC 5987 ext-value: a quoted ASCII fallback, then UTF-8'' and attr-chars
+#: or %XX only
+_CD = re.compile(r"(inline|attachment); filename=\"[ !#-\[\]-~]*\"; filename\*=UTF-8''(?:[A-Za-z0-9!#$&+.^_`|~-]|%[0-9A-F]{2})+")
+
+
+def _filename_star(cd: str, kind: str | None = None) -> str:
+    assert _CD.fullmatch(cd), cd
+    if kind:
+        assert cd.startswith(kind + "; "), cd
     star = [p.strip() for p in cd.split(";") if p.strip().startswith("filename*=")]
     assert star, cd
     value = star[0][len("filename*="):]
@@ -265,8 +277,8 @@ def test_good_submit_downloads_a_pdf_holding_the_values(client, caplog):
     r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="pdf"))
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]
     assert r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
-    name = _filename_star(r.headers["Content-Disposition"])
-    assert name.startswith("yezhu-baoxiu-dan-") and name.endswith(".pdf") and "1501" in name
+    name = _filename_star(r.headers["Content-Disposition"], "inline")  # shown, ready to print
+    assert name == "业主报修单-3栋2单元1501-20260301.pdf"
     assert 'filename="' in r.headers["Content-Disposition"]
     text = pdf_text(r.data)
     for value in ("3栋2单元1501", "欧阳𡃁", "13812345678", "厨房水龙头漏水 {{ 7*7 }}", "水龙头", "生料带", "45.50", "王师傅"):
@@ -292,7 +304,8 @@ def test_good_submit_downloads_a_docx_holding_the_values(client):
 def test_blank_forms_download(client, ext, magic):
     r = client.get(f"/forms/fanghuo-zerenshu/blank.{ext}")
     assert r.status_code == 200 and r.data.startswith(magic)
-    assert _filename_star(r.headers["Content-Disposition"]).endswith(f".{ext}")
+    kind = "inline" if ext == "pdf" else "attachment"
+    assert _filename_star(r.headers["Content-Disposition"], kind) == f"防火责任书-空白表.{ext}"
 
 
 def test_content_disposition_is_rfc5987():
@@ -308,8 +321,9 @@ def test_content_disposition_is_rfc5987():
 PACK_ANSWERS = {
     "room": "3栋2单元1501", "owner_name": "欧阳𡃁", "phone": "13812345678", "id_number": "320106196503154024",
     "move_in_date": "2026-03-01", "move_in_end": "2026-03-31", "office_place": "会所一楼客服中心",
-    "office_phone": "0755-12345678", "company": "示例物业服务中心", "date": "2026-03-01",
-    "entrust": "业主本人办理", "result": "合格,同意收房", "checks-0": "合格",
+    "office_phone": "0755-12345678", "company": "示例物业服务中心", "date": "2026-03-01", "notice_date": "2026-02-20",
+    "entrust": "业主本人办理", "result": "不合格,限期整改", "checks-0": "合格", "checks-1": "不合格",
+    "inspect_date": "2026-03-05", "rectify_deadline": "2026-03-15",
     "defects-0-location": "客厅", "defects-0-problem": "墙面裂缝", "services": "家政保洁", "ratings-0": "满意",
 }
 
@@ -345,19 +359,45 @@ def test_pack_bad_answers_keep_everything(client):
             assert els[0].get("value") == value, name
 
 
-def test_pack_good_answers_download_every_form_in_a_zip(client):
+def test_pack_prints_as_one_pdf_in_the_packs_order(client, caplog):
+    from pypdf import PdfReader
+
+    caplog.set_level(logging.DEBUG)
+    r = client.post("/forms/packs/ruhuo", data=dict(PACK_ANSWERS, _format="pdf"))
+    assert r.status_code == 200, r.get_data(as_text=True)[:3000]
+    assert r.mimetype == "application/pdf"
+    assert _filename_star(r.headers["Content-Disposition"], "inline") == "入伙资料包-3栋2单元1501-20260301.pdf"
+    reader = PdfReader(io.BytesIO(r.data))
+    titles = [SPECS[fid].title for fid in ["ruhuo-tongzhi", "ruhuo-liuzhuan-a", "fangwu-yanshou", "yehu-ziliao-a",
+                                           "fanghuo-zerenshu", "yezhu-xuqiu-diaocha", "jiaofang-manyidu"]]
+    assert [o.title for o in reader.outline] == titles, "one outline entry a form, in the pack's order"
+    firsts = [reader.get_destination_page_number(o) for o in reader.outline]
+    assert firsts == sorted(firsts) and firsts[0] == 0
+    for title, first in zip(titles, firsts):
+        text = reader.pages[first].extract_text()
+        assert title.replace("(", "").replace(")", "")[:4] in text.replace(" ", ""), title
+        assert "3栋2单元1501" in text
+    assert "示例物业服务有限公司" in reader.pages[0].extract_text(), "the company from the profile heads each form"
+    for value in ("欧阳", "13812345678", "320106196503154024", "3栋2单元1501"):
+        assert value not in caplog.text, "nothing typed reaches the log"
+
+
+def test_pack_parts_come_as_a_zip_of_pdf_and_word(client):
     import zipfile
 
     import docx
 
-    r = client.post("/forms/packs/ruhuo", data=dict(PACK_ANSWERS, _format="docx"))
+    r = client.post("/forms/packs/ruhuo", data=dict(PACK_ANSWERS, _format="zip"))
     assert r.status_code == 200, r.get_data(as_text=True)[:3000]
     assert r.mimetype == "application/zip"
-    assert _filename_star(r.headers["Content-Disposition"]) == "ruhuo-3栋2单元1501-2026-03-01.zip"
+    assert _filename_star(r.headers["Content-Disposition"], "attachment") == "入伙资料包-3栋2单元1501-20260301.zip"
     z = zipfile.ZipFile(io.BytesIO(r.data))
     names = z.namelist()
-    assert len(names) == 7 and all(n.endswith("-3栋2单元1501-2026-03-01.docx") for n in names)
+    assert len(names) == 14 and names[0].startswith("01-入伙通知书-3栋2单元1501-") and names[-1].startswith("07-")
     for n in names:
+        if n.endswith(".pdf"):
+            assert z.read(n).startswith(b"%PDF")
+            continue
         d = docx.Document(io.BytesIO(z.read(n)))
         text = "\n".join(p.text for p in d.paragraphs) + "\n".join(
             c.text for t in d.tables for row in t.rows for c in row.cells)
@@ -410,62 +450,146 @@ def server():
 
 
 @pytest.mark.browser
-def test_browser_fills_fixes_and_downloads_the_repair_slip(server, artifacts, tmp_path):
+def test_browser_fills_fixes_and_prints_the_repair_slip(server, artifacts, tmp_path):
+    """The front desk: the time is already there, one submit shows the PDF to print, the
+    Word file is offered beside it, and the clerk's name is remembered after a reload."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900}, accept_downloads=True)
+            page = browser.new_page(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                    viewport={"width": 1200, "height": 900}, accept_downloads=True)
+            page.add_init_script(PRINT_HOOK)
             page.goto(f"{server}/forms/yezhu-baoxiu-dan")
-            page.fill("#f-room", "3栋2单元1501")
+            today = page.evaluate("(() => { const d = new Date(); return d.getFullYear() + '-' + "
+                                  "String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); })()")
+            assert page.input_value("#f-report_time").startswith(today + "T"), "报修时间 is prefilled with now"
+            assert page.input_value("#f-staff_name") == "", "nobody's name yet"
+            assert page.locator("#w-fee").is_hidden(), "the fee shows only for 有偿"
+            page.fill("#f-report_time", "2026-04-28T09:30")  # a call taken on the 28th, written up now
+            page.fill("#f-room", "5栋1单元802")
             page.fill("#f-owner_name", "欧阳𡃁")
             page.fill("#f-phone", "138-1234")  # too short
-            page.fill("#f-report_time", "2026-03-01T09:30")
-            page.check("input[name=category][value=门窗]")
-            page.fill("#f-description", "阳台推拉门关不严")
-            page.fill("#f-materials-0-item", "门轮")
-            page.fill("#f-materials-0-qty", "4")
+            page.check("input[name=category][value=房屋渗漏水]")
+            page.fill("#f-sub_type", "门窗")
+            page.fill("#f-description", "阳台推拉门关不严, 雨天渗水")
+            page.fill("#f-staff_name", "李前台")
+            page.fill("#f-done_date", "2026-04-29")
+            assert page.input_value("#f-revisit_due") == "2026-05-02", "三天内回访, worked out as typed"
+            page.check("input[name=charge][value=有偿]")
+            assert page.locator("#w-fee").is_visible()
+            page.fill("#f-fee", "35")
+            page.fill("#f-materials-0-item", "密封条")
             page.click("button.add-row")               # JS clones a 4th row
-            page.fill("#f-materials-3-item", "密封条")
+            page.fill("#f-materials-3-item", "门轮")
             page.fill("#f-materials-3-price", "12.80")
-            page.check("input[name=_format][value=pdf]")
-            page.click("button[type=submit]")
+            page.click("button[value=pdf]")
             page.wait_for_selector("#summary")
             page.screenshot(path=str(artifacts / "web-form-error.png"), full_page=True)
-            assert "联系电话" in page.inner_text("#e-phone") or "手机" in page.inner_text("#e-phone")
+            assert "手机" in page.inner_text("#e-phone")
             assert page.get_attribute("#f-phone", "aria-invalid") == "true"
-            # everything else is kept, the added row too
-            assert page.input_value("#f-room") == "3栋2单元1501"
-            assert page.input_value("#f-owner_name") == "欧阳𡃁"
-            assert page.input_value("#f-report_time") == "2026-03-01T09:30"
-            assert page.input_value("#f-description") == "阳台推拉门关不严"
-            assert page.is_checked("input[name=category][value=门窗]")
-            assert page.input_value("#f-materials-3-item") == "密封条"
-            assert page.input_value("#f-materials-3-price") == "12.80"
-            assert page.input_value("#f-phone") == "138-1234"
+            for sel, value in [("#f-room", "5栋1单元802"), ("#f-owner_name", "欧阳𡃁"), ("#f-sub_type", "门窗"),
+                               ("#f-materials-3-item", "门轮"), ("#f-materials-3-price", "12.80"),
+                               ("#f-phone", "138-1234"), ("#f-fee", "35"), ("#f-staff_name", "李前台")]:
+                assert page.input_value(sel) == value, sel
+            assert page.is_checked("input[name=category][value=房屋渗漏水]")
             assert page.evaluate("document.activeElement.id") == "summary"
             page.fill("#f-phone", "13912345678")
-            with page.expect_download() as info:
-                page.click("button[type=submit]")
-            download = info.value
-            assert download.suggested_filename.startswith("yezhu-baoxiu-dan-") and download.suggested_filename.endswith(".pdf")
-            target = tmp_path / download.suggested_filename
-            download.save_as(target)
-            page.screenshot(path=str(artifacts / "web-form-after-download.png"), full_page=True)
+            with page.expect_response(lambda r: r.request.method == "POST" and "/forms/yezhu-baoxiu-dan" in r.url) as info:
+                page.click("button[value=pdf]")
+            resp = info.value
+            assert resp.status == 200 and resp.headers["content-type"] == "application/pdf"
+            page.wait_for_selector("#result:not([hidden])")
+            src = page.get_attribute("#pdf-frame", "src")
+            assert src.startswith("blob:"), "the PDF is shown"
+            page.wait_for_function("window.__printed && window.__printed.length === 1")
+            assert page.evaluate("window.__printed") == [src], "and the print dialog asked for, once"
+            assert page.get_attribute("#dl-pdf", "download") == "业主报修单-5栋1单元802-20260428.pdf"
             assert page.locator("#summary").count() == 0, "the old errors do not outlive the good submit"
-            assert "自动下载" in page.inner_text(".submit-status")
-            assert page.input_value("#f-phone") == "13912345678"
+            page.screenshot(path=str(artifacts / "web-form-printed.png"), full_page=False)
+            with page.expect_download() as dl:
+                page.click("#dl-pdf")                  # the very PDF on screen, saved
+            pdf_path = tmp_path / "slip.pdf"
+            dl.value.save_as(pdf_path)
+            pdf = pdf_path.read_bytes()
+            with page.expect_download() as dl:
+                page.click("#dl-other")                # the Word file beside it, no second form submit
+            assert dl.value.suggested_filename.endswith(".docx") and dl.value.suggested_filename.startswith("业主报修单-5栋1单元802-")
+            docx_path = tmp_path / "slip.docx"
+            dl.value.save_as(docx_path)
+            page.reload()
+            assert page.input_value("#f-staff_name") == "李前台", "the clerk's name is remembered"
+            assert page.input_value("#f-owner_name") == "", "an owner's data is not"
+            assert page.input_value("#f-report_time").startswith(today)
+            stored = page.evaluate("JSON.stringify(Object.assign({}, window.localStorage))")
+            assert "李前台" in stored and "欧阳" not in stored and "1391234" not in stored
         finally:
             browser.close()
-    data = target.read_bytes()
-    assert data.startswith(b"%PDF")
-    text = pdf_text(data)
-    for value in ("3栋2单元1501", "欧阳𡃁", "13912345678", "阳台推拉门关不严", "门轮", "密封条", "12.80"):
+    text = pdf_text(pdf)
+    for value in ("5栋1单元802", "欧阳𡃁", "13912345678", "阳台推拉门关不严", "门轮", "密封条", "12.80", "李前台",
+                  "☑房屋渗漏水", "2026年5月2日", "35.00"):
         assert value in text, value
-    (artifacts / "web-form-download.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(artifacts / "web-form-download.pdf"),
-                    str(artifacts / "web-form-download")], check=True)
+    assert docx_path.read_bytes().startswith(b"PK")
+    (artifacts / "web-form-print.pdf").write_bytes(pdf)
+
+
+@pytest.mark.browser
+def test_browser_masks_an_id_number_once_typed(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            page.goto(f"{server}/forms/zhuangxiu-beian")
+            page.fill("#f-id_number", "320106196503154024")
+            page.click("#f-phone")
+            assert page.input_value("#f-id_number") == "320106********4024"
+            assert page.input_value("input[type=hidden][name=id_number]") == "320106196503154024"
+            page.click("#f-id_number")
+            assert page.input_value("#f-id_number") == "320106196503154024", "in full while edited"
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_browser_prints_the_move_in_pack_as_one_pdf(server, artifacts, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900}, accept_downloads=True)
+            page.add_init_script(PRINT_HOOK)
+            page.goto(f"{server}/forms/packs/ruhuo")
+            for name, value in PACK_ANSWERS.items():
+                loc = page.locator(f"[name='{name}']")
+                kind = loc.first.get_attribute("type")
+                if kind in ("radio", "checkbox"):
+                    page.check(f"[name='{name}'][value='{value}']")
+                elif loc.first.evaluate("e => e.tagName") == "SELECT":
+                    loc.first.select_option(value)
+                else:
+                    loc.first.fill(value)
+            page.click("button[value=pdf]")
+            page.wait_for_selector("#result:not([hidden])")
+            with page.expect_download() as dl:
+                page.click("#dl-pdf")
+            assert dl.value.suggested_filename == "入伙资料包-3栋2单元1501-20260301.pdf"
+            target = tmp_path / "pack.pdf"
+            dl.value.save_as(target)
+            page.screenshot(path=str(artifacts / "web-pack-printed.png"))
+        finally:
+            browser.close()
+    reader = PdfReader(target)
+    order = ["ruhuo-tongzhi", "ruhuo-liuzhuan-a", "fangwu-yanshou", "yehu-ziliao-a", "fanghuo-zerenshu",
+             "yezhu-xuqiu-diaocha", "jiaofang-manyidu"]
+    assert [o.title for o in reader.outline] == [SPECS[f].title for f in order]
+    pages = [reader.get_destination_page_number(o) for o in reader.outline]
+    assert pages == sorted(set(pages)), "each form starts on its own page, in the pack's order"
+    assert len(reader.pages) >= len(order)
 
 
 @pytest.mark.browser
@@ -502,7 +626,91 @@ def test_twenty_concurrent_submissions_all_succeed(server):
         results = list(pool.map(submit, range(20)))
     assert [r[0] for r in results] == [200] * 20
     for i, (_status, body, cd) in enumerate(results):
+        assert cd.startswith("inline; " if i % 2 == 0 else "attachment; "), cd
         assert body.startswith(b"%PDF" if i % 2 == 0 else b"PK"), i
         assert quote(f"{1000 + i}") in cd, "each clerk gets the document for their own room"
     pdf = results[0][1]
     assert "1栋1单元1000" in pdf_text(pdf)
+
+
+# --- what clerks see ------------------------------------------------------------------------
+def _visible_text(doc) -> str:
+    for bad in doc.xpath("//script | //style | //template"):
+        bad.drop_tree()
+    return doc.text_content()
+
+
+def test_clerks_see_no_machinery(client):
+    """No CLI commands, pack codes, field names, manual codes or status words on the pages."""
+    from builder.core.formspec import load_packs
+
+    packs, _ = load_packs(ROOT / "forms", set(SPECS))
+    pages = ["/forms"] + [f"/forms/{fid}" for fid in SPECS] + [f"/forms/packs/{n}" for n in packs]
+    field_names = {f.name for s in SPECS.values() for f in s.fields if "_" in f.name}
+    for url in pages:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        text = _visible_text(html_of(r))
+        assert "handbook" not in text and "--data" not in text and ".yaml" not in text, url
+        assert not re.search(r"\bM\d\d\b", text), (url, re.search(r".{20}\bM\d\d\b.{20}", text))
+        assert "status" not in text and "draft" not in text and "草稿" not in text, url
+        for name in field_names:
+            assert name not in text, (url, name)
+        for name in packs:
+            assert not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), (url, name)
+
+
+def test_form_page_says_what_the_script_needs(client):
+    doc = html_of(client.get("/forms/yezhu-baoxiu-dan"))
+    assert _inputs(doc, "report_time")[0].get("data-prefill") == "now"
+    assert _inputs(doc, "staff_name")[0].get("data-remember") == "staff_name"
+    assert _inputs(doc, "owner_name")[0].get("data-remember") is None, "owner data is never remembered"
+    due = _inputs(doc, "revisit_due")[0]
+    assert due.get("readonly") is not None and '"房屋渗漏水": 3' in due.get("data-computed")
+    fee = doc.get_element_by_id("w-fee")
+    assert (fee.get("data-shown-if"), fee.get("data-shown-value")) == ("charge", "有偿")
+    doc = html_of(client.get("/forms/zhuangxiu-beian"))
+    assert _inputs(doc, "id_number")[0].get("data-mask") == "id"
+
+
+def test_id_numbers_are_masked_in_print_where_the_form_says_so(client):
+    pledge = {"room": "3栋101", "owner_name": "王五", "phone": "13800000000", "id_number": "44030519900101123X",
+              "date": "2026-03-01"}
+    r = client.post("/forms/fanghuo-zerenshu", data=pledge)
+    assert r.status_code == 200, r.get_data(as_text=True)[:3000]
+    text = pdf_text(r.data)
+    assert "440305********123X" in text and "44030519900101123X" not in text
+    decoration = {"room": "3栋101", "owner_name": "王五", "date": "2026-03-01", "applicant": "王五",
+                  "id_number": "44030519900101123X", "phone": "13800000000", "decoration_company": "示例装饰",
+                  "company_contact": "李工", "company_contact_id": "320106196503154024",
+                  "company_phone": "13900000000", "main_items": "刷墙", "start_date": "2026-03-01",
+                  "end_date": "2026-04-01"}
+    r = client.post("/forms/zhuangxiu-beian", data=decoration)
+    assert r.status_code == 200, r.get_data(as_text=True)[:3000]
+    assert "44030519900101123X" in pdf_text(r.data), "the decoration file keeps the full number"
+
+
+def test_the_company_from_the_profile_heads_each_printed_form(client):
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="pdf"))
+    assert "示例物业服务有限公司" in pdf_text(r.data).replace(" ", "")
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="docx"))
+    import docx
+
+    d = docx.Document(io.BytesIO(r.data))
+    assert "示例物业服务有限公司" in d.paragraphs[0].text
+
+
+def test_the_manuals_rules_show_at_their_field_on_the_web(client):
+    decoration = {"room": "3栋101", "owner_name": "王五", "date": "2026-03-01", "applicant": "王五",
+                  "id_number": "320106196503154024", "phone": "13800000000", "decoration_company": "示例装饰",
+                  "company_contact": "李工", "company_contact_id": "320106196503154024",
+                  "company_phone": "13900000000", "main_items": "刷墙", "start_date": "2026-03-01",
+                  "end_date": "2026-12-01", "break_waterproof": "1"}
+    r = client.post("/forms/zhuangxiu-beian", data=decoration)
+    assert r.status_code == 400
+    doc = html_of(r)
+    assert "装修备案期限最长不得超过三个月" in doc.get_element_by_id("e-end_date").text_content()
+    assert "业主承诺" in doc.get_element_by_id("e-promise_sign").text_content()
+    assert _inputs(doc, "end_date")[0].get("value") == "2026-12-01", "what was typed stays"
+    r = client.post("/forms/zhuangxiu-beian", data=dict(decoration, end_date="2026-06-01", promise_sign="王五"))
+    assert r.status_code == 200 and r.mimetype == "application/pdf"

@@ -146,7 +146,7 @@ def _field_schema(f: Any) -> dict[str, Any]:
 @click.option("--columns", "as_columns", is_flag=True,
               help="print the column headers a batch spreadsheet uses (one CSV line)")
 def show_cmd(form_id: str, forms_dir: Path, as_json: bool, as_columns: bool) -> None:
-    """Show a form's fields: name, label, type, required, limits.
+    """Show a form's fields (name, label, type, required, limits) and its rules.
 
     \b
     Example:
@@ -164,8 +164,12 @@ def show_cmd(form_id: str, forms_dir: Path, as_json: bool, as_columns: bool) -> 
         csv.writer(buf).writerow(batch_columns(spec))
         click.echo(buf.getvalue().rstrip("\r\n"))
         return
+    from builder.forms.rules import describe
+
     schema = {"id": spec.id, "title": spec.title, "code": spec.code, "procedures": list(spec.procedures),
-              "fields": [_field_schema(f) for f in spec.fields]}
+              "fields": [_field_schema(f) for f in spec.fields],
+              "rules": [{"rule": r.rule, "text": describe(spec, r), "source": r.source.model_dump(exclude_none=True)}
+                        for r in spec.rules]}
     if as_json:
         click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
         return
@@ -180,6 +184,10 @@ def show_cmd(form_id: str, forms_dir: Path, as_json: bool, as_columns: bool) -> 
         if "items" in f:
             extra = f" {len(f['items'])} items: " + "/".join(f["options"])
         click.echo(f"  {f['name']:<22} {f['label']:<14} {f['type']}{req}{extra}")
+    if schema["rules"]:
+        click.echo("rules (the manual's, checked for every entry):")
+        for r in schema["rules"]:
+            click.echo(f"  {r['text']}")
 
 
 @form.command("fill")
@@ -225,7 +233,7 @@ def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_d
 @out_option
 @forms_option
 def blank_cmd(form_id: str, formats: str, out_dir: Path, forms_dir: Path) -> None:
-    """Write a blank form for printing: <form>-blank.<ext>.
+    """Write a blank form for printing: <表名>-空白表.<ext>.
 
     \b
     Example:
@@ -297,7 +305,8 @@ def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir:
     """Fill every form of a pack (forms/packs.yaml: ruhuo, zhuangxiu …) from one set of answers.
 
     All-or-nothing: if any form refuses the answers, every problem is listed (form
-    and field named), exit 2, and nothing is written.
+    and field named), exit 2, and nothing is written. With PDF, the whole pack is also
+    written as one PDF in the pack's order (<资料包>-<房号>-<date>.pdf), to print in one go.
 
     \b
     Example:

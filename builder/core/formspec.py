@@ -64,6 +64,10 @@ class FieldSpec(_Strict):
     aliases: list[Label] = Field(default_factory=list, description="other labels data may use for this field "
                                  "(a library field's own label when a form relabels it)")
     lines: int = Field(3, ge=1, le=20, description="textarea: ruled lines printed on a blank form")
+    prefill: Literal["now"] | None = Field(None, description="the web page fills in today's date / the time now "
+                                           "(where the manual means the moment of filling)")
+    remember: bool = Field(False, description="the browser remembers what was typed (the clerk's own name; "
+                           "never owner data)")
 
     @model_validator(mode="after")
     def _by_type(self) -> FieldSpec:
@@ -71,6 +75,10 @@ class FieldSpec(_Strict):
             raise ValueError(f"a {self.type} field needs 'choices'")
         if self.type == "checklist" and not self.items:
             raise ValueError("a checklist field needs 'items'")
+        if self.remember and self.type not in ("text", "signature"):
+            raise ValueError("remember is for a text field (the clerk's name)")
+        if self.prefill and self.type not in ("date", "time", "datetime"):
+            raise ValueError("prefill: now is for a date, time or datetime field")
         if self.type == "table":
             if not self.columns:
                 raise ValueError("a table field needs 'columns'")
@@ -104,6 +112,82 @@ class Block(_Strict):
         return out + PLACEHOLDER.findall(self.text or "")
 
 
+class Condition(_Strict):
+    """A test on one field's cleaned value; exactly one of the tests is given."""
+
+    field: Name
+    equals: str | bool | None = Field(None, description="the value is this (a choice, or true/false for a checkbox)")
+    one_of: list[Label] = Field(default_factory=list, description="the value is one of these")
+    filled: bool | None = Field(None, description="true: the field has a value; false: it is blank")
+    any_item: Label | None = Field(None, description="checklist: some item has this answer; multichoice: this is picked")
+    every_item: Label | None = Field(None, description="checklist: every item has this answer")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        given = [k for k in ("equals", "filled", "any_item", "every_item") if getattr(self, k) is not None]
+        given += ["one_of"] if self.one_of else []
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of: equals, one_of, filled, any_item, every_item")
+        return self
+
+
+RuleKind = Literal["not_before", "within", "required_if", "only_if", "implies", "computed", "total"]
+
+
+class Rule(_Strict):
+    """A rule of the manual over several fields, checked by the one validator for every entry
+    point (web, CLI, batches, packs). ``message`` is the manual's reason, shown after the
+    field's label; ``source`` says where the manual states it.
+
+    ========== ================================================================================
+    not_before ``field`` (a date) is not earlier than ``other``
+    within     ``field`` is at most ``months`` calendar months (or ``days``) after ``other``;
+               a month-end start ends on the last day of the shorter month (11-30 → 02-28)
+    required_if ``field`` must be filled (a checkbox: ticked) when ``when`` holds
+    only_if    ``field`` may be filled only when ``when`` holds (the web page hides it otherwise)
+    implies    when ``when`` holds, ``then`` must hold (the error is shown at ``then.field``)
+    computed   ``field`` (a date) = ``base`` + ``days[value of by]`` days; never typed
+    total      ``field`` (money) = the sum of ``column`` over the rows of table ``base``, and
+               ``words`` (optional) the same sum in Chinese capitals (壹佰贰拾元伍角); never typed
+    ========== ================================================================================
+    """
+
+    rule: RuleKind
+    field: Name | None = None
+    other: Name | None = None
+    months: int | None = Field(None, ge=1, le=120)
+    when: Condition | None = None
+    then: Condition | None = None
+    base: Name | None = Field(None, description="computed: the date counted from; total: the table")
+    column: Name | None = Field(None, description="total: the table's money column summed")
+    words: Name | None = Field(None, description="total: a text field for the sum in Chinese capitals")
+    by: Name | None = Field(None, description="computed: the choice field whose value picks the days")
+    days: dict[Label, Annotated[int, Field(ge=0, le=3650)]] | int | None = Field(
+        None, description="within: a number of days; computed: days by the value of 'by'")
+    message: str | None = Field(None, description="the manual's reason, in its words (not for computed)")
+    source: SourceRef
+
+    @model_validator(mode="after")
+    def _needs(self) -> Rule:
+        need = {"not_before": ("field", "other", "message"), "within": ("field", "other", "message"),
+                "required_if": ("field", "when", "message"), "only_if": ("field", "when", "message"),
+                "implies": ("when", "then", "message"), "computed": ("field", "base", "by", "days"),
+                "total": ("field", "base", "column")}[self.rule]
+        missing = [k for k in need if getattr(self, k) in (None, "")]
+        if missing:
+            raise ValueError(f"a '{self.rule}' rule needs {', '.join(missing)}")
+        if self.rule == "within" and (self.months is None) == (not isinstance(self.days, int)):
+            raise ValueError("a 'within' rule needs either months or days (a number)")
+        if self.rule == "computed" and not isinstance(self.days, dict):
+            raise ValueError("a 'computed' rule needs days: {choice: number of days, …}")
+        return self
+
+    def names(self) -> list[str]:
+        """Every field name the rule reads or sets."""
+        out = [n for n in (self.field, self.other, self.base, self.by, self.words) if n]
+        return out + [c.field for c in (self.when, self.then) if c is not None]
+
+
 class FormSpec(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     title: Label
@@ -114,7 +198,9 @@ class FormSpec(_Strict):
     description: str | None = None
     key_field: Name | None = Field(None, description="the field that names output files (room, …)")
     orientation: Literal["portrait", "landscape"] = "portrait"
+    mask_id_in_print: bool = Field(False, description="print ID numbers masked (440305********351X)")
     fields: list[FieldSpec]
+    rules: list[Rule] = Field(default_factory=list, description="the manual's rules over several fields")
     layout: list[Block]
 
     @model_validator(mode="after")
@@ -134,6 +220,8 @@ class FormSpec(_Strict):
                 errs.append((("layout", i), f"layout[{i}] ({b.block}) uses undeclared fields: {', '.join(unknown)}"))
             elif b.block in ("table", "checklist") and b.field and self.field(b.field).type != b.block:
                 errs.append((("layout", i, "field"), f"layout[{i}]: field '{b.field}' is not a {b.block} field"))
+        for i, r in enumerate(self.rules):
+            errs += [(("rules", i), m) for m in _rule_problems(self, r, i, known)]
         if self.key_field and self.key_field not in known:
             errs.append((("key_field",), f"key_field '{self.key_field}' is not a declared field"))
         if not any(b.block == "title" for b in self.layout):
@@ -152,6 +240,54 @@ class FormSpec(_Strict):
     @property
     def by_label(self) -> dict[str, FieldSpec]:
         return {f.label: f for f in self.fields}
+
+
+_DATES = ("date", "datetime")
+
+
+def _rule_problems(spec: FormSpec, r: Rule, i: int, known: set[str]) -> list[str]:
+    """What is inconsistent in rule ``i``: unknown fields, wrong types, values no choice has."""
+    unknown = [n for n in r.names() if n not in known]
+    if unknown:
+        return [f"rules[{i}] ({r.rule}) uses undeclared fields: {', '.join(unknown)}"]
+    out: list[str] = []
+    if r.rule in ("not_before", "within"):
+        for n in (r.field, r.other):
+            if n and spec.field(n).type not in _DATES:
+                out.append(f"rules[{i}] ({r.rule}): '{n}' is not a date field")
+    if r.rule == "computed" and r.field and r.base and r.by:
+        if spec.field(r.field).type != "date" or spec.field(r.base).type not in _DATES:
+            out.append(f"rules[{i}] (computed): '{r.field}' and '{r.base}' must be date fields")
+        choices = spec.field(r.by).choices
+        if isinstance(r.days, dict) and set(r.days) != set(choices):
+            out.append(f"rules[{i}] (computed): days must give every choice of '{r.by}': {', '.join(choices)}")
+    if r.rule == "total" and r.field and r.base and r.column:
+        table = spec.field(r.base)
+        if table.type != "table" or r.column not in {c.name for c in table.columns}:
+            out.append(f"rules[{i}] (total): '{r.base}' is not a table with a column '{r.column}'")
+        elif next(c for c in table.columns if c.name == r.column).type not in ("money", "number"):
+            out.append(f"rules[{i}] (total): column '{r.column}' is not a number")
+        if spec.field(r.field).type != "money":
+            out.append(f"rules[{i}] (total): '{r.field}' must be a money field")
+    for c in (r.when, r.then):
+        if c is None:
+            continue
+        f = spec.field(c.field)
+        values = [c.equals] if isinstance(c.equals, str) else list(c.one_of)
+        if f.type == "choice" and any(v not in f.choices for v in values):
+            out.append(f"rules[{i}]: '{c.field}' has no choice {', '.join(v for v in values if v not in f.choices)}")
+        if isinstance(c.equals, bool) and f.type != "checkbox":
+            out.append(f"rules[{i}]: equals true/false is for a checkbox; '{c.field}' is a {f.type}")
+        for opt in (c.any_item, c.every_item):
+            if opt is None:
+                continue
+            if f.type == "checklist" and opt not in f.options:
+                out.append(f"rules[{i}]: '{c.field}' has no answer {opt}")
+            elif f.type == "multichoice" and (opt not in f.choices or c.every_item):
+                out.append(f"rules[{i}]: '{c.field}' cannot test {opt}")
+            elif f.type not in ("checklist", "multichoice"):
+                out.append(f"rules[{i}]: any_item/every_item is for a checklist; '{c.field}' is a {f.type}")
+    return out
 
 
 class Pack(_Strict):

@@ -244,16 +244,15 @@ def _segments(segs: list[Segment]) -> str:
 
 
 def _signatures(p: Piece, text_w: int) -> str:
-    per_row = min(max(len(p.signatures), 1), 3)  # at most three a line, as on the PDF
+    per_row = p.ncols or min(max(len(p.signatures), 1), 3)  # as many a line as on the PDF
     widths = _split(text_w, [1] * per_row)
     rows = []
     for k in range(0, len(p.signatures), per_row):
         cells = []
         row = p.signatures[k:k + per_row]
         for j, (label, value) in enumerate(row):
-            span = per_row - len(row) + 1 if j == len(row) - 1 else 1
-            w = sum(widths[j:j + span])
-            cells.append(_tc(_p(_runs(f"{label}:") + _runs(value, underline=True)), w, span=span, valign="bottom"))
+            cells.append(_tc(_p(_runs(f"{label}:") + _runs(value, underline=True)), widths[j], valign="bottom"))
+        cells += [_tc(_p(""), widths[j], valign="bottom") for j in range(len(row), per_row)]
         rows.append(_tr("".join(cells), 560))
     return _p("", before=200) + _tbl(widths, rows, borders=False)
 
@@ -266,8 +265,14 @@ def _body(spec: FormSpec, pieces: list[Piece]) -> str:
     prev = ""
     for p in pieces:
         if p.kind == "title":
-            if p.code:
-                out.append(_p(_runs(f"编号: {p.code}", size=9), jc="right"))
+            top = p.top
+            if top.company:
+                out.append(_p(_runs(top.company, size=11), jc="center"))
+            marks = [f"编号: {p.code}"] if p.code else []
+            marks += [f"No. {top.number}"] if top.number else []
+            marks += ["预览 (未出具)"] if top.preview else []
+            if marks:
+                out.append(_p(_runs("　".join(marks), size=9), jc="right"))
             out.append(_p(_runs(p.title), style="Title"))
         elif p.kind == "heading":
             out.append(_p(_runs(p.text, bold=True, size=12), before=120, after=60, keep_next=True))

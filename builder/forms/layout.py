@@ -9,6 +9,7 @@ value given is never lost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +18,40 @@ from builder.forms.validate import cell_text, display
 
 #: the blank printed for an empty ``{field}`` in pledge text (ideographic spaces, underlined)
 BLANK = "\u3000" * 6
+#: signature labels up to this many characters sit three to a row (with their lines)
+SHORT_LABEL = 7
 #: an empty date on a signature line
 BLANK_DATE = "\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+
+
+#: the key under which :func:`with_header` puts a :class:`Header` into the values drawn
+HEADER_KEY = "_header"
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a printed form carries above its title besides the form's own code.
+
+    ``company``: the company name from the profile (``content/profile.yaml``);
+    ``number``: the serial number a register gives an issued form (printed beside the code);
+    ``preview``: a 预览 mark for a form that is not (yet) issued."""
+
+    company: str = ""
+    number: str = ""
+    preview: bool = False
+
+
+def with_header(values: Mapping[str, Any] | None, header: Header) -> dict[str, Any]:
+    """``values`` (cleaned; ``None`` for a blank form) with ``header`` for the renderers.
+    The key cannot clash with a field: field names start with a letter."""
+    out: dict[str, Any] = {} if values is None else dict(values)
+    out[HEADER_KEY] = header
+    return out
+
+
+def mask_id(value: str) -> str:
+    """``440305199001011234`` → ``440305********1234``: the region and the last four kept."""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else value
 
 
 @dataclass
@@ -43,6 +76,7 @@ class Piece:
     kind: str                                  # title heading grid table checklist pledge notes signatures
     title: str = ""
     code: str = ""
+    top: Header = field(default_factory=Header)         # title: company, serial number, preview mark
     text: str = ""
     ncols: int = 0                             # grid: label/value pairs; table: columns
     rows: list[list[Cell]] = field(default_factory=list)
@@ -54,6 +88,24 @@ class Piece:
 
 def _value(values: dict[str, Any] | None, f: FieldSpec) -> Any:
     return None if values is None else values.get(f.name)
+
+
+def _masked(spec: FormSpec, values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The values as printed: ID numbers masked when the form says so."""
+    if values is None or not spec.mask_id_in_print:
+        return values
+    out = dict(values)
+    for f in spec.fields:
+        if f.type == "id_number" and isinstance(out.get(f.name), str):
+            out[f.name] = mask_id(out[f.name])
+        elif f.type == "table" and any(c.type == "id_number" for c in f.columns) and isinstance(out.get(f.name), list):
+            out[f.name] = [{k: mask_id(v) if isinstance(v, str) and c_type == "id_number" else v
+                            for k, v in row.items() for c_type in [_col_type(f, k)]} for row in out[f.name]]
+    return out
+
+
+def _col_type(f: FieldSpec, name: str) -> str:
+    return next((c.type for c in f.columns if c.name == name), "text")
 
 
 def _grid(spec: FormSpec, names: list[str], pairs: int, values: dict[str, Any] | None) -> Piece:
@@ -70,7 +122,7 @@ def _grid(spec: FormSpec, names: list[str], pairs: int, values: dict[str, Any] |
             row, used = [], 0
         v = _value(values, f)
         multiline = f.type == "textarea"
-        text = cell_text(f, v)
+        text = "☐" if blank and f.type == "checkbox" else cell_text(f, v)
         row.append(Cell(f.label, label=True))
         row.append(Cell(text, span=span * 2 - 1, multiline=multiline,
                         lines=(f.lines if multiline and (blank or not text) else 1)))
@@ -154,18 +206,28 @@ def _signatures(spec: FormSpec, names: list[str], values: dict[str, Any] | None)
         if not shown:
             shown = BLANK_DATE if f.type == "date" else "\u3000" * 8
         sigs.append((f.label, shown))
-    return Piece("signatures", signatures=sigs)
+    # label and line stay on one line: three a row when the labels are short, else two, else one
+    longest = max((len(label) for label, _ in sigs), default=0)
+    per_row = 3 if longest <= SHORT_LABEL else 2 if longest <= 2 * SHORT_LABEL else 1
+    return Piece("signatures", signatures=sigs, ncols=min(per_row, max(len(sigs), 1)))
 
 
 def layout(spec: FormSpec, values: dict[str, Any] | None) -> list[Piece]:
-    """The pieces of ``spec`` drawn with ``values`` (``None``: a blank form)."""
+    """The pieces of ``spec`` drawn with ``values`` (``None``: a blank form). A
+    :class:`Header` under :data:`HEADER_KEY` (see :func:`with_header`) is drawn at the top;
+    values holding nothing else draw a blank form."""
+    top = values.get(HEADER_KEY) if values is not None else None
+    if values is not None and HEADER_KEY in values:
+        values = {k: v for k, v in values.items() if k != HEADER_KEY} or None
+    values = _masked(spec, values)
     pieces: list[Piece] = []
     drawn: set[str] = set()
     b: Block
     for b in spec.layout:
         drawn.update(b.names())
         if b.block == "title":
-            pieces.append(Piece("title", title=b.text or spec.title, code=spec.code or ""))
+            pieces.append(Piece("title", title=b.text or spec.title, code=spec.code or "",
+                                top=top if isinstance(top, Header) else Header()))
         elif b.block == "heading":
             pieces.append(Piece("heading", text=b.text or ""))
         elif b.block == "grid":

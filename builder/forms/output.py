@@ -1,10 +1,11 @@
 """Form files: names, atomic writes, one form, a pack, a batch of spreadsheet rows.
 
-* :func:`output_name` — ``<form>-<room or key field>-<date>.<ext>``, safe on Windows too.
+* :func:`output_name` — ``<表名>-<房号 or key field>-<yyyymmdd>.<ext>``, safe on Windows too.
 * :func:`write_form` — render every format first, then write each file through a temp file
   and ``os.replace``: a failure leaves nothing half-written.
 * :func:`write_pack` — one set of answers fills every form of a pack; every form is
-  validated before anything is drawn, and nothing is written unless all are valid.
+  validated before anything is drawn, and nothing is written unless all are valid; with
+  PDF, the whole pack is also written as one PDF in its order (:func:`merge_pdfs`).
 * :func:`run_batch` — rows from CSV or XLSX; each row is validated on its own (a bad row is
   reported by its spreadsheet row number, the others go on); PDFs are rendered in a
   process pool (one WeasyPrint per core, fonts and CSS kept warm in each).
@@ -33,8 +34,8 @@ from builder.core.formspec import FormSpec, Pack
 from builder.forms.validate import FieldError, FormInputError, check, row_to_data
 
 __all__ = [
-    "FORMATS", "output_name", "render", "write_form", "write_pack", "read_rows", "run_batch",
-    "BatchResult", "InputFileError", "PackInputError", "read_data",
+    "FORMATS", "output_name", "pack_output_name", "merge_pdfs", "render", "write_form", "write_pack", "read_rows",
+    "run_batch", "BatchResult", "InputFileError", "PackInputError", "read_data",
 ]
 
 FORMATS = ("docx", "pdf")
@@ -75,14 +76,17 @@ def _safe(text: str, limit: int = 40) -> str:
 
 
 def output_name(spec: FormSpec, values: Mapping[str, Any] | None, ext: str) -> str:
-    """``<form>-<room or key field>-<date>.<ext>``; a blank form is ``<form>-blank.<ext>``.
+    """``<表名>-<房号 or key field>-<yyyymmdd>.<ext>`` (``业主报修单-5栋1单元802-20260421.pdf``);
+    a blank form is ``<表名>-空白表.<ext>``. Safe on Windows: no ``\\/:*?"<>|``, no spaces.
 
     The key is the form's ``key_field``, else ``room``, else the first filled text field;
-    the date is the form's ``date`` field, else its first filled date, else today.
+    the date is the one the web page fills with today (``prefill: now``), else the form's
+    ``date`` field, else its first filled date, else today.
     """
     ext = ext.lstrip(".")
+    title = _safe(spec.title)
     if values is None:
-        return f"{spec.id}-blank.{ext}"
+        return f"{title}-空白表.{ext}"
     names = [f.name for f in spec.fields]
     key = None
     for name in [spec.key_field, "room"] + [f.name for f in spec.fields if f.type == "text"]:
@@ -90,14 +94,24 @@ def output_name(spec: FormSpec, values: Mapping[str, Any] | None, ext: str) -> s
             key = str(values[name])
             break
     day = None
-    for name in ["date"] + [f.name for f in spec.fields if f.type in ("date", "datetime")]:
+    dates = [f for f in spec.fields if f.type in ("date", "datetime")]
+    for name in [f.name for f in dates if f.prefill] + ["date"] + [f.name for f in dates]:
         v = values.get(name) if name in names else None
         if isinstance(v, (dt.date, dt.datetime)):
             day = v.date() if isinstance(v, dt.datetime) else v
             break
     day = day or dt.date.today()
-    parts = [spec.id] + ([_safe(key)] if key else []) + [day.isoformat()]
+    parts = [title] + ([_safe(key)] if key else []) + [f"{day:%Y%m%d}"]
     return "-".join(parts) + f".{ext}"
+
+
+def pack_output_name(pack: Pack, cleaned: Mapping[str, Mapping[str, Any]], ext: str) -> str:
+    """``<资料包>-<房号>-<yyyymmdd>.<ext>`` for a pack's merged file: the room and the date
+    (the shared ``date``, the day of the business) from the first form that has them."""
+    room = next((str(v["room"]) for v in cleaned.values() if v.get("room")), None)
+    day = next((v["date"] for v in cleaned.values() if isinstance(v.get("date"), dt.date)), None) or dt.date.today()
+    parts = [_safe(pack.title)] + ([_safe(room)] if room else []) + [f"{day:%Y%m%d}"]
+    return "-".join(parts) + f".{ext.lstrip('.')}"
 
 
 # --- writing -----------------------------------------------------------------
@@ -111,6 +125,21 @@ def render(spec: FormSpec, values: Mapping[str, Any] | None, fmt: str) -> bytes:
 
         return render_pdf(spec, dict(values) if values is not None else None)
     raise ValueError(f"unknown format '{fmt}' (docx, pdf)")
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of ``parts`` in their order (a pack printed in one go), through pypdf's
+    public API; each part's outline entry is named by its own title."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        reader = PdfReader(io.BytesIO(data))
+        title = reader.metadata.title if reader.metadata is not None else None
+        writer.append(reader, outline_item=str(title) if title else None)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def _formats(formats: Iterable[str] | str) -> list[str]:
@@ -161,9 +190,15 @@ def write_pack(pack: Pack, specs: Mapping[str, FormSpec], data: Mapping[str, Any
         raise PackInputError(errors, unused, {fid: specs[fid].title for fid in pack.forms})
     out_dir = Path(out_dir)
     files = []
+    pdfs = []
     for fid in pack.forms:
         for fmt in fmts:
-            files.append((out_dir / output_name(specs[fid], cleaned[fid], fmt), render(specs[fid], cleaned[fid], fmt)))
+            body = render(specs[fid], cleaned[fid], fmt)
+            files.append((out_dir / output_name(specs[fid], cleaned[fid], fmt), body))
+            if fmt == "pdf":
+                pdfs.append(body)
+    if pdfs:  # and the whole pack as one PDF, in its order, to print in one go
+        files.append((out_dir / pack_output_name(pack, cleaned, "pdf"), merge_pdfs(pdfs)))
     return write_all(files)
 
 

@@ -4,6 +4,7 @@ each one in the rendered text."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from builder.core.formspec import FieldSpec, FormSpec
@@ -57,6 +58,38 @@ def sample_value(f: FieldSpec, i: int) -> Any:
     raise ValueError(t)  # pragma: no cover
 
 
+def _day(f: FieldSpec, raw: Any) -> dt.date:
+    from builder.forms.validate import clean_date, clean_datetime
+
+    return clean_datetime(raw).date() if f.type == "datetime" else clean_date(raw)
+
+
 def sample_data(spec: FormSpec) -> dict[str, Any]:
-    """Answers for every field of ``spec`` (raw, as a clerk would type them)."""
-    return {f.name: sample_value(f, i) for i, f in enumerate(spec.fields, start=1)}
+    """Answers for every field of ``spec`` (raw, as a clerk would type them) that keep the
+    form's rules: a field shown only when another has a value gets that value, a date that
+    may not come before another comes a day after it, and computed fields are left out."""
+    data = {f.name: sample_value(f, i) for i, f in enumerate(spec.fields, start=1)}
+    for r in spec.rules:
+        if r.rule in ("computed", "total") and r.field:
+            data.pop(r.field, None)
+            data.pop(r.words or "", None)
+        elif r.rule in ("only_if", "required_if") and r.when is not None and r.when.equals is not None:
+            data[r.when.field] = r.when.equals
+        elif r.rule == "implies" and r.then is not None and r.when is not None:
+            c = r.then
+            if c.equals is not None and r.when.field != c.field:
+                data[c.field] = c.equals
+            elif c.every_item is not None:
+                if any(o.when and o.when.field == c.field for o in spec.rules if o is not r and o.rule == "implies"):
+                    continue  # the other direction is kept instead (a 不合格 item, a 不合格 verdict)
+                data[c.field] = dict.fromkeys(spec.field(c.field).items, c.every_item)
+    dated = [r for r in spec.rules if r.rule in ("not_before", "within") and r.field and r.other]
+    for _ in range(len(dated)):  # moving one date may break an earlier rule: repeat
+        for r in dated:
+            late_f, early_f = spec.field(r.field or ""), spec.field(r.other or "")
+            if not data.get(late_f.name) or not data.get(early_f.name):
+                continue
+            if _day(late_f, data[late_f.name]) < _day(early_f, data[early_f.name]):
+                day = _day(early_f, data[early_f.name]) + dt.timedelta(days=1)
+                data[late_f.name] = day.isoformat() if late_f.type == "date" else f"{day.isoformat()} 17:00"
+    return data

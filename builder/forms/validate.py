@@ -585,6 +585,12 @@ def check(spec: FormSpec, data: Mapping[str, Any] | None, *, unknown: str = "err
             errors.append(FieldError(f.name, f.label, "必须勾选"))
         if f.type == "multichoice" and f.required and not values[f.name]:
             errors.append(FieldError(f.name, f.label, "必填"))
+    if spec.rules:
+        from builder.forms.rules import apply
+
+        for name, message in apply(spec, values, {e.field for e in errors}):
+            f = spec.field(name)
+            errors.append(FieldError(f.name, f.label, message))
     return values, errors, warnings
 
 

@@ -23,6 +23,7 @@ The specs are loaded once per app and reloaded when a file under ``forms/`` chan
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import threading
@@ -61,11 +62,12 @@ RADIO_MAX = 6
 @dataclass
 class Catalogue:
     specs: dict[str, FormSpec]
-    problems: list[Any]
+    problems: list[Any]                 # the form definitions' own problems
     procedures: dict[str, str]          # procedure id → title (from content/procedures)
     packs: dict[str, Any] = field(default_factory=dict)     # forms/packs.yaml
     library: dict[str, str] = field(default_factory=dict)   # shared field name → its library label
     stamp: tuple = field(default=())
+    company: str = ""                   # content/profile.yaml: printed above each form's title
 
 
 def _stamp(forms_dir: Path, content_dir: Path) -> tuple:
@@ -96,10 +98,12 @@ def catalogue() -> Catalogue:
         cat = app.extensions.get("handbook_forms")
         if cat is None or cat.stamp != stamp:
             project = load_project(content_dir, forms_dir)
-            specs = project.specs
-            problems = [p for p in project.problems if not p.path.startswith("content/")]
-            titles = {i.id: i.title for i in project.content.of_kind("procedure")}
-            cat = Catalogue(specs, problems, titles, project.complete_packs(), project.field_labels, stamp)
+            problems = [p for p in project.problems if p.path.startswith(forms_dir.name + "/")]
+            profile = project.content.profile
+            cat = Catalogue(project.specs, problems,
+                            {i.id: i.title for i in project.content.of_kind("procedure")},
+                            project.complete_packs(), project.field_labels, stamp,
+                            company=profile.company if profile is not None else "")
             app.extensions["handbook_forms"] = cat
             if problems:  # file names and keys only: form definitions hold no owner data
                 log.warning("forms/: %d problem(s) in the form definitions; run `handbook check`", len(problems))
@@ -173,6 +177,9 @@ def fill(form_id: str):
 
 @bp.post("/forms/<form_id>")
 def submit(form_id: str):
+    """Validate; the PDF (shown in the browser, ready to print) or the DOCX. The page's
+    script posts here twice on success, the second time for the DOCX it offers beside the
+    PDF; without the script the browser opens the PDF itself."""
     from builder.forms.validate import FormInputError, validate, values_from_form
 
     spec = _spec(form_id)
@@ -216,39 +223,41 @@ def blank(form_id: str, ext: str):
     return _document(spec, None, ext)
 
 
+def _header() -> Any:
+    from builder.forms.layout import Header
+
+    return Header(company=catalogue().company)
+
+
 def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Response:
+    from builder.forms.layout import with_header
+    from builder.forms.output import output_name, render
+
     try:
-        if fmt == "pdf":
-            from builder.forms.pdf import render_pdf
-
-            body = render_pdf(spec, values)
-        else:
-            from builder.forms.docx import render_docx
-
-            body = render_docx(spec, values)
+        body = render(spec, with_header(values, _header()), fmt)
     except Exception as e:  # noqa: BLE001 - the message may carry owner data: log its type only
         log.error("form %s: rendering %s failed (%s)", spec.id, fmt, type(e).__name__)
         return Response(render_template("web/forms_error.html", spec=spec, fmt=FORMATS[fmt][1]),
                         status=500, mimetype="text/html")
-    name = _output_name(spec, values, fmt)
+    return _file(body, fmt, output_name(spec, values, fmt))
+
+
+def _file(body: bytes, fmt: str, name: str) -> Response:
+    """A PDF is shown in the browser (``inline``: the clerk prints it from there), anything
+    else is downloaded; both under the Chinese file name."""
     resp = Response(body, mimetype=FORMATS[fmt][0])
-    resp.headers["Content-Disposition"] = content_disposition(name, f"{spec.id}.{fmt}")
+    resp.headers["Content-Disposition"] = content_disposition(name, "form." + fmt, inline=fmt == "pdf")
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
-def _output_name(spec: FormSpec, values: dict[str, Any] | None, ext: str) -> str:
-    """The engine's rule, the same the CLI writes: ``<form>-<room>-<date>.<ext>``, ``<form>-blank.<ext>``."""
-    from builder.forms.output import output_name
-
-    return output_name(spec, values, ext)
-
-
-def content_disposition(name: str, ascii_fallback: str) -> str:
-    """``attachment`` with an ASCII ``filename`` and the real (Chinese) name as RFC 5987
-    ``filename*``, which every current browser prefers."""
+def content_disposition(name: str, ascii_fallback: str, inline: bool = False) -> str:
+    """``attachment`` (or ``inline``) with an ASCII ``filename`` for old clients and the real
+    (Chinese) name as RFC 5987 / RFC 6266 ``filename*=UTF-8''…``, which every current
+    browser prefers. Every byte outside RFC 5987's attr-char is percent-encoded."""
     fallback = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_fallback) or "form"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 # --- a pack: one set of answers for a room fills every form of it ---------------------------
@@ -259,25 +268,32 @@ def pack_fill(name: str):
     return _pack_page(cat, name, pack, None, [], "pdf")
 
 
+PACK_FORMATS = {"pdf": ("application/pdf", "一个 PDF(按顺序合并, 直接打印)"),
+                "zip": ("application/zip", "各表单独的 PDF 和 Word(zip)")}
+
+
 @bp.post("/forms/packs/<name>")
 def pack_submit(name: str):
-    """Validate the answers against every form of the pack (as ``handbook form pack`` does,
-    each form taking the fields it has); on success a zip of every form."""
+    """Validate the answers against every form of the pack (each form taking the fields it
+    has); on success one PDF of every form in the pack's order (shown, ready to print), or
+    with ``_format=zip`` the parts: each form's PDF and DOCX."""
     import io
     import zipfile
 
-    from builder.forms.output import output_name, render
+    from builder.forms.layout import with_header
+    from builder.forms.output import merge_pdfs, output_name, pack_output_name, render
     from builder.forms.validate import check, values_from_form
 
     cat = catalogue()
     pack = cat.packs.get(name) or abort(404)
     fmt = request.form.get("_format", "pdf")
-    fmt = fmt if fmt in FORMATS else "pdf"
+    fmt = fmt if fmt in PACK_FORMATS else "pdf"
     specs = [cat.specs[fid] for fid in pack.forms]
     data: dict[str, Any] = {}
     for spec in specs:
         for k, v in values_from_form(spec, _fill_row_gaps(spec, request.form)).items():
-            data.setdefault(k, v)
+            if k not in data or (data[k] in (None, "", [], {}, False) and v not in (None, "", [], {}, False)):
+                data[k] = v
     cleaned: dict[str, dict[str, Any]] = {}
     errors: list = []
     for spec in specs:
@@ -286,19 +302,25 @@ def pack_submit(name: str):
         errors += errs
     if errors:
         return _pack_page(cat, name, pack, request.form, errors, fmt), 400
-    buf = io.BytesIO()
+    header = _header()
     try:
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for spec in specs:
-                z.writestr(output_name(spec, cleaned[spec.id], fmt), render(spec, cleaned[spec.id], fmt))
+        if fmt == "pdf":
+            body = merge_pdfs([render(spec, with_header(cleaned[spec.id], header), "pdf") for spec in specs])
+        else:
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for i, spec in enumerate(specs, start=1):
+                    for part in ("pdf", "docx"):
+                        body = render(spec, with_header(cleaned[spec.id], header), part)
+                        z.writestr(f"{i:02d}-{output_name(spec, cleaned[spec.id], part)}", body)
+            body = buf.getvalue()
     except Exception as e:  # noqa: BLE001 - log the type only: the message may carry owner data
         log.error("pack %s: rendering %s failed (%s)", name, fmt, type(e).__name__)
-        return Response(render_template("web/forms_error.html", spec=specs[0], fmt=FORMATS[fmt][1]),
+        return Response(render_template("web/forms_error.html", spec=specs[0], fmt="PDF"),
                         status=500, mimetype="text/html")
-    first = specs[0]
-    zip_name = name + output_name(first, cleaned[first.id], "zip")[len(first.id):]
-    resp = Response(buf.getvalue(), mimetype="application/zip")
-    resp.headers["Content-Disposition"] = content_disposition(zip_name, f"{name}.zip")
+    resp = Response(body, mimetype=PACK_FORMATS[fmt][0])
+    resp.headers["Content-Disposition"] = content_disposition(
+        pack_output_name(pack, cleaned, fmt), "pack." + fmt, inline=fmt == "pdf")
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -357,7 +379,7 @@ def _pack_page(cat: Catalogue, name: str, pack: Any, source: Any, errors: list, 
     return render_template(
         "web/form_pack.html", name=name, pack=pack, shared=shared, per_form=per_form,
         v=Values(source if source is not None else {}), summary=summary, by_key=by_key, fmt=fmt,
-        formats=FORMATS, date_ok=_iso_date_ok, radio_max=RADIO_MAX,
+        formats=PACK_FORMATS, date_ok=_iso_date_ok, radio_max=RADIO_MAX, ui=_ui_of(per_form_specs(cat, pack)),
     )
 
 
@@ -492,8 +514,35 @@ def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
         errors=errors, summary=[(e.key, e.where, e.message) for e in errors],
         by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
         date_ok=_iso_date_ok, radio_max=RADIO_MAX, procedures=catalogue().procedures,
-        proc_url=lambda p: item_url("procedure", p),
+        proc_url=lambda p: item_url("procedure", p), ui=_ui_of([spec]),
     )
+
+
+def per_form_specs(cat: Catalogue, pack: Any) -> list[FormSpec]:
+    return [cat.specs[fid] for fid in pack.forms]
+
+
+def _ui_of(specs: list[FormSpec]) -> dict[str, Any]:
+    """What the page's script needs per field: prefilled with now, remembered in the
+    browser, computed (read-only), shown only when another field has a value."""
+    from builder.forms.rules import computed_fields, conditional_fields
+
+    prefill: set[str] = set()
+    remember: set[str] = set()
+    computed: dict[str, str] = {}   # field → JSON {base, by, days} for the page's script
+    shown_if: dict[str, tuple[str, str]] = {}
+    for spec in specs:
+        for f in spec.fields:
+            if f.prefill:
+                prefill.add(f.name)
+            if f.remember:
+                remember.add(f.name)
+        for name, r in computed_fields(spec).items():
+            computed[name] = json.dumps({"kind": r.rule, "base": r.base, "by": r.by, "days": r.days}, ensure_ascii=False)
+        for name, c in conditional_fields(spec).items():
+            if isinstance(c.equals, str):
+                shown_if[name] = (c.field, c.equals)
+    return {"prefill": prefill, "remember": remember, "computed": computed, "shown_if": shown_if}
 
 
 def widget_kind(f: FieldSpec) -> str:
