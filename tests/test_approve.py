@@ -11,11 +11,11 @@ import importer_docs as docs
 import pytest
 from click.testing import CliRunner
 
+from builder.cli.main import cli
 from builder.core.check import check
 from builder.core.load import load_content, to_plain
 from builder.importer.approve import ApprovalError, approve
 from builder.importer.changelog import editors_work, revision_record
-from builder.importer.commands import commands
 from builder.importer.plan import import_file
 from builder.importer.write import load_map
 
@@ -83,14 +83,14 @@ def test_what_cannot_be_approved_is_named_every_time(imported: Path) -> None:
 
 def test_cli_approve(imported: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(commands, ["approve", "wenyuan", "--by", "李经理", "--content", str(imported), "--date", "2027-01-06"])
+    ok = runner.invoke(cli, ["approve", "wenyuan", "--by", "李经理", "--content", str(imported), "--date", "2027-01-06"])
     assert ok.exit_code == 0, ok.output
     assert ok.output.startswith("A/0 2027-01-06: approved wenyuan (批准 李经理)\n审核通过1项：《文员》")
-    bad = runner.invoke(commands, ["approve", "wenyuan", "nope", "--by", "李经理", "--content", str(imported)])
+    bad = runner.invoke(cli, ["approve", "wenyuan", "nope", "--by", "李经理", "--content", str(imported)])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert bad.output.splitlines() == ["wenyuan: approved already (status: sourced by 李经理 on 2027-01-06)",
                                        f"nope: unknown item id: no such file in {imported}"]
-    date = runner.invoke(commands, ["approve", "baokan-shoufa", "--by", "李经理", "--date", "6/1/2027"])
+    date = runner.invoke(cli, ["approve", "baokan-shoufa", "--by", "李经理", "--date", "6/1/2027"])
     assert date.exit_code == 2 and "is not a date: write it as YYYY-MM-DD" in date.output
 
 

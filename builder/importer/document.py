@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from builder.core.errors import HandbookError
 from builder.importer.numbering import Number, parse_number
 
 
-class ImportInputError(Exception):
-    """The file given cannot be imported: not found, empty, not a Word/Markdown file, unreadable."""
+class ImportInputError(HandbookError):
+    """The file given cannot be imported: not found, empty, not a Word/Markdown file, unreadable.
+
+    One line, ``PATH: message``; the CLI prints it and exits 2 (the input given is invalid)."""
 
     def __init__(self, path: Path | str, message: str):
         self.path = str(path)
