@@ -9,8 +9,10 @@
   never updates fields.
 - Header: title and version; footer: "第 PAGE 页 共 NUMPAGES 页" as fields. The cover is its
   own section with no header or footer; page numbers are physical (the cover is page 1), as in the PDF.
-- Each item's heading carries a bookmark named ``item-<id>`` (its anchor in the PDF too), by
-  which ``handbook import`` maps an exported handbook back onto the items.
+- Round trip: each item's heading carries a bookmark named ``item-<id>`` (its anchor in the
+  PDF too), the handbook's own notes (badges, references, the flowchart line) have the style
+  ``Handbook Note``, lists are Word's own numbering, and a summary is labelled (本职工作：/概述：),
+  so ``handbook import`` reads an exported handbook back onto the same items.
 - Procedures: the step table (步骤, 执行人, 工作内容, 时限, 表单) stands for the flowchart,
   which Word cannot draw from SVG.
 - Chinese text gets its font through ``w:rFonts/@w:eastAsia`` (theme fonts removed), since
@@ -45,6 +47,7 @@ from builder.handbook.structure import (
     cn_numeral,
 )
 from builder.importer.approve import ACTION_WORDS
+from builder.importer.read_docx import EXPORT_NOTE_STYLE
 
 SERIF = SONG  # the office PCs' fonts (builder/core/docx_fonts.py)
 SANS = HEI
@@ -181,6 +184,11 @@ class DocxWriter:
         self._styles()
         self._heading_ids = {n: self.doc.styles[f"Heading {n}"].style_id for n in (1, 2, 3)}
         self._bookmarks = 0
+        self._note_id = self.doc.styles[EXPORT_NOTE_STYLE].style_id
+        self._list_id = self.doc.styles["List Number"].style_id
+        self._numbering = self.doc.part.numbering_part.element
+        self._list_abstract = self._abstract_of(self.doc.styles["List Number"])
+        self._next_num = 1 + max(int(n.get(qn("w:numId"))) for n in self._numbering.findall(qn("w:num")))
 
     def styled(self, text: str, style_id: str) -> Any:
         """A paragraph with a style given by id (python-docx's by-name lookup scans every style, each call)."""
@@ -190,6 +198,34 @@ class DocxWriter:
 
     def heading(self, text: str, level: int) -> Any:
         return self.styled(text, self._heading_ids[level])
+
+    def note(self) -> Any:
+        """A paragraph of the handbook's own (badge, references): the importer does not read it as manual text."""
+        return self.styled("", self._note_id)
+
+    def _abstract_of(self, style: Any) -> str:
+        num_id = style.element.pPr.numPr.numId.val
+        for num in self._numbering.findall(qn("w:num")):
+            if num.get(qn("w:numId")) == str(num_id):
+                return str(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+        raise LookupError("the template's List Number style has no numbering")  # pragma: no cover
+
+    def new_list(self) -> int:
+        """A fresh Word numbering (1., 2., …) for one list, restarting at 1."""
+        num = OxmlElement("w:num")
+        num.set(qn("w:numId"), str(self._next_num))
+        abstract = OxmlElement("w:abstractNumId")
+        abstract.set(qn("w:val"), self._list_abstract)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(abstract)
+        num.append(override)
+        self._numbering.append(num)
+        self._next_num += 1
+        return self._next_num - 1
 
     def _styles(self) -> None:
         st = self.doc.styles
@@ -226,6 +262,11 @@ class DocxWriter:
             s.font.bold = lvl == 1
         for s in (st["Table Grid"],):
             set_fonts(s.element, SERIF)
+        from docx.enum.style import WD_STYLE_TYPE
+
+        note = st.add_style(EXPORT_NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = normal
+        note.quick_style = False
         # Word fills the TOC's page numbers when it updates fields: ask it to, on open
         settings = self.doc.settings.element
         upd = OxmlElement("w:updateFields")
@@ -413,33 +454,32 @@ class DocxWriter:
         run(p, f"页码在 Word 中打开时更新 (或右键目录 → 更新域)。标注说明: {legend}", size=8.5, color=GREY)
 
     def chapter(self, ch: Chapter) -> None:
-        doc = self.doc
         self.heading(ch.heading, level=1)  # Heading 1 starts a page
         if ch.gaps:
-            p = doc.add_paragraph()
+            p = self.note()
             run(p, f"本章共 {len(ch.sections)} 节: {len(ch.sections) - len(ch.gaps)} 节有正文, {len(ch.gaps)} 节待编写"
                    "(手册只列出标题, 排在本章之后部分, 目录中标有“待编写”; 员工版不印)。", size=9, color=GREY)
         for s in ch.sections:
             self.section(s)
 
     def section(self, s: Section) -> None:
-        doc, it = self.doc, s.item
+        it = s.item
         self._bookmarks += 1
         bookmark(self.heading(s.heading, level=2), s.anchor, self._bookmarks)
         if s.badge:
             color = RED if s.is_gap else (AMBER if it.status == "draft" else GREEN)
-            run(doc.add_paragraph(), f"【{s.badge}】", size=8, color=color, font=SANS)
+            run(self.note(), f"【{s.badge}】", size=8, color=color, font=SANS)
         if s.is_gap:
-            run(doc.add_paragraph(), "待编写: 手册只列出了这一标题, 尚无正文。补写所需出处:", color=GREY)
+            run(self.note(), "待编写: 手册只列出了这一标题, 尚无正文。补写所需出处:", color=GREY)
             for line in s.sources_needed:
-                q = doc.add_paragraph()
+                q = self.note()
                 q.paragraph_format.left_indent = Mm(7)
                 run(q, f"· {line}", size=9, color=GREY)
         if it.summary:
-            doc.add_paragraph(it.summary)
+            self.kv([("本职工作" if it.kind == "role" else "概述", it.summary)])
         getattr(self, f"kind_{it.kind}")(it, s)
         if it.notes:
-            run(doc.add_paragraph(), f"备注: {it.notes}", size=9, color=GREY)
+            run(self.note(), f"备注: {it.notes}", size=9, color=GREY)
         refs = []
         procedures, related = self.hb.refs_shown(it.procedures), self.hb.refs_shown(it.related)
         if procedures:
@@ -449,7 +489,7 @@ class DocxWriter:
         if related:
             refs.append("相关条目: " + "、".join(self._item_ref(i) for i in related))
         if refs:
-            run(doc.add_paragraph(), "    ".join(refs), size=9)
+            run(self.note(), "    ".join(refs), size=9)
 
     def _item_ref(self, item_id: str) -> str:
         s = self.hb.section_of(item_id)
@@ -463,26 +503,34 @@ class DocxWriter:
         return self.hb.title_of(item_id)
 
     def numbered(self, rows: list[str], label: str | None = None) -> None:
+        """A numbered list in Word's own numbering (one numbering a list, so each starts at 1)."""
         if not rows:
             return
         if label:
             self.heading(label, level=3)
-        for i, text in enumerate(rows, 1):
-            p = self.doc.add_paragraph(f"{i}. {text}")
-            p.paragraph_format.left_indent = Mm(7)
-            p.paragraph_format.first_line_indent = Mm(-5)
+        num_id = self.new_list()
+        for text in rows:
+            self.list_item(text, num_id)
 
-    def kv(self, rows: list[tuple[str, str]]) -> None:
+    def list_item(self, text: str, num_id: int) -> Any:
+        p = self.styled(text, self._list_id)
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
+        return p
+
+    def kv(self, rows: list[tuple[str, str]], note: bool = False) -> None:
+        """标签: 值 lines (``note``: the handbook's own, which an import does not read back)."""
         for k, v in rows:
-            p = self.doc.add_paragraph()
+            p = self.note() if note else self.doc.add_paragraph()
             run(p, f"{k}: ", bold=True, font=SANS)
             p.add_run(v)
 
     # --- one method per kind ---------------------------------------------
     def kind_role(self, it: Any, s: Section) -> None:
-        kv = []
         if it.aliases:
-            kv.append(("又称", "、".join(it.aliases)))
+            self.kv([("又称", "、".join(it.aliases))], note=True)
+        kv = []
         if it.reports_to:
             kv.append(("直接上级", self._title_of(it.reports_to)))
         if it.subordinates:
@@ -494,16 +542,15 @@ class DocxWriter:
         self.numbered(it.requirements, "任职要求")
 
     def kind_etiquette(self, it: Any, s: Section) -> None:
-        for i, r in enumerate(it.rules, 1):
-            p = self.doc.add_paragraph(f"{i}. {r.text}")
-            p.paragraph_format.left_indent = Mm(7)
-            p.paragraph_format.first_line_indent = Mm(-5)
+        num_id = self.new_list() if it.rules else 0
+        for r in it.rules:
+            self.list_item(r.text, num_id)  # one numbering: the 【应】/【忌】 lines between do not restart it
             for tag, rows, color in (("应", r.do, GREEN), ("忌", r.dont, RED)):
-                if rows:
+                for row in rows:  # one a line, so an import reads each back
                     q = self.doc.add_paragraph()
                     q.paragraph_format.left_indent = Mm(7)
                     run(q, f"【{tag}】", bold=True, color=color, size=9, font=SANS)
-                    run(q, "; ".join(rows), size=9.5)
+                    run(q, row, size=9.5)
         for label, rows in (("标准用语", it.phrases), ("禁语", it.forbidden)):
             if rows:
                 self.heading(label, level=3)
@@ -511,19 +558,17 @@ class DocxWriter:
                       [[str(i), p.text, p.when or ""] for i, p in enumerate(rows, 1)], [12, 110, 50])
 
     def kind_procedure(self, it: Any, s: Section) -> None:
-        kv = []
         if it.trigger:
-            kv.append(("适用情形", it.trigger))
+            self.kv([("适用情形", it.trigger)])
         if it.owner:
-            kv.append(("负责岗位", self._title_of(it.owner)))
-        self.kv(kv)
+            self.kv([("负责岗位", self._title_of(it.owner))], note=True)
         self.numbered(it.materials, "所需资料")
         if it.steps:
             self.heading("办理步骤", level=3)
             table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
                   [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
                    for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
-            p = self.doc.add_paragraph()
+            p = self.note()
             flow = " → ".join(["开始"] + [f"{i} {st.actor or st.action[:8]}" for i, st in enumerate(it.steps, 1)] + ["结束"])
             run(p, f"流程: {flow}", size=9, color=GREY)
 

@@ -40,6 +40,7 @@ class Block:
     level: int = 0  # heading: 1–9; item: the list level, 0 at the top
     ordered: bool = False  # item: numbered (True) or bulleted
     rows: list[list[str]] = field(default_factory=list)  # table: cells' text, header row first
+    anchor: str | None = None  # heading: the item id an exported handbook bookmarked on it (item-<id>)
 
     @property
     def number(self) -> Number | None:

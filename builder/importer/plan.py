@@ -8,6 +8,7 @@ writes the actions (with ``accept=True`` the proposals too), all files atomicall
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from builder.core.errors import ContentError
 from builder.core.load import Content, load_content, to_plain
-from builder.core.model import KIND_FOLDERS, MANUALS, MODELS, AnyItem
+from builder.core.model import KIND_FOLDERS, MANUALS, MODELS, AnyItem, Procedure
 from builder.importer.classify import Unit, find_units
 from builder.importer.diff import Change, changes
 from builder.importer.document import Document, ImportInputError
@@ -61,6 +62,10 @@ def read_document(path: Path | str) -> Document:
     if suffix in (".md", ".markdown", ".txt"):
         return read_markdown(path)
     raise ImportInputError(path, f"unknown file type '{suffix or '(none)'}': import a Word .docx or a Markdown .md")
+
+
+#: the note a steps table leaves for a step's form column (builder.importer.to_items.steps_table)
+FORM_NOTE = re.compile(r"^第(\d+)步 ")
 
 
 def guess_manual(title: str) -> str | None:
@@ -186,7 +191,8 @@ def plan_import(source: Path | str | Document, content_dir: Path | str, manual: 
              for n in [i.title, *getattr(i, "aliases", [])]}
     known |= {normalize(i.imported.heading_path[-1]): i.kind for i in content
               if i.imported is not None and _same_document(i, manual, doc.title)}
-    units = find_units(root, known=lambda title: known.get(normalize(title)))
+    units = find_units(root, known=lambda title: known.get(normalize(title)),
+                       anchored=lambda item_id: content.items[item_id].kind if item_id in content.items else None)
     if not units:
         raise ImportInputError(doc.path, "found no section with text to import")
     plan = Plan(doc, manual, content, [], on or dt.date.today(), by)
@@ -216,6 +222,13 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
     drafts = [to_draft(u, names=names) for u in units]
     actions: list[Action | None] = [None] * len(units)
     claimed: set[str] = set()
+
+    # 0. a handbook exported by `handbook export`: each section names its item (bookmark item-<id>)
+    for i, unit in enumerate(units):
+        item_id = unit.section.anchor
+        if item_id is not None and item_id in content.items and item_id not in claimed:
+            actions[i] = _exported(content.items[item_id], unit, names)
+            claimed.add(item_id)
 
     # 1. sections imported before from this document: by heading path, then by a renamed heading
     for i, (key, draft) in enumerate(zip(keys, drafts, strict=True)):
@@ -275,6 +288,41 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
     plan.actions = [a for a in actions if a is not None]
     for item in left:
         plan.actions.append(Action("removed", item.kind, item.title, item.id))
+
+
+def _exported(item: AnyItem, unit: Unit, names: Names) -> Action:
+    """A section of an exported handbook, mapped back to its item by id: unchanged, or a proposal."""
+    how = f"bookmark item-{item.id}"
+    if item.kind not in BUILDERS:
+        return Action("skip", item.kind, item.title, item.id, unit, None, how,
+                      reason=f"a {item.kind}, which the importer does not write: kept as it is")
+    draft = to_draft(unit, item.kind, names)
+    if not draft.body:
+        return Action("skip", item.kind, item.title, item.id, unit, draft, how,
+                      reason="no text in the document (a gap, or its text removed): kept as it is")
+    if isinstance(item, Procedure):
+        _keep_form_links(item, draft)
+    current, new = canonical_of(item), canonical(item.kind, draft.body)
+    if current == new and not draft.unplaced:
+        return Action("unchanged", item.kind, item.title, item.id, unit, draft, how)
+    return Action("propose", item.kind, item.title, item.id, unit, draft, how + "; edited in the document",
+                  proposed="fill" if item.status == "outline" else "revise",
+                  changes=changes({**current, "unplaced": []}, {**new, "unplaced": draft.unplaced}))
+
+
+def _keep_form_links(item: Procedure, draft: Draft) -> None:
+    """A step whose row still shows a form (第N步 表单：…) keeps the form the item links there: the
+    document names the form by its title, the item by its id, and the same step is the same link."""
+    steps = draft.body.get("steps", [])
+    for note in list(draft.unplaced):
+        m = FORM_NOTE.match(note)
+        if not m:
+            continue
+        n = int(m.group(1))
+        if n <= len(steps) and n <= len(item.steps) and item.steps[n - 1].form \
+                and steps[n - 1].get("action") == item.steps[n - 1].action:
+            steps[n - 1]["form"] = item.steps[n - 1].form
+            draft.unplaced.remove(note)
 
 
 def _reimport(item: AnyItem, draft: Draft, names: Names, how: str) -> Action:

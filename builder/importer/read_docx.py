@@ -9,6 +9,12 @@
   text (``w:del``, ``w:moveFrom``) is dropped.
 - Images, drawings and text boxes inside them, field codes and a Word table of contents
   (``TOC 1`` … styles) are ignored.
+- A handbook exported by ``handbook export`` marks each item's heading with a bookmark
+  ``item-<id>`` (:data:`ITEM_BOOKMARK`) and its own notes (source badge, cross-references, the
+  flowchart line) with the paragraph style :data:`EXPORT_NOTE_STYLE`. In such a document only
+  the bookmarked sections are read, each heading keeping its item id (``Block.anchor``); the
+  cover, contents, chapter headings, forms appendix and 修订记录 around them, and the notes,
+  are not text of the manual.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ from typing import Any
 from builder.importer.document import Block, Document, ImportInputError, looks_like_title
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: The bookmark an exported handbook puts on each item's heading: item-<id>.
+ITEM_BOOKMARK = "item-"
+#: The paragraph style of an exported handbook's own notes (badges, references): not manual text.
+EXPORT_NOTE_STYLE = "Handbook Note"
 
 
 def q(tag: str) -> str:
@@ -181,6 +191,8 @@ def read_docx(path: Path | str) -> Document:
     blocks: list[Block] = []
     title = (doc.core_properties.title or "").strip()
     counter = 0
+    exported = any((b.get(q("name")) or "").startswith(ITEM_BOOKMARK) for b in doc.element.body.iter(q("bookmarkStart")))
+    in_item = False  # in an exported handbook: inside a bookmarked item's section
 
     def paragraph(p: Any) -> None:
         nonlocal counter, title
@@ -199,6 +211,16 @@ def read_docx(path: Path | str) -> Document:
                 title = text
             return
         level = _outline_level(ppr) or styles.heading_level(style_id)
+        if exported:
+            nonlocal in_item
+            anchor = _item_anchor(p)
+            if level is not None and (anchor is not None or level <= 2):
+                in_item = anchor is not None
+                if in_item:
+                    blocks.append(Block("heading", counter, text, level=level, anchor=anchor))
+                return
+            if not in_item or style_name == EXPORT_NOTE_STYLE:
+                return
         if level is not None:
             blocks.append(Block("heading", counter, text, level=level))
             return
@@ -210,6 +232,8 @@ def read_docx(path: Path | str) -> Document:
             blocks.append(Block("para", counter, text))
 
     def table(tbl: Any) -> None:
+        if exported and not in_item:
+            return
         rows = []
         first = counter + 1
         for tr in tbl.findall(q("tr")):
@@ -240,6 +264,15 @@ def read_docx(path: Path | str) -> Document:
     if not title:
         title = _title_from_blocks(blocks) or path.stem
     return Document(title=title, blocks=blocks, path=path)
+
+
+def _item_anchor(p: Any) -> str | None:
+    """The item id of an ``item-<id>`` bookmark in the paragraph."""
+    for b in p.iter(q("bookmarkStart")):
+        name = b.get(q("name")) or ""
+        if name.startswith(ITEM_BOOKMARK) and len(name) > len(ITEM_BOOKMARK):
+            return name[len(ITEM_BOOKMARK):]
+    return None
 
 
 def _title_from_blocks(blocks: list[Block]) -> str | None:
