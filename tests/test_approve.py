@@ -126,3 +126,26 @@ def test_the_changelog_is_checked_like_any_content_file(tmp_path: Path) -> None:
 def test_the_real_changelog_is_valid_and_empty() -> None:
     content, problems = load_content(ROOT / "content")
     assert problems == [] and content.changelog.entries == [] and content.changelog.next_version() == "A/0"
+
+
+def test_an_approved_import_is_on_the_printed_revision_record(imported: Path, tmp_path: Path) -> None:
+    """The issue's whole path: a fixture fills real gaps, an editor approves, the printed booklet
+    shows the approved text with its 出处 and the revision entry on its 修订记录 page."""
+    import re
+
+    from pypdf import PdfReader
+
+    from builder.cli.main import main
+
+    assert main(["approve", "wenyuan", "baokan-shoufa", "--by", "李经理", "--reviewed-by", "张主管",
+                 "--content", str(imported), "--date", "2027-01-07"]) == 0
+    out = tmp_path / "out"
+    assert main(["export", "--format", "pdf", "--role", "wenyuan", "--content", str(imported),
+                 "--out", str(out)]) == 0
+    pages = [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(out / "handbook-wenyuan.pdf").pages]
+    role_page = next(t for t in pages[2:] if "1.1文员" in t)
+    assert "出处《客服部物业服务中心工作手册范文》" in role_page and "待审核" not in role_page
+    revisions = pages[-1]
+    assert revisions.startswith("修订记录版本日期修订内容编制审核批准A/02027-01-07审核通过2项：《文员》（岗位职责，补写待编写条目")
+    assert "）。王丽张主管李经理" in revisions and not re.search(r"[0-9a-f]{7}", revisions)
+    assert not any("待编写" in t for t in pages[:-1])  # the staff booklet leaves the gaps out

@@ -255,8 +255,11 @@ def test_example_settings_print_a_plain_mark_on_the_cover(content_dir, tmp_path)
     content = load_valid(content_dir, FORMS)
     hb = collect(content, {}, load_control(CONTROL_FILE))
     (pdf_path,) = export_handbook(hb, ["pdf"], tmp_path)
-    cover = (PdfReader(pdf_path).pages[0].extract_text() or "").replace(" ", "")
+    pages = [(p.extract_text() or "").replace(" ", "") for p in PdfReader(pdf_path).pages]
+    cover = pages[0]
     assert "示例" in cover and "是示例值" in cover and "不是受控文件" in cover and "分发号未编号" in cover
+    assert "受控状态示例(未受控)" in cover and "受控状态受控" not in cover
+    assert all("示例·非正式文件" in t for t in pages[1:])  # the running footer says so too
     (docx_path,) = export_handbook(hb, ["docx"], tmp_path)
     assert any("示例值" in p.text for p in docx.Document(str(docx_path)).paragraphs[:8])
 

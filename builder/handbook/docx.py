@@ -309,7 +309,7 @@ class DocxWriter:
         self._tabs(fp, width)
         status = "编辑版 · 非受控" if self.hb.for_editors else f"{c.controlled}文件"
         if c.is_example:
-            status = f"示例 · {status}"
+            status = "示例 · 非正式文件"
         if self.hb.copy:
             status += f" · {self.hb.copy_line}"
         run(fp, f"{status}\t", size=8, color=RED if c.controlled == "受控" else GREY, font=SANS)
@@ -381,7 +381,8 @@ class DocxWriter:
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         for r, row in enumerate([("手册编号", c.number, "版本", c.version),
                                  ("生效日期", _date(c.effective_date), "受控状态",
-                                  "非受控 (编辑版)" if hb.for_editors else c.controlled),
+                                  "示例 (未受控)" if c.is_example else "非受控 (编辑版)" if hb.for_editors
+                                  else c.controlled),
                                  ("分发号", hb.copy.copy_no if hb.copy else "未编号", "持有人",
                                   hb.copy.holder if hb.copy else "")]):
             for k, v in enumerate(row):
