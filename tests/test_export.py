@@ -71,6 +71,8 @@ def content_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("content") / "content"
     shutil.copytree(CONTENT, path)
     (path / "changelog.yaml").write_text(CHANGELOG, encoding="utf-8")
+    with (path / "procedures" / "baoxiu.yaml").open("a", encoding="utf-8") as f:
+        f.write("notes: 时限据 M17 第 263 行核对。\n")  # an editors' note: the staff edition leaves it out
     return path
 
 
@@ -245,6 +247,7 @@ def test_editors_edition_lists_gaps_with_sources_and_the_imports(editors, editor
     assert "待编写" in page and "M06《物业客户服务手册》“目录·钥匙管理制度”" in page
     assert "编辑版" in editors_texts[0] and "非受控" in editors_texts[0]
     assert IMPORTS_HEADING.replace(" ", "") in text and "尚无导入记录" in text
+    assert "备注:时限据M17第263行核对。" in text
     assert editors.outline()[-2:] == [(1, IMPORTS_HEADING), (1, REVISIONS_HEADING)]
     assert editors.stem == "handbook-editors"
 

@@ -479,7 +479,7 @@ class DocxWriter:
         if it.summary:
             self.kv([("本职工作" if it.kind == "role" else "概述", it.summary)])
         getattr(self, f"kind_{it.kind}")(it, s)
-        if it.notes:
+        if it.notes and self.hb.for_editors:  # editors' notes (sources, what is missing): not for staff
             run(self.note(), f"备注: {it.notes}", size=9, color=GREY)
         refs = []
         procedures, related = self.hb.refs_shown(it.procedures), self.hb.refs_shown(it.related)
