@@ -29,6 +29,7 @@ from builder.handbook.structure import (
     REVISIONS_HEADING,
     cn_numeral,
     collect,
+    staff_title,
 )
 
 CONTENT = FIXTURES / "good_content"
@@ -151,6 +152,7 @@ def test_chapters_numbered_by_kind_and_items_as_sections(handbook, editors):
     gap = editors.section_of("yaoshi")
     assert gap.is_gap and gap.badge == "待编写"
     assert gap.sources_needed == ["M06《物业客户服务手册》“目录 · 钥匙管理制度”"]
+    assert staff_title("物业公司客服部工作手册(重复 M01)") == "物业公司客服部工作手册"
     assert [cn_numeral(n) for n in (1, 7, 10, 11, 20, 23)] == ["一", "七", "十", "十一", "二十", "二十三"]
 
 

@@ -21,6 +21,7 @@ Two editions of one source:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -44,12 +45,18 @@ MAX_BADGE_SOURCES = 3
 Edition = Literal["staff", "editors"]
 EDITIONS: dict[str, str] = {"staff": "员工版", "editors": "编辑版"}
 SCRAPE = "customer-service-manuals.txt"
+DUPLICATE_NOTE = re.compile(r"\s*[（(]重复\s*M\d+[）)]")
 
 
 def is_gap(item: AnyItem) -> bool:
     """A gap: the manuals give only a heading. The one test of it here, kept small so the shared
     predicate (``staff_visible`` in builder.core, once it lands) can take its place."""
     return item.status == "outline"
+
+
+def staff_title(title: str) -> str:
+    """A manual's title as staff read it: the catalogue's note on a duplicate (重复 M01) left out."""
+    return DUPLICATE_NOTE.sub("", title).strip() or title
 
 
 def parse_edition(text: str) -> Edition:
@@ -88,7 +95,7 @@ class Section:
         if item.status == "draft":
             return "待审核"
         if self.edition == "staff":
-            titles = list(dict.fromkeys(f"《{r.manual_title}》" for r in item.source))
+            titles = list(dict.fromkeys(f"《{staff_title(r.manual_title)}》" for r in item.source))
             shown = "".join(titles[:MAX_BADGE_SOURCES])
             more = f" 等 {len(titles)} 种" if len(titles) > MAX_BADGE_SOURCES else ""
             return f"出处 {shown}{more}" if titles else ""
