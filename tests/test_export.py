@@ -17,11 +17,13 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from builder.core.check import load_valid
 from builder.core.control import CONTROL_FILE, ExportError, load_control
-from builder.core.distribution import IssuedCopy, load_distribution
+from builder.core.distribution import IssuedCopy, load_distribution, valid_copy_number
 from builder.core.formspec import load_specs
 from builder.handbook.structure import (
     APPENDIX_HEADING,
@@ -522,3 +524,24 @@ def test_a_blank_form_takes_as_many_pages_in_the_appendix_as_on_its_own(handbook
         pages = outline[i + 1][2] - starts[f.heading]
         own = len(PdfReader(io.BytesIO(render_pdf(f.spec, None))).pages)
         assert pages == own, f"{f.heading}: {pages} pages in the appendix, {own} on its own"
+
+
+@given(st.text(max_size=8))
+def test_a_copy_number_is_one_to_six_digits(text):
+    ok = text.strip().isascii() and text.strip().isdigit() and 1 <= len(text.strip()) <= 6
+    if ok:
+        assert valid_copy_number(text) == text.strip()
+    else:
+        with pytest.raises(ValueError, match="is not a copy number"):
+            valid_copy_number(text)
+
+
+def test_a_broken_distribution_record_is_named_at_its_line(tmp_path):
+    path = tmp_path / "handbook-distribution.yaml"
+    path.write_text("distribution:\n- {copy: '003', holder: 前台, date: 2027-01-05, version: A/0}\n"
+                    "- {copy: '004', holder: '', date: 2027-01-05, version: A/0}\n", encoding="utf-8")
+    with pytest.raises(ExportError, match=r"handbook-distribution.yaml:3: distribution\[1\]\.holder"):
+        load_distribution(path)
+    path.write_text("distribution:\n- {copy: '003', holder: 前台, date: 2027-13-01, version: A/0}\n", encoding="utf-8")
+    with pytest.raises(ExportError, match=r"handbook-distribution.yaml:1: \(yaml\): .*month must be in 1..12"):
+        load_distribution(path)
