@@ -49,7 +49,8 @@ def import_cmd(file: Path, manual: str | None, content_dir: Path, dry_run: bool,
     Each section becomes a role, procedure, policy or etiquette item by its title. A section
     whose title matches an outline gap fills it (keeping its id, links and tags); a looser
     match is only proposed until you --accept it. Importing a newer version of the same
-    document shows what changed.
+    document shows what changed. A handbook exported by `handbook export --format docx`
+    maps back by item id: only what was edited in Word is proposed.
 
     \b
     Example:

@@ -163,7 +163,11 @@ class Plan:
                 out.append(f"      kept for the editors (no field holds it): {len(a.draft.unplaced)} line(s)")
         same = self.of("unchanged")
         if same:
-            out.append(f"  unchanged {len(same)} item(s) since the last import")
+            exported = sum(1 for a in same if a.unit is not None and a.unit.section.anchor is not None)
+            if exported:
+                out.append(f"  unchanged {exported} item(s): the exported handbook says what the content says")
+            if len(same) > exported:
+                out.append(f"  unchanged {len(same) - exported} item(s) since the last import")
         out += [f"  note: {n}" for n in self.notes]
         return out
 
