@@ -1,10 +1,18 @@
-"""Quiz figures: bank size and the time to build it, draw a paper, render DOCX/PDF, export.
+"""Quiz figures: bank size and the time to build it, draw a paper, render DOCX/PDF, export;
+and, with --sample N, a seeded random sample of the default bank for a blind reviewer.
 
     .venv/bin/python bench/quiz.py
+    .venv/bin/python bench/quiz.py --sample 40 --seed 2026 --out /tmp/quiz-sample-40.md
+
+The sample file holds only what a reviewer needs: each question as a candidate reads it, its
+key, and its source (the manual by title and section, and the source text); a second file
+beside it (<out>.ids) maps the numbers to question ids, for the author, not the reviewer.
 """
 
 from __future__ import annotations
 
+import argparse
+import random
 import sys
 import tempfile
 import time
@@ -12,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder.core.check import load_valid  # noqa: E402
-from builder.quiz.bank import build_bank  # noqa: E402
+from builder.core.project import load_valid_project  # noqa: E402
+from builder.quiz.bank import bank_for  # noqa: E402
 from builder.quiz.export import export  # noqa: E402
 from builder.quiz.paper import PaperSpec, draw, key_pdf, paper_docx, paper_pdf  # noqa: E402
+from builder.quiz.sheet import LETTERS  # noqa: E402
 
 
 def timed(label: str, fn, repeat: int = 1):
@@ -26,14 +35,58 @@ def timed(label: str, fn, repeat: int = 1):
     return out
 
 
-content = timed("load + check content", load_valid)
-bank = timed("build the bank", lambda: build_bank(content), repeat=3)
-print(f"{'questions':<36} {len(bank):8d}")
-paper = timed("draw a 20-question paper", lambda: draw(bank, content, PaperSpec(count=20, seed=1, role="kefu-yuan")), 5)
-timed("paper DOCX", lambda: paper_docx(paper))
-timed("paper PDF (first, cold)", lambda: paper_pdf(paper))
-timed("paper PDF (warm)", lambda: paper_pdf(paper))
-timed("key PDF", lambda: key_pdf(paper))
-with tempfile.TemporaryDirectory() as tmp:
-    for fmt in ("moodle", "gift", "anki"):
-        timed(f"export {fmt}", lambda fmt=fmt: export(bank, content, fmt, Path(tmp) / f"bank.{fmt}"))
+def figures() -> None:
+    project = timed("load + check content", load_valid_project)
+    content = project.content
+    bank = timed("build the bank", lambda: bank_for(project), repeat=3)
+    print(f"{'questions':<36} {len(bank):8d}")
+    paper = timed("draw a 20-question paper",
+                  lambda: draw(bank, content, PaperSpec(count=20, seed=1, role="kefu-yuan")), 5)
+    timed("paper DOCX", lambda: paper_docx(paper))
+    timed("paper PDF (first, cold)", lambda: paper_pdf(paper))
+    timed("paper PDF (warm)", lambda: paper_pdf(paper))
+    timed("key PDF", lambda: key_pdf(paper))
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("moodle", "gift", "anki"):
+            timed(f"export {fmt}", lambda fmt=fmt: export(bank, content, fmt, Path(tmp) / f"bank.{fmt}"))
+
+
+def sample(n: int, seed: int, out: Path) -> None:
+    project = load_valid_project()
+    content = project.content
+    bank = bank_for(project)
+    picked = random.Random(seed).sample(bank.questions, min(n, len(bank.questions)))
+    lines = [f"# 题目抽样:{len(picked)} 题(题库 {len(bank)} 题中按种子 {seed} 随机抽取)", ""]
+    ids = []
+    for i, q in enumerate(picked, 1):
+        item = content.items[q.source.item_id]
+        parts = {p.anchor: p for p in item.parts()}
+        anchors = q.source.anchors or ([q.source.anchor] if q.source.anchor else list(parts))
+        lines.append(f"## {i}. {q.stem}")
+        for k, o in enumerate(q.options):
+            lines.append(f"- {LETTERS[k]}. {o}")
+        if q.type == "truefalse":
+            key = "对" if q.answer else "错"
+        elif q.type == "order":
+            key = " → ".join(q.answers)
+        else:
+            key = "、".join(q.answers)
+        lines += ["", f"**答案:** {key}", "", f"**出处:** {q.source.cite()}", "", "**出处原文:**", ""]
+        lines += [f"> {parts[a].title}:{parts[a].text}" for a in anchors if a in parts]
+        lines.append("")
+        ids.append(f"{i}\t{q.id}\t{q.family}\t{q.type}")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    Path(str(out) + ".ids").write_text("\n".join(ids) + "\n", encoding="utf-8")
+    print(f"{out}: {len(picked)} questions; ids in {out}.ids")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample", type=int, help="draw N questions for a blind review instead of timing")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--out", type=Path, default=Path("/tmp/quiz-sample-40.md"))
+    args = ap.parse_args()
+    if args.sample:
+        sample(args.sample, args.seed, args.out)
+    else:
+        figures()

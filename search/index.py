@@ -30,7 +30,7 @@ from typing import Any
 from search.analyzer import _HAN_RE, Vocabulary, normalize, synonym_map, tokenize
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 7
 VOCAB_FILE = "vocab.marshal"
 META_FILE = "meta.json"
 #: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
@@ -152,6 +152,7 @@ def schema(vocab: Vocabulary | None = None):
         body=TEXT(analyzer=ana, phrase=False),
         grams=TEXT(analyzer=GramTokenizer(), phrase=False),
         title=STORED,
+        page_title=STORED,
         heading=STORED,
         text=STORED,
         prior=STORED,
@@ -204,6 +205,7 @@ def _write_docs(tmp: Path, docs: list, vocab_full: Vocabulary) -> None:
                 body=sections(d.title, d.heading, d.keywords, d.text),
                 grams=sections(d.title, d.heading, d.keywords, d.text),
                 title=d.title,
+                page_title=d.page_title,
                 heading=d.heading,
                 text=d.text,
                 prior=d.prior,
@@ -240,6 +242,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[
         try:
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; the web app may run as another user
             _write_docs(tmp, docs, full)
+            homophones = _homophones(tmp)
             texts = [t for d in docs for t in (d.title, d.heading, d.keywords, d.text)]
             keep = words + [w for g in groups for w in g]
             sub = sub_vocabulary(full, texts, keep)
@@ -256,7 +259,13 @@ def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[
                 "roles": sorted({r for d in docs for r in d.roles}),
                 "synonyms": syn_terms,
                 "priors": [d.prior for d in docs],
+                # per section, in the order added (= docnum): its page, kind, whether it states a figure
+                "pages": [d.page for d in docs],
+                "section_kinds": [d.kind for d in docs],
+                "figures": [1 if d.figure else 0 for d in docs],
+                "page_titles": [normalize(d.page_title).lower() for d in docs],
                 "ids": [d.id for d in docs],
+                "homophones": homophones,
             }
             (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             _verify(tmp, len(docs))
@@ -270,6 +279,22 @@ def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[
     meta["seconds"] = round(time.perf_counter() - t0, 3)
     meta["path"] = str(out)
     return meta
+
+
+def _homophones(path: Path) -> dict[str, Any]:
+    """Fuzzy pinyin of the common characters and the index's words by sound (search.homophones)."""
+    from whoosh.index import open_dir
+
+    from search.homophones import char_keys, words_by_key
+
+    ix = open_dir(str(path))
+    try:
+        with ix.reader() as r:
+            words = [t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in r.lexicon("body")]
+    finally:
+        ix.close()
+    keys = char_keys()
+    return {"chars": keys, "words": words_by_key((w for w in words if _HAN_RE.fullmatch(w)), keys)}
 
 
 def _verify(path: Path, expected: int) -> None:
@@ -342,6 +367,9 @@ class Opened:
             raise IndexError_(f"index at {path} has no readable {VOCAB_FILE}: {e}") from e
         self.vocab = Vocabulary(freq, total)
         self.synonyms: dict[str, list[list[str]]] = self.meta.get("synonyms", {})
+        homophones = self.meta.get("homophones") or {}
+        self.sound_of: dict[str, str] = homophones.get("chars", {})
+        self.sounds_like: dict[str, list[str]] = homophones.get("words", {})
         try:
             self.ix = open_dir(str(path))
             for name in TEXT_FIELDS:
@@ -357,6 +385,7 @@ class Opened:
         self._priors: list[float] | None = None
         self._ids: dict[str, int] | None = None
         self._lengths: dict[str, list[int]] = {}
+        self._columns: dict[str, list] = {}
         self.postings_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
 
     def prior(self, docnum: int) -> float:
@@ -369,6 +398,33 @@ class Opened:
             else:
                 self._priors = [float(self.searcher.stored_fields(i).get("prior") or 1.0) for i in range(n)]
         return self._priors[docnum] if docnum < len(self._priors) else 1.0
+
+    def column(self, key: str) -> list:
+        """A per-section list of the meta (pages, section_kinds, figures, page_titles), checked once."""
+        return self._column(key)
+
+    def _column(self, key: str) -> list:
+        col = self._columns.get(key)
+        if col is None:
+            col = self.meta.get(key)
+            if not isinstance(col, list) or len(col) != self.searcher.doc_count_all():
+                raise IndexError_(f"index at {self.path} has no '{key}' for every section: run `handbook index`")
+            self._columns[key] = col
+        return col
+
+    def page(self, docnum: int) -> str:
+        """The page a section is on (an item id, form:<id>, glossary)."""
+        return str(self._column("pages")[docnum])
+
+    def kind(self, docnum: int) -> str:
+        return str(self._column("section_kinds")[docnum])
+
+    def page_title(self, docnum: int) -> str:
+        """The page's title, normalised and lowercased (for the title bonus)."""
+        return str(self._column("page_titles")[docnum])
+
+    def figure(self, docnum: int) -> bool:
+        return bool(self._column("figures")[docnum])
 
     def field_lengths(self, field: str) -> list[int]:
         """Every section's length in ``field`` (as whoosh stores it), read once."""

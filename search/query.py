@@ -30,14 +30,19 @@ SUB_WEIGHT = 0.5
 SYN_WEIGHT = 0.8
 GRAM_WEIGHT = 0.5
 SINGLE_WEIGHT = 0.5
+#: A word the index does not hold is also searched as up to HOMOPHONES words that sound alike.
+HOMOPHONE_WEIGHT = 0.7
+HOMOPHONES = 3
+HOMOPHONE_MIN, HOMOPHONE_MAX = 2, 4
 #: Terms whose scored posting lists an opened index keeps (a few MB at most).
 POSTINGS_CACHE = 20000
 #: Alternatives of one concept: the best counts, the others add this share.
 TIEBREAK = 0.2
-#: Where this many parts of one item are among the first GROUP_WINDOW sections, the item's
-#: page is put before them.
-GROUP_MIN_PARTS = 5
-GROUP_WINDOW = 5
+#: A page's score: its best section, plus this share of the next ones (up to PAGE_MORE).
+PAGE_SHARE = 0.1
+PAGE_MORE = 3
+#: Sections of one page folded under its result.
+FOLD_MAX = 5
 #: Coordination: the score is multiplied by (concepts matched / concepts asked) ** COORD.
 COORD = 0.0  # measured on the dev set: any coordination lowered MRR (0.814 → 0.801 at 0.5)
 
@@ -53,17 +58,33 @@ KINDS = ("role", "etiquette", "procedure", "policy", "legal", "fact", "case", "f
 
 
 @dataclass
-class Result:
+class Section:
+    """A section of a result's page that also matches (folded under the result)."""
+
     id: str
     title: str
-    title_path: str
     url: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class Result:
+    """One page: its real title, the best-matching section as the anchor and its snippet."""
+
+    id: str  # the best section's id (the item id where the page itself matched best)
+    title: str  # the page's title (报修处理), never a part's (第3步, 启示)
+    title_path: str
+    url: str  # the best section's anchor on the page
     snippet: str
     text: str
     score: float
     kind: str = ""
     item_id: str = ""
     roles: list[str] = field(default_factory=list)
+    section: str = ""  # the best section's own title ("" where it is the page itself)
+    page: str = ""  # the page's key: an item id, form:<id>, glossary
+    sections: list[Section] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +96,48 @@ class Answer:
     results: list[Result]
     message: str = ""  # shown instead of (or above) results: 请输入关键词, 没有找到 …
     terms: list[str] = field(default_factory=list)
+    total: int = 0  # pages found in all (results is one slice of them)
+    offset: int = 0
+
+
+#: Question intent: a pattern of the query (before stop words are dropped) and what it
+#: favours — a kind, or "figure" (a section stating a figure or a time limit). Exported as
+#: is to the site's search box (search.client_index), so both rank alike.
+INTENTS: list[tuple[str, str, dict[str, float]]] = [
+    ("procedure", r"怎么|如何|怎样|流程|步骤|程序|手续|要带|带什么|带啥|需要什么|准备什么|哪些资料|什么资料|办理", {"procedure": 1.4}),
+    ("role", r"谁|上级|下属|哪个岗位|什么岗位|负责人", {"role": 1.6}),
+    ("figure", r"几|多久|多少|多长|时限|期限|什么时候|哪天", {"figure": 1.4, "fact": 1.2}),
+    ("form", r"表|单|填|编号|[a-z]{2}-[a-z]{2,}", {"form": 1.0}),
+]
+#: A form is a tool, not an answer, unless the query asks for one (表, 单, 填, a code).
+FORM_PRIOR = 0.7
+#: A page whose title holds every word asked (入伙 → 入伙程序) is what the query names (a
+#: glossary entry only defines the word).
+TITLE_BONUS = 1.5
+#: Words that name a kind of page, not a page (报修流程 names 报修处理): left out of the title bonus.
+KIND_WORDS = frozenset(["流程", "程序", "步骤", "手续", "制度", "规定", "规范", "表", "表格", "标准"])
+#: A case is an answer where the query tells a situation; otherwise it weighs this much.
+CASE_PRIOR = 0.6
+SITUATION_RE = r"被|遇到|碰到|如果|要是|发现|案例|结果|不肯|不愿|拒绝|非要|硬要|闹|吵|骂|打人|摔|堵|漏水|坏了"
+SITUATION_LEN = 12
+
+
+def intent_weights(text: str) -> dict[str, float]:
+    """Multipliers by kind (and "figure") that the query's wording asks for."""
+    import re
+
+    out: dict[str, float] = {}
+    text = text.lower()
+    for _, pattern, weights in INTENTS:
+        if re.search(pattern, text):
+            for k, w in weights.items():
+                out[k] = max(out.get(k, 1.0), w)
+    if "form" not in out:
+        out["form"] = FORM_PRIOR
+    han = len(re.findall(r"[\u3400-\u9fff]", text))
+    if not (re.search(SITUATION_RE, text) or han >= SITUATION_LEN):
+        out["case"] = out.get("case", 1.0) * CASE_PRIOR
+    return out
 
 
 class BadFilter(ValueError):
@@ -133,6 +196,11 @@ def plan(q: str, opened: Opened) -> Plan:
                 marks.append(sub)
         else:
             marks += c.bigrams
+        if HOMOPHONE_MIN <= len(c.text) <= HOMOPHONE_MAX and not _in_index(opened, c.text):
+            # a word the index does not hold: the index's words that sound alike (投述 → 投诉)
+            for w in sounds_like(opened, c.text)[:HOMOPHONES]:
+                alts.append(("body", w, cw * HOMOPHONE_WEIGHT))
+                marks.append(w)
         # the bigram fallback: for unknown runs, and for words longer than one bigram (a
         # two-character word is its own bigram, already searched as a word)
         if not c.known or len(c.text) > 2:
@@ -142,6 +210,21 @@ def plan(q: str, opened: Opened) -> Plan:
         groups.append(alts)
     marks = [m for m in dict.fromkeys(marks) if m]
     return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message)
+
+
+def _in_index(opened: Opened, term: str) -> bool:
+    try:
+        return opened.searcher.reader().doc_frequency("body", term) > 0
+    except Exception:
+        return False
+
+
+def sounds_like(opened: Opened, word: str) -> list[str]:
+    """The index's words that sound like ``word`` (search.homophones), itself excepted."""
+    parts = [opened.sound_of.get(ch) for ch in word]
+    if any(p is None for p in parts):
+        return []
+    return [w for w in opened.sounds_like.get(" ".join(p for p in parts if p), []) if w != word]
 
 
 def bm25_postings(opened: Opened, field: str, term: str) -> list[tuple[int, float]]:
@@ -271,11 +354,16 @@ class Searcher:
             return self._open().meta
 
     # --- searching -------------------------------------------------------------
-    def run(self, q: Any, limit: int = 10, kind: str | None = None, role: str | None = None) -> Answer:
+    def run(self, q: Any, limit: int = 10, kind: str | None = None, role: str | None = None,
+            offset: int = 0) -> Answer:
         kind = kind_of(kind)
+        try:
+            offset = max(0, min(int(offset), 1000))
+        except (TypeError, ValueError):
+            offset = 0
         role = (str(role).strip() or None) if role is not None else None
         try:
-            limit = max(1, min(int(limit), 100))
+            limit = max(1, min(int(limit), 200))
         except (TypeError, ValueError):
             limit = 10
         q = q if isinstance(q, str) else ("" if q is None else str(q))
@@ -283,7 +371,7 @@ class Searcher:
             for attempt in (1, 2):
                 opened = self._open()
                 try:
-                    return self._run(opened, q, limit, kind, role)
+                    return self._run(opened, q, limit, kind, role, offset)
                 except (IndexError_, BadFilter):
                     raise
                 except Exception:
@@ -299,41 +387,25 @@ class Searcher:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _group(opened: Opened, ranked: list[tuple[float, int]], limit: int) -> list[tuple[float, dict]]:
-        """The top sections; where several parts of one item are near the top, the item's
-        own page goes just before the first of them (the whole page answers, not one line)."""
-        searcher = opened.searcher
-        head = ranked[: max(limit, GROUP_WINDOW)]
-        fields = {d: searcher.stored_fields(d) for _, d in head}
-        parts_of: dict[str, list[int]] = {}
-        for _, d in head[:GROUP_WINDOW]:
-            f = fields[d]
-            if f.get("part") == "1":
-                parts_of.setdefault(f.get("item_id", ""), []).append(d)
-        promote: dict[int, int] = {}  # first part's docnum -> the item's docnum
-        for item_id, ds in parts_of.items():
-            if len(ds) >= GROUP_MIN_PARTS:
-                whole = opened.docnum(item_id)
-                if whole is not None:
-                    promote[ds[0]] = whole
-        out: list[tuple[float, dict]] = []
-        placed: set[int] = set()
-        score_of = dict((d, sc) for sc, d in ranked)
-        for sc, d in head:
-            if d in promote and promote[d] not in placed:
-                w = promote[d]
-                placed.add(w)
-                out.append((max(sc, score_of.get(w, 0.0)), fields.get(w) or searcher.stored_fields(w)))
-            if d in placed:
-                continue
-            placed.add(d)
-            out.append((sc, fields[d]))
-        return out[:limit]
+    def _pages(opened: Opened, ranked: list[tuple[float, int]]) -> list[tuple[float, list[tuple[float, int]]]]:
+        """Sections grouped by page, best page first: a page scores its best section plus
+        PAGE_SHARE of the next PAGE_MORE."""
+        groups: dict[str, list[tuple[float, int]]] = {}
+        for sc, d in ranked:
+            groups.setdefault(opened.page(d), []).append((sc, d))
+        pages = []
+        for members in groups.values():
+            extra = sum(sc for sc, _ in members[1 : 1 + PAGE_MORE])
+            pages.append((members[0][0] + PAGE_SHARE * extra, members))
+        pages.sort(key=lambda x: (-x[0], x[1][0][1]))
+        return pages
 
-    def search(self, q: Any, limit: int = 10, kind: str | None = None, role: str | None = None) -> list[Result]:
-        return self.run(q, limit, kind, role).results
+    def search(self, q: Any, limit: int = 10, kind: str | None = None, role: str | None = None,
+               offset: int = 0) -> list[Result]:
+        return self.run(q, limit, kind, role, offset).results
 
-    def _run(self, opened: Opened, q: str, limit: int, kind: str | None, role: str | None) -> Answer:
+    def _run(self, opened: Opened, q: str, limit: int, kind: str | None, role: str | None,
+             offset: int = 0) -> Answer:
         from whoosh import query as wq
 
         p = plan(q, opened)
@@ -346,22 +418,42 @@ class Searcher:
             filters = ([wq.Term("kind", kind)] if kind else []) + ([wq.Term("roles", role)] if role else [])
             flt = wq.And(filters) if len(filters) > 1 else filters[0]
             allowed = set(opened.searcher.docs_for_query(flt))
+        searcher = opened.searcher
         scores = score_plan(p, opened, allowed)
+        weights = intent_weights(normalize(q))
+        asked = [c for g in p.groups for f, c, _ in g[:1] if f == "body" and c not in KIND_WORDS]
+        kinds, figures, titles = opened.column("section_kinds"), opened.column("figures"), opened.column("page_titles")
+        figure_w = weights.get("figure", 1.0)
         ranked = []
         for d, sc in scores.items():
-            ranked.append((sc * opened.prior(d), d))
+            k = kinds[d]
+            w = weights.get(k, 1.0)
+            if figures[d]:
+                w *= figure_w
+            if asked and k != "glossary" and all(c in titles[d] for c in asked):
+                w *= TITLE_BONUS
+            ranked.append((sc * opened.prior(d) * w, d))
         ranked.sort(key=lambda x: (-x[0], x[1]))
-        hits = self._group(opened, ranked, limit)
+        pages = self._pages(opened, ranked)
         results = []
-        for score, f in hits:
+        for score, members in pages[offset : offset + limit]:
+            f = searcher.stored_fields(members[0][1])
+            folded = []
+            for sc, d in members[1 : 1 + FOLD_MAX]:
+                g = searcher.stored_fields(d)
+                folded.append(Section(id=g["id"], title=g.get("title", ""), url=g.get("url", ""),
+                                      snippet=snippet(g.get("ntext", ""), p.marks, 60), score=round(sc, 4)))
+            is_page = f.get("part") != "1"
+            page_title = f.get("page_title") or f.get("title", "")
             results.append(Result(
-                id=f["id"], title=f.get("title", ""), title_path=f.get("title_path", ""), url=f.get("url", ""),
+                id=f["id"], title=page_title, title_path=f.get("title_path", ""), url=f.get("url", ""),
                 snippet=snippet(f.get("ntext", ""), p.marks), text=f.get("text", ""), score=round(score, 4),
                 kind=f.get("kind", ""), item_id=f.get("item_id", ""),
                 roles=[r for r in (f.get("roles") or "").split(",") if r],
+                section="" if is_page else f.get("title", ""), page=opened.page(members[0][1]), sections=folded,
             ))
-        message = p.message or ("" if results else f"没有找到与“{normalize(q)[:40]}”相关的内容")
-        return Answer(q, results, message, p.terms)
+        message = p.message or ("" if pages else f"没有找到与“{normalize(q)[:40]}”相关的内容")
+        return Answer(q, results, message, p.terms, total=len(pages), offset=offset)
 
 
 _default: Searcher | None = None
@@ -381,5 +473,5 @@ def search(q: Any, limit: int = 10, kind: str | None = None, role: str | None = 
     return default_searcher().search(q, limit, kind, role)
 
 
-def run(q: Any, limit: int = 10, kind: str | None = None, role: str | None = None) -> Answer:
-    return default_searcher().run(q, limit, kind, role)
+def run(q: Any, limit: int = 10, kind: str | None = None, role: str | None = None, offset: int = 0) -> Answer:
+    return default_searcher().run(q, limit, kind, role, offset)

@@ -27,7 +27,6 @@ MANUALS_TEXT = ROOT.parent / "shared" / "manuals" / "customer-service-manuals.tx
 KEY_TIME_LIMITS: dict[str, list[str]] = {
     "zhuangxiu-bei-an": ["三个月"],
     "ruhuo": ["抽查四次", "每月抽查一次"],
-    "tousu-chuli": ["每天"],
     "huifang": ["两天内", "三天内", "一星期内", "24小时内"],
     "yezhu-jiedai": ["72小时内", "365天24小时"],
     "yezhu-goutong": ["每季度", "每天", "每半年至少开展一次"],
@@ -84,7 +83,12 @@ def bodies(item) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if isinstance(item, Procedure):
         out += [(f"materials[{i}]", t) for i, t in enumerate(item.materials)]
-        out += [(f"steps[{i}].action", s.action) for i, s in enumerate(item.steps)]
+        if item.rhyme:
+            out += [(f"rhyme.lines[{i}]", t) for i, t in enumerate(item.rhyme.lines)]
+        for i, s in enumerate(item.steps):
+            out.append((f"steps[{i}].action", s.action))
+            # a branch the manuals do not name is ours (draft: true, shown 待审核)
+            out += [(f"steps[{i}].branches[{j}].then", b.then) for j, b in enumerate(s.branches) if not b.draft]
     if isinstance(item, Policy):
         out += [(f"rules[{i}]", t) for i, t in enumerate(item.rules)]
         for i, sec in enumerate(item.sections):
@@ -127,17 +131,46 @@ def test_key_procedures_carry_their_time_limits(mine, proc_id):
     assert proc_id in mine, f"key procedure {proc_id} is missing"
     p = mine[proc_id]
     assert p.kind == "procedure" and p.status == "sourced"
-    limits = " ".join(s.time_limit or "" for s in p.steps)
+    limits = " ".join([s.time_limit or "" for s in p.steps] + [b.time_limit or "" for s in p.steps for b in s.branches])
     for figure in KEY_TIME_LIMITS[proc_id]:
         assert figure in limits, f"{proc_id}: no step has the time limit {figure!r} (have: {limits!r})"
 
 
+def test_ordered_flows_are_procedures_and_a_rhyme_sits_beside_the_steps(mine):
+    jiedai, tousu, liucheng = mine["kehu-jiedai-liucheng"], mine["tousu-chuli"], mine["kefu-bumen-liucheng-guanli"]
+    assert [s.action.split(":")[0] for s in jiedai.steps] == ["问候客户", "询问客户需求", "提供解决方案", "及时反馈", "结束服务"]
+    assert [s.action.split(":")[0] for s in tousu.steps] == ["调查核实", "解释说明", "及时回应", "感谢客户", "持续跟踪"]
+    assert [s.action.split(":")[0] for s in liucheng.steps] == ["报到签到", "来电接听", "来访处理", "保密意识", "答复问题", "售后服务"]
+    assert {s.manual for s in jiedai.source} == {"M08"} and {s.manual for s in liucheng.source} == {"M14"}
+    assert tousu.rhyme is not None and tousu.rhyme.lines[0].startswith("投诉来了管家去")
+    assert not any("管家去" in s.action for s in tousu.steps), "the rhyme is not the steps"
+    assert "每天" in tousu.rhyme.lines[4]
+    assert "kehu-fuwu-liucheng-biaozhun" not in mine, "the flows left the policies"
+    assert not any(sec.title.startswith("四、") for sec in mine["kefu-guanli-zhidu"].sections)
+
+
 def test_huifang_deadlines_sit_on_the_right_steps(mine):
     steps = {s.time_limit: s.action for s in mine["huifang"].steps if s.time_limit}
+    steps |= {b.time_limit: b.then for s in mine["huifang"].steps for b in s.branches if b.time_limit}
     assert "安全设施" in steps["两天内"]
     assert "渗漏水" in steps["三天内"]
     assert "其他项目" in steps["一星期内"]
     assert "书面通知维修人员整改" in steps["24小时内"]
+
+
+def test_baoxiu_steps_are_whole_actions_with_their_decisions(mine):
+    p = mine["baoxiu"]
+    actions = [s.action for s in p.steps]
+    assert actions[0] == "接到业主或客户报修电话后,要填写业主报修单,并及时通知工程维修人员上门维修。"
+    assert not any(a.startswith(("并", "和", "且", "而", "或")) or a.endswith((",", ",")) for a in actions[1:])
+    paid = {b.when: b for b in p.steps[1].branches}
+    assert set(paid) == {"有偿服务", "无偿服务"} and paid["无偿服务"].draft and not paid["有偿服务"].draft
+    assert "有偿服务费" in paid["有偿服务"].then
+    visit = p.steps[2]
+    assert visit.source is not None and visit.source.manual == "M17", "the 回访 limits are M17's"
+    assert {"两天内", "三天内", "一星期内"} <= {w for w in ("两天内", "三天内", "一星期内") if w in (visit.time_limit or "")}
+    problem = next(b for b in visit.branches if b.when == "回访发现问题")
+    assert problem.time_limit == "24小时内" and "书面通知维修人员整改" in problem.then
 
 
 def test_zhuangxiu_bei_an_is_complete(mine):

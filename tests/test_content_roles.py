@@ -7,6 +7,7 @@ kind's folder does not hide (or cause) a failure here.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ from conftest import ROOT
 
 from builder.core.check import check
 from builder.core.load import Content
+from builder.core.model import Role
 
 MANUALS_TXT = ROOT.parent / "shared" / "manuals" / "customer-service-manuals.txt"
 
@@ -114,7 +116,7 @@ def test_posts_the_manuals_describe_have_duties(content):
     for pid in POSTS_WITH_DUTIES:
         role = content.items[pid]
         assert role.status == "sourced", pid
-        assert len(role.duties) >= 3, f"{pid} has {len(role.duties)} duties"
+        assert len(role.all_duties()) >= 3, f"{pid} has {len(role.all_duties())} duties"
 
 
 def test_posts_named_only_say_where_they_are_listed(content):
@@ -143,7 +145,7 @@ def test_sourced_wording_is_the_manuals(content, manual_text):
     for item in mine(content, "role") + mine(content, "etiquette"):
         if item.status != "sourced":
             continue
-        texts = list(getattr(item, "duties", [])) + list(getattr(item, "requirements", []))
+        texts = list(item.all_duties() if isinstance(item, Role) else []) + list(getattr(item, "requirements", []))
         texts += list(getattr(item, "scope", []))
         texts += [r.text for r in getattr(item, "rules", [])]
         for text in texts:
@@ -173,7 +175,7 @@ def test_sourced_wording_sits_in_the_lines_cited(content, manual_text):
         if item.status != "sourced":
             continue
         cited = _cited_text(manual_lines, item)
-        texts = list(getattr(item, "duties", [])) + list(getattr(item, "requirements", []))
+        texts = list(item.all_duties() if isinstance(item, Role) else []) + list(getattr(item, "requirements", []))
         texts += [r.text for r in getattr(item, "rules", [])]
         for text in texts:
             n = _norm(text)
@@ -193,11 +195,25 @@ def test_every_mend_repairs_text_that_is_in_the_manuals(content, manual_text):
                 assert mend.original != mend.mended
 
 
+def test_duties_are_each_once_and_say_where_they_apply(content):
+    kefu_yuan, libin = content.items["kefu-yuan"], content.items["libin"]
+    for role in content.roles:
+        duties = [_norm(d) for d in role.all_duties()]
+        assert len(duties) == len(set(duties)), f"{role.id}: a duty is listed twice"
+        for i, a in enumerate(duties):
+            for b in duties[i + 1:]:
+                similar = difflib.SequenceMatcher(None, a, b).ratio()
+                assert similar < 0.55, f"{role.id}: near repeats ({similar:.2f}): {a[:20]} / {b[:20]}"
+    assert kefu_yuan.duties_for["公寓"] and all("公寓" not in d for d in kefu_yuan.duties), "公寓 duties say so"
+    assert not any("交办的其它工作" in d for d in kefu_yuan.all_duties()), "精选篇1 9 repeats M03 11"
+    assert "写字楼" in libin.duties_for and not libin.duties
+
+
 def test_department_item_is_not_a_post(content):
     dept = content.items["kefu-bu"]
     assert "部门" in dept.title
     assert {"客户服务部", "客服中心"} <= set(dept.aliases)
-    assert len(dept.duties) >= 15
+    assert len(dept.all_duties()) >= 15
     assert not dept.reports_to and not dept.subordinates
 
 
@@ -290,7 +306,7 @@ def test_glossary(content):
 
 def _prose(item) -> list[str]:
     out = [item.title, item.summary or "", item.notes or ""]
-    out += list(getattr(item, "duties", [])) + list(getattr(item, "requirements", [])) + list(getattr(item, "scope", []))
+    out += list(item.all_duties() if isinstance(item, Role) else []) + list(getattr(item, "requirements", [])) + list(getattr(item, "scope", []))
     for r in getattr(item, "rules", []):
         out += [r.text, *r.do, *r.dont]
     out += [p.text for p in getattr(item, "phrases", []) + getattr(item, "forbidden", [])]

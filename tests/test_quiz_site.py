@@ -23,7 +23,7 @@ GOOD_FORMS = FIXTURES / "good_forms"
 def test_a_page_per_post_with_questions_and_the_assets():
     content = load_valid(GOOD, GOOD_FORMS)
     out = pages(content)
-    assert list(out) == ["quiz/qiantai.md"]  # kefu-zhuguan has no question in the fixture
+    assert list(out) == ["editors/quiz/index.md", "quiz/qiantai.md"]  # kefu-zhuguan has no question in the fixture
     md = out["quiz/qiantai.md"]
     assert md.startswith("# 自测:前台接待")
     assert 'data-root="../../"' in md and 'data-bank="hb-quiz-bank"' in md
@@ -47,7 +47,19 @@ def test_every_real_post_with_questions_gets_a_page(real_content):
     bank = build_bank(real_content)
     out = pages(real_content, bank)
     with_questions = {p for q in bank.questions for p in q.posts if p in {r.id for r in real_content.of_kind("role")}}
-    assert set(out) == {f"quiz/{p}.md" for p in with_questions}
+    assert set(out) == {f"quiz/{p}.md" for p in with_questions} | {"editors/quiz/index.md"}
+
+
+def test_the_editors_page_lists_every_question_with_its_state_source_and_reason():
+    content = load_valid(GOOD, GOOD_FORMS)
+    md = pages(content)["editors/quiz/index.md"]
+    bank = build_bank(content, include_draft=True)
+    for q in bank.questions + [r.question for r in bank.refused]:
+        assert f"<code>{q.id}</code>" in md
+    assert "待采用" in md and "common-sense" in md  # a held do/don't, with its reason
+    assert "《物业客服工作内容》" in md  # the manual by title
+    assert "/procedures/" not in md  # never a URL
+    assert "<script" not in md.split("</table>")[0].split("<table>")[1]  # escaped
 
 
 # --- the browser -----------------------------------------------------------

@@ -4,6 +4,7 @@ blueprint — against a small fixture content folder, plus a few against the rea
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -91,9 +92,15 @@ def ids(results) -> list[str]:
 
 def test_documents_are_items_and_parts(searcher):
     hits = searcher.search("装修备案", limit=20)
-    got = ids(hits)
-    assert "zhuangxiu" in got and "zhuangxiu#material-2" in got
+    pages = [r.page for r in hits]
+    assert len(pages) == len(set(pages)), "one result a page"
+    z = next(r for r in hits if r.page == "zhuangxiu")
+    # the page's real title, the best section as the anchor, the others folded under it
+    assert z.title == "装修备案办理流程"
+    assert "zhuangxiu#material-2" in {z.id} | {x.id for x in z.sections}
+    assert all(x.url.startswith("/procedures/zhuangxiu/") for x in z.sections)
     step = next(r for r in searcher.search("出入证") if r.id == "zhuangxiu#step-2")
+    assert step.title == "装修备案办理流程" and step.section == "第2步"
     assert step.url == "/procedures/zhuangxiu/#step-2"
     assert step.title_path == "工作流程 › 装修备案办理流程 › 第2步"
     assert "发放出入证" in step.text
@@ -343,7 +350,7 @@ def test_api_search(client):
     data = r.get_json()
     assert "zhuangxiu#material-2" in [x["id"] for x in data["results"]] and len(data["results"]) <= 2
     r = client.get("/api/search", query_string={"q": "的"})
-    assert r.get_json() == {"query": "的", "message": "请输入关键词", "results": []}
+    assert r.get_json() == {"query": "的", "message": "请输入关键词", "results": [], "total": 0, "offset": 0}
     r = client.get("/api/search", query_string={"q": "业主", "kind": "bogus"})
     assert r.status_code == 400 and "未知类别" in r.get_json()["error"]
     r = client.get("/api/search", query_string={"q": "业主", "limit": "lots"})
@@ -356,7 +363,8 @@ def test_search_page_escapes_everything(client):
     assert r.status_code == 200
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<mark>装修备案表</mark>" in html
-    assert 'href="/procedures/zhuangxiu/#material-2"' in html
+    # the link counts the click for the editors, then lands on the section
+    assert "to=%2Fprocedures%2Fzhuangxiu%2F%23material-2" in html
     assert "工作流程 › 装修备案办理流程 › 资料2" in html
     r = client.get("/search", query_string={"q": "(((", "kind": "procedure"})
     assert "请输入关键词" in r.get_data(as_text=True)
@@ -407,3 +415,103 @@ def test_any_text_is_a_query(index_dir):
             assert r.url.startswith("/") and "<script" not in r.snippet
 
     check()
+
+
+# --- paging, the search log and the editors' page ------------------------------------
+def test_paging_pages_and_the_count_counts(searcher):
+    first = searcher.run("业主", limit=2)
+    second = searcher.run("业主", limit=2, offset=2)
+    assert first.total == second.total > 2
+    assert not {r.page for r in first.results} & {r.page for r in second.results}, "page 2 repeats page 1"
+    every = searcher.run("业主", limit=100)
+    assert len(every.results) == every.total == len({r.page for r in every.results})
+
+
+@pytest.fixture
+def editor_app(tmp_path, index_dir):
+    import shutil
+
+    from flask import Flask
+
+    from builder.web.search import bp
+
+    content = tmp_path / "content"
+    shutil.copytree(SEARCH_CONTENT, content)
+    (content / "dictionary.yaml").write_text(
+        "# our words\nwords:\n  - 装修备案表  # kept whole\n  - 业户\n  - 入伙\nsynonyms:\n"
+        "  - [业主, 业户, 住户]\n  - [入伙, 入住, 收楼, 交房]  # 入伙 is the manuals' word\n  - [报修, 维修]\n",
+        encoding="utf-8")
+    app = Flask(__name__)
+    app.config.update(SEARCH_INDEX_DIR=str(index_dir), SEARCH_CONTENT_DIR=str(content),
+                      SEARCH_FORMS_DIR=str(tmp_path / "no-forms"), HANDBOOK_DATA_DIR=str(tmp_path / "data"), TESTING=True)
+    app.register_blueprint(bp)
+    return app
+
+
+def test_failed_searches_reach_the_editors(editor_app, tmp_path):
+    c = editor_app.test_client()
+    # keystrokes of the header box are not counted; the finished search is
+    c.get("/api/search", query_string={"q": "停车位"})
+    c.get("/api/search", query_string={"q": "停车位租金多少", "record": "1"})
+    c.get("/api/search", query_string={"q": "停车位租金多少", "record": "1"})
+    # a phone number typed into the box is never stored
+    c.get("/api/search", query_string={"q": "13812345678 停车位", "record": "1"})
+    # found and opened: not a failure; found and never opened: listed as such
+    c.get("/search", query_string={"q": "装修备案表"})
+    r = c.get("/api/search/click", query_string={"q": "装修备案表", "to": "/procedures/zhuangxiu/#material-2"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/procedures/zhuangxiu/#material-2")
+    c.get("/api/search", query_string={"q": "钥匙", "record": "1"})
+    assert c.post("/api/search/click", data="入伙".encode(), content_type="text/plain").status_code == 204
+    assert c.get("/api/search/click", query_string={"q": "x", "to": "//evil.example/"}).status_code == 400
+
+    page = c.get("/editors/searches").get_data(as_text=True)
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<td><a href="/search\?q=[^"]*">([^<]*)</a></td>\s*(.*?)</tr>', page, re.S)}
+    assert "停车位租金多少" in rows and "停车位" not in rows
+    assert re.findall(r'<td class="n">(\d+)</td>', rows["停车位租金多少"])[:3] == ["2", "2", "0"]
+    assert "钥匙" in rows and re.findall(r'<td class="n">(\d+)</td>', rows["钥匙"])[:3] == ["1", "0", "1"]
+    assert "装修备案表" not in rows
+    assert "13812345678" not in page and "… 停车位" in page
+    raw = (tmp_path / "data" / "searches.sqlite3").read_bytes()
+    assert b"1381234" not in raw
+
+
+def test_editors_add_a_synonym_that_search_then_knows(editor_app, tmp_path):
+    c = editor_app.test_client()
+    assert not [r for r in c.get("/api/search", query_string={"q": "拿房"}).get_json()["results"] if r["item_id"] == "ruhuo"]
+    r = c.post("/editors/searches", data={"action": "synonym", "word": "拿房", "same_as": "入伙"})
+    assert r.status_code == 200 and "已把“拿房”作为“入伙”的同义词" in r.get_data(as_text=True)
+    text = (tmp_path / "content" / "dictionary.yaml").read_text(encoding="utf-8")
+    # the round trip keeps the editors' comments and layout
+    assert text.startswith("# our words\n") and "# kept whole" in text and "# 入伙 is the manuals' word" in text
+    assert "[入伙, 入住, 收楼, 交房, 拿房]" in text
+    hits = c.get("/api/search", query_string={"q": "拿房"}).get_json()["results"]
+    assert hits and hits[0]["item_id"] == "ruhuo"
+    # a word in another group, or not a word, is refused with a message, the file untouched
+    r = c.post("/editors/searches", data={"action": "synonym", "word": "维修", "same_as": "入伙"})
+    assert r.status_code == 400 and "已在另一组同义词中" in r.get_data(as_text=True)
+    r = c.post("/editors/searches", data={"action": "word", "word": "<b>x</b>"})
+    assert r.status_code == 400 and "&lt;b&gt;" in r.get_data(as_text=True)
+    assert (tmp_path / "content" / "dictionary.yaml").read_text(encoding="utf-8") == text
+    r = c.post("/editors/searches", data={"action": "word", "word": "样板间"})
+    assert "已把“样板间”加入词典" in r.get_data(as_text=True)
+    assert "  - 样板间\n" in (tmp_path / "content" / "dictionary.yaml").read_text(encoding="utf-8")
+
+
+def test_structured_fields_are_found_by_their_labels(searcher):
+    # a step's time limit under its label (时限), and the step is a figure for 多久/几
+    got = searcher.run("出入证 时限", limit=3).results
+    assert got[0].id == "zhuangxiu#step-2"
+    assert searcher.run("发出入证要多久", limit=1).results[0].id == "zhuangxiu#step-2"
+
+
+
+def test_documents_carry_structured_fields_with_their_labels(content):
+    from search.documents import all_docs
+
+    docs = {d.id: d for d in all_docs(content)}
+    step = docs["zhuangxiu#step-2"]
+    assert "办理人" in step.keywords and "客服员" in step.keywords
+    assert "时限" in step.keywords and "当天" in step.keywords and step.figure
+    assert not docs["zhuangxiu#step-1"].figure  # no time limit, no figure
+    # every section of a page knows the page's real title
+    assert {d.page_title for d in docs.values() if d.item_id == "zhuangxiu"} == {"装修备案办理流程"}

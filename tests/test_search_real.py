@@ -65,10 +65,81 @@ def test_query_sets_name_real_sections(name):
     data = YAML(typ="safe").load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
     content, _ = load_content(ROOT / "content")
     docs = all_docs(content, load_specs(ROOT / "forms")[0])
-    known = {d.id for d in docs}
+    # an outline is a gap (never a result) but its id is still a real item
+    known = {d.id for d in docs} | set(content.items)
     assert len(data) >= (60 if name == "search_dev.yaml" else 20)
     for entry in data:
         assert entry["q"].strip() and entry["topic"] and entry["ids"], entry
         missing = [i for i in entry["ids"] if i not in known]
         assert not missing, f"{entry['q']}: unknown answer ids {missing}"
     assert len({e["q"] for e in data}) == len(data), "a query is listed twice"
+
+
+# --- what a new hire asks (issue 12's examples) ---------------------------------------
+@pytest.fixture(scope="module")
+def real_content():
+    from builder.core.load import load_content
+
+    content, _ = load_content(ROOT / "content")
+    return content
+
+
+def test_a_question_lands_on_the_page_that_answers_it(real_searcher):
+    first = real_searcher.search("业主投诉怎么处理", limit=5)[0]
+    assert first.item_id == "tousu-chuli" and first.title == "投诉处理流程"
+    # a bare keyword names the procedure, not a form about it
+    assert real_searcher.search("入伙", limit=5)[0].item_id == "ruhuo"
+
+
+def test_a_roles_superior_is_found_by_its_label(real_searcher, real_content):
+    boss = real_content.items[real_content.items["kefu-yuan"].reports_to].title
+    first = real_searcher.search("客服员的上级是谁", limit=5)[0]
+    assert first.item_id == "kefu-yuan" and first.title == "客服员"
+    assert boss in first.text and "直接上级" in first.section + first.text
+    assert first.url == "/roles/kefu-yuan/"
+
+
+def test_one_result_a_page_under_its_real_title(real_searcher, real_content):
+    answer = real_searcher.run("投诉", limit=10)
+    second = real_searcher.run("投诉", limit=10, offset=10)
+    pages = [r.page for r in answer.results + second.results]
+    assert len(pages) == len(set(pages)) == 20 and answer.total == second.total > 20
+    for r in answer.results:
+        item = real_content.items.get(r.item_id)
+        if item is not None:
+            assert r.title == item.title  # 投诉处理流程, never 第3步 / 启示 / 职责3
+        assert all(x.id.split("#")[0] == r.id.split("#")[0] for x in r.sections)
+
+
+def test_gaps_and_outlines_are_never_results(real_searcher, real_content):
+    outlines = [i for i in real_content.items.values() if i.status == "outline"]
+    assert outlines
+    for item in outlines[:15]:
+        assert item.id not in {r.item_id for r in real_searcher.search(item.title, limit=20)}
+    for q in ("待编写", "这十条的正文手册中没有收录", "正文未收录"):
+        for r in real_searcher.search(q, limit=50):
+            assert "待编写" not in r.text, r.id
+            assert real_content.items.get(r.item_id) is None or real_content.items[r.item_id].status != "outline"
+
+
+def test_a_case_only_where_the_query_tells_a_situation(real_searcher):
+    assert not [r for r in real_searcher.search("投诉", limit=5) if r.kind == "case"]
+    got = real_searcher.search("业主被困在电梯里打电话骂人", limit=5)
+    assert any(r.kind == "case" for r in got)
+
+
+def test_how_long_favours_a_figure(real_searcher):
+    first = real_searcher.search("投诉多久要回复", limit=3)[0]
+    assert first.kind == "fact" or "时限" in first.text
+
+
+def test_a_homophone_typo_finds_the_word_it_sounds_like(real_searcher):
+    from search.homophones import char_keys, word_key
+
+    keys = char_keys()
+    assert word_key("投述", keys) == word_key("投诉", keys)  # shu/su merged, as fuzzy IMEs do
+    got = real_searcher.run("业主投述怎么办", limit=5)
+    assert got.results and all("投诉" in r.title + r.text for r in got.results[:3])
+    assert "<mark>投诉</mark>" in got.results[0].snippet
+    # a word the index holds is searched as itself only
+    assert real_searcher.search("报修", limit=1)[0].item_id == "baoxiu"

@@ -16,6 +16,7 @@ from conftest import FIXTURES, ROOT
 
 from builder.core.check import load_valid
 from builder.core.formspec import load_specs
+from builder.core.model import staff_visible
 from builder.site.build import BuildError, build_site, count_pages
 from builder.site.pages import Site
 
@@ -45,7 +46,8 @@ def test_golden_pages(golden):
     content = load_valid(GOOD, GOOD_FORMS)
     forms, _ = load_specs(GOOD_FORMS)
     pages = Site(content, forms).pages()
-    assert {"index.md", "editors.md", "study/qiantai.md", "procedures/baoxiu.md", "facts/ling-xiang.md"} <= set(pages)
+    assert {"index.md", "editors/index.md", "study/index.md", "study/qiantai.md", "procedures/baoxiu.md",
+            "facts/ling-xiang.md", "cards/qiantai.md"} <= set(pages)
     for path in sorted(pages):
         golden(f"site/{path}", pages[path])
 
@@ -54,16 +56,24 @@ def test_procedure_page_has_steps_time_limits_and_flowchart():
     content = load_valid(GOOD, GOOD_FORMS)
     page = Site(content, {}).pages()["procedures/baoxiu.md"]
     assert page.index('id="step-1"') < page.index('id="step-2"') < page.index('id="step-3"')
-    assert "时限:两天内" in page
+    assert "时限：两天内" in page
     assert "```mermaid\nflowchart TD" in page
-    assert "来源 M17 · 三、业主接待" in page
+    assert '<p class="hb-source">出处：《物业客服工作内容》· 三、业主接待' in page
+    assert "M17" not in page
 
 
-def test_editors_page_lists_every_gap():
+def test_editors_pages_list_every_gap_and_draft_and_staff_pages_none():
     content = load_valid(GOOD, GOOD_FORMS)
-    page = Site(content, {}).pages()["editors.md"]
-    assert "钥匙管理制度" in page and "M06" in page  # the outline item and where it is listed
-    assert "服务用语" in page  # the draft
+    pages = Site(content, {}).pages()
+    gaps = pages["editors/gaps.md"]
+    assert "钥匙管理制度" in gaps and "M06" in gaps  # the outline item and where it is listed
+    assert "服务用语" in pages["editors/drafts.md"]  # the draft
+    gap_ids = {i.id for i in content if i.is_gap}
+    assert gap_ids, "the fixture has a gap"
+    staff = {path: text for path, text in pages.items() if not path.startswith("editors/")}
+    assert not any(f"policies/{g}.md" in staff for g in gap_ids)
+    for path, text in staff.items():
+        assert "钥匙管理制度" not in text, path
 
 
 def test_failed_build_keeps_last_good_site(tmp_path, fixture_site):
@@ -82,11 +92,12 @@ def test_failed_build_keeps_last_good_site(tmp_path, fixture_site):
 def test_strict_build_of_real_content(tmp_path):
     out = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
     content = load_valid()
-    assert count_pages(out) >= len(content.items)
+    written = [i for i in content if staff_visible(i)]
+    assert count_pages(out) >= len(written)
     for item in content:
         folder = {"role": "roles", "etiquette": "etiquette", "procedure": "procedures", "policy": "policies",
                   "legal": "legal", "fact": "facts", "case": "cases"}[item.kind]
-        assert (out / folder / item.id / "index.html").exists(), item.id
+        assert (out / folder / item.id / "index.html").exists() == staff_visible(item), item.id
 
 
 def lunr_tokens(text: str) -> list[str]:
@@ -152,3 +163,39 @@ def test_home_and_procedure_pages_in_chromium(browser, served, artifacts):
     assert page.locator("#step-3").inner_text().count("两天内") == 1
     page.screenshot(path=str(artifacts / "site-procedure.png"), full_page=True)
     assert errors == []
+
+
+def test_flowcharts_show_every_step_and_time_limit_in_full(real_content):
+    from builder.site.markup import zh_punct
+
+    pages = Site(real_content, {}).pages()
+    procedures = [p for p in real_content.of_kind("procedure") if staff_visible(p) and p.steps]
+    assert len(procedures) >= 9
+    for p in procedures:
+        page = pages[f"procedures/{p.id}.md"]
+        chart = page[page.index("```mermaid"):page.index("```", page.index("```mermaid") + 3)]
+        flat = chart.replace("<br/>", "").replace("#quot;", '"')
+        for s in p.steps:
+            assert zh_punct(s.action) in flat, (p.id, s.action)
+            if s.time_limit:
+                assert zh_punct(s.time_limit) in flat, (p.id, s.time_limit)
+            for b in s.branches:
+                assert zh_punct(b.then) in flat and f'|"{b.when}"|' in flat, (p.id, b.when)
+        own = " ".join(s.action + (s.time_limit or "") + "".join(b.then for b in s.branches) for s in p.steps)
+        assert chart.count("…") == own.count("…"), f"{p.id}: the chart cuts text short"
+
+
+def test_a_draft_carries_its_mark_wherever_staff_meet_it(real_content):
+    pages = Site(real_content, {}).pages()
+    drafts = [i for i in real_content if i.awaiting_approval]
+    assert drafts
+    pending = '<span class="hb-pending"'
+    for path, text in pages.items():
+        if path.startswith(("editors/", "quiz/")):
+            continue
+        for d in drafts:
+            for m in re.finditer(rf"\]\((?:[./\w-]*/)?{re.escape(d.id)}\.md(?:#[\w-]+)?\)", text):
+                assert text[m.end():].lstrip().startswith(pending), f"{path}: link to {d.id} without 待审核"
+        if path.endswith(tuple(f"/{d.id}.md" for d in drafts)):
+            heading = next(line for line in text.splitlines() if line.startswith("# "))
+            assert pending in heading, f"{path}: the draft's own page is marked at its title"

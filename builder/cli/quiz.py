@@ -13,19 +13,23 @@ import click
 from builder.cli.main import content_option, forms_option
 
 
-def _load(content_dir: Path, forms_dir: Path):
-    from builder.core.check import load_valid
+def _load(content_dir: Path, forms_dir: Path, include_draft: bool = False):
     from builder.core.errors import ContentError
-    from builder.quiz.bank import build_bank
+    from builder.core.project import load_valid_project
+    from builder.quiz.bank import bank_for
 
     try:
-        content = load_valid(content_dir, forms_dir)
+        project = load_valid_project(content_dir, forms_dir)
+        return project.content, bank_for(project, include_draft=include_draft)
     except ContentError as e:
         for p in e.problems:
             click.echo(str(p), err=True)
         click.echo(f"{len(e.problems)} content problem(s): run `handbook check` and fix them first", err=True)
         sys.exit(1)
-    return content, build_bank(content)
+
+
+draft_option = click.option("--include-draft", is_flag=True,
+                            help="also questions made from drafts (marked 待审核 on the paper itself)")
 
 
 def _usage(problems: list[str]) -> None:
@@ -43,7 +47,13 @@ def quiz() -> None:
     handbook quiz check                      wrong or stale questions (exit 1 if any)
     handbook quiz check --update             accept the current sources into content/quiz.lock.json
     handbook quiz paper --role kefu-yuan --count 20 --seed 1 --format docx,pdf --out papers/
+    handbook quiz paper --role kefu-yuan --count 20 --seed 1 --mix dianhua+jiedai=40,baoxiu+huifang=30,*=30 --out papers/
+    handbook quiz review --out review.xlsx   the trainer's sheet: 采用 / 修改 / 弃用 each question
+    handbook quiz review --apply review.xlsx store the decisions in content/quiz.review.json
+    handbook quiz coverage                   what a post must know that no question asks
     handbook quiz export --format moodle --out build/quiz.xml
+
+    Approved material only; --include-draft adds drafts' questions (marked 待审核).
     """
 
 
@@ -52,17 +62,19 @@ def quiz() -> None:
 @forms_option
 @click.option("--json", "as_json", is_flag=True, help="print the counts as JSON")
 @click.option("--list", "as_list", is_flag=True, help="print every question (JSON lines)")
-def bank_cmd(content_dir: Path, forms_dir: Path, as_json: bool, as_list: bool) -> None:
+@draft_option
+def bank_cmd(content_dir: Path, forms_dir: Path, as_json: bool, as_list: bool, include_draft: bool) -> None:
     """Count the bank's questions by type, topic, post, difficulty and kind of content.
 
     \b
     Example:
       handbook quiz bank
       handbook quiz bank --json
+      handbook quiz bank --include-draft
     """
     from builder.quiz.bank import counts, topic_label
 
-    content, bank = _load(content_dir, forms_dir)
+    content, bank = _load(content_dir, forms_dir, include_draft)
     if as_list:
         for q in bank.questions:
             click.echo(json.dumps(q.public(), ensure_ascii=False))
@@ -74,7 +86,9 @@ def bank_cmd(content_dir: Path, forms_dir: Path, as_json: bool, as_list: bool) -
     titles = {r.id: r.title for r in content.of_kind("role")}
     click.echo(f"{data['total']['questions']} questions")
     for key, label in (("type", "by type"), ("topic", "by topic"), ("post", "by post"),
-                       ("difficulty", "by difficulty"), ("kind", "by kind of content"), ("origin", "by origin")):
+                       ("difficulty", "by difficulty"), ("kind", "by kind of content"), ("origin", "by origin"),
+                       ("family", "by generator"), ("status", "by source status"), ("held", "held for a trainer's 采用"),
+                       ("refused", "refused, by rule")):
         click.echo(f"\n{label}:")
         for k, v in data[key].items():
             name = titles.get(k, "") if key == "post" else topic_label(content, k) if key in ("topic", "kind") else ""
@@ -105,7 +119,7 @@ def check_cmd(content_dir: Path, forms_dir: Path, update: bool) -> None:
     """
     from builder.quiz.check import check_all, lock_path, write_lock
 
-    content, bank = _load(content_dir, forms_dir)
+    content, bank = _load(content_dir, forms_dir, include_draft=True)  # drafts' questions must be right too
     lock_file = lock_path(content_dir)
     report = check_all(content, bank, lock_file)
     for issue in report.issues:
@@ -145,20 +159,38 @@ def check_cmd(content_dir: Path, forms_dir: Path, update: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="folder for the files; without it, --format json prints to stdout")
 @click.option("--title", default="物业客服部岗位知识测试", show_default=True, help="the paper's title")
+@click.option("--mix", default="", help="a blueprint: topics and their share, e.g. dianhua+jiedai=40,baoxiu+huifang=30,*=30")
+@click.option("--levels", default="", help="a difficulty mix, e.g. 1=50,2=40,3=10")
+@click.option("--date", "date", default="", help="the paper's date, YYYY-MM-DD (its number: 客服员-2026-12-01); today if not given")
+@draft_option
 def paper_cmd(content_dir: Path, forms_dir: Path, role: str | None, topic: str | None, difficulty: str | None,
-              count: str | None, seed: str | None, formats: str, out_dir: Path | None, title: str) -> None:
-    """Set a paper and its answer key: reproducible by seed, topics balanced.
+              count: str | None, seed: str | None, formats: str, out_dir: Path | None, title: str, mix: str,
+              levels: str, date: str, include_draft: bool) -> None:
+    """Set a paper and its answer key by blueprint: reproducible by seed.
 
-    Writes <out>/quiz-<role>-s<seed>-paper.docx / -key.docx / -paper.pdf / -key.pdf /
-    .json. The candidate's paper has name, post, date and score boxes; the key gives
-    each answer with its explanation and source.
+    Writes <out>/<number>-paper.docx / -key.docx / -paper.pdf / -key.pdf / .json, the
+    number being post and date (客服员-2026-12-01); the seed is printed beside it. Questions
+    come from approved material (drafts only with --include-draft, marked 待审核 on the
+    paper); never two that ask the same thing or give each other away. The key cites
+    each answer's manual and section by title.
 
     \b
     Example:
       handbook quiz paper --role kefu-yuan --count 20 --seed 7 --format docx,pdf --out papers/
+      handbook quiz paper --role kefu-yuan --count 20 --seed 7 --mix dianhua+jiedai=40,baoxiu+huifang=30,*=30 --out papers/
       handbook quiz paper --topic tousu --count 5 --seed 1 --format json
     """
-    from builder.quiz.paper import PaperError, PaperSpec, draw, paper_json, parse_formats, validate_spec, write_paper
+    from builder.quiz.paper import (
+        PaperError,
+        PaperSpec,
+        draw,
+        paper_json,
+        parse_formats,
+        parse_levels,
+        parse_mix,
+        validate_spec,
+        write_paper,
+    )
 
     fmts, problems = parse_formats(formats)
     numbers: dict[str, int | None] = {}
@@ -177,10 +209,14 @@ def paper_cmd(content_dir: Path, forms_dir: Path, role: str | None, topic: str |
         problems.append("--out: give a folder for docx/pdf papers (only --format json prints to stdout)")
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         problems.append(f"--out: {out_dir} is a file; give a folder")
-    content, bank = _load(content_dir, forms_dir)
+    content, bank = _load(content_dir, forms_dir, include_draft)
+    parts, mix_problems = parse_mix(mix, content)
+    level_shares, level_problems = parse_levels(levels)
+    problems += mix_problems + level_problems
     # a missing count is reported above; validate the rest as if one question were asked
     spec = PaperSpec(count=1 if numbers["count"] is None else numbers["count"], seed=numbers["seed"] or 0,
-                     role=role, topic=topic, difficulty=numbers["difficulty"], title=title)
+                     role=role, topic=topic, difficulty=numbers["difficulty"], title=title, mix=parts,
+                     levels=level_shares, date=date)
     problems += validate_spec(spec, content, bank)
     if problems:
         _usage(problems)
@@ -230,3 +266,76 @@ def export_cmd(content_dir: Path, forms_dir: Path, fmt: str, out_file: Path, rol
         bank = Bank(questions=filter_questions(bank, role=role))
     export(bank, content, fmt, out_file)
     click.echo(f"{out_file}: {len(bank)} questions", err=True)
+
+
+@quiz.command("review")
+@content_option
+@forms_option
+@click.option("--out", "out_file", type=click.Path(path_type=Path), help="write the review sheet (XLSX)")
+@click.option("--apply", "apply_file", type=click.Path(path_type=Path),
+              help="read a filled-in sheet and store its decisions in content/quiz.review.json")
+def review_cmd(content_dir: Path, forms_dir: Path, out_file: Path | None, apply_file: Path | None) -> None:
+    """The trainer's review sheet: every question, its source, and a decision to make.
+
+    Every generated and authored question is listed (drafts' too, marked 待审核) with its
+    state — in the bank, held until a trainer adopts it, or refused by a rule with the reason —
+    and its source by manual title and section. Mark 决定 as 采用, 修改 (fill in the new
+    wording) or 弃用, then apply the sheet: the decisions are stored by question id in
+    content/quiz.review.json and survive regeneration.
+
+    \b
+    Example:
+      handbook quiz review --out review.xlsx
+      handbook quiz review --apply review.xlsx
+    """
+    from builder.core.errors import HandbookError
+    from builder.quiz.review import read_decisions, write_decisions
+    from builder.quiz.sheet import merge, read_xlsx, rows, write_xlsx
+
+    if (out_file is None) == (apply_file is None):
+        _usage(["give one of --out review.xlsx (write the sheet) or --apply review.xlsx (store its decisions)"])
+    if out_file is not None and out_file.exists() and out_file.is_dir():
+        _usage([f"--out: {out_file} is a folder; give a file name"])
+    if apply_file is not None and not apply_file.is_file():
+        _usage([f"--apply: {apply_file} does not exist"])
+    content, bank = _load(content_dir, forms_dir, include_draft=True)
+    try:
+        stored = read_decisions(content_dir)
+        if out_file is not None:
+            write_xlsx(bank, stored, out_file)
+            click.echo(f"{out_file}: {len(rows(bank))} questions", err=True)
+            return
+        assert apply_file is not None
+        known = {r.question.id: r.question for r in rows(bank)}
+        new = read_xlsx(apply_file, known)
+    except HandbookError as e:
+        for line in e.lines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(e.exit_code)
+    path = write_decisions(content_dir, merge(stored, new))
+    counts = {d: sum(1 for x in new.values() if x.decision == d) for d in ("采用", "修改", "弃用")}
+    click.echo(f"{path}: {len(new)} decision(s) stored (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")",
+               err=True)
+
+
+@quiz.command("coverage")
+@content_option
+@forms_option
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+def coverage_cmd(content_dir: Path, forms_dir: Path, as_json: bool) -> None:
+    """What a post must know that no question asks: every sourced fact's figure, every time
+    limit and every step of a procedure, with the reason it is not asked.
+
+    \b
+    Example:
+      handbook quiz coverage
+    """
+    from builder.quiz.coverage import coverage
+
+    content, bank = _load(content_dir, forms_dir)
+    report = coverage(content, bank)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    for line in report.lines():
+        click.echo(line)

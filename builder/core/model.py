@@ -36,6 +36,29 @@ MANUALS: dict[str, str] = {
     "M18": "恒誉洋 物业客户服务工作实务手册",
 }
 
+#: The manuals' titles as staff see them in an item's 出处 line: the title a clerk would find
+#: on the cover, without the company's document codes (see ../shared/manuals/INDEX.md).
+MANUAL_TITLES: dict[str, str] = {
+    "M01": "物业公司客服部工作手册",
+    "M02": "物业客服实务手册",
+    "M03": "客服员应知应会手册",
+    "M04": "物业管理客服服务工作手册",
+    "M05": "物业公司员工工作手册",
+    "M06": "物业客户服务手册",
+    "M07": "物业公司客服部工作手册",
+    "M08": "物业管理有限公司客户服务工作手册",
+    "M09": "客服部物业服务中心工作手册",
+    "M10": "物业公司客服部管理手册",
+    "M11": "写字楼物业客服工作手册",
+    "M12": "客服管理工作手册",
+    "M13": "客户服务部工作手册",
+    "M14": "物业公司客服管理制度手册",
+    "M15": "物业公司客服部工作职责",
+    "M16": "物业客服的工作内容和职责简单",
+    "M17": "物业客服工作内容",
+    "M18": "物业客户服务工作实务手册",
+}
+
 Kind = Literal["role", "etiquette", "procedure", "policy", "legal", "fact", "case"]
 
 #: kind -> folder under content/, and the Chinese name shown to staff.
@@ -106,6 +129,42 @@ class SourceRef(Strict):
 
     def badge(self) -> str:
         return f"{self.manual} · {self.section}"
+
+    @property
+    def is_contents_entry(self) -> bool:
+        """Whether the reference is only a manual's table of contents (a heading, no body)."""
+        return self.section.startswith("目录")
+
+    def provenance(self) -> str:
+        """The 出处 a person understands: 《manual title》· section, no codes, no lines."""
+        section = self.staff_section()
+        title = f"《{MANUAL_TITLES[self.manual]}》"
+        return f"{title}· {section}" if section else title
+
+    def staff_section(self) -> str:
+        return staff_section(self.section, MANUAL_TITLES[self.manual], contents=self.is_contents_entry)
+
+
+_EDITORS_NOTE = re.compile(r"[(（][^()（）]*(?:M\d\d|正文|未收录|原文)[^()（）]*[)）]")
+_PAGE_NUMBER = re.compile(r"\s*[(（]\d+[)）]")
+_DOC_CODE = re.compile(r"\b(?:QW|QR|WI)-[A-Z0-9.-]+")
+
+
+def staff_section(section: str, manual_title: str = "", contents: bool = False) -> str:
+    """A source's section as staff read it: editors' remarks (manual codes, 正文未收录, a table
+    of contents' page numbers, document codes) dropped, the manual's own title not repeated,
+    full-width colons."""
+    text = _DOC_CODE.sub("", _EDITORS_NOTE.sub("", section))
+    if contents:
+        text = _PAGE_NUMBER.sub("", text)
+    text = re.sub(r"\bM(0[1-9]|1[0-8])\b", "", text)
+    for prefix in ("目录:", "目录：", "目录 ·", "目录"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    if manual_title and text.startswith(manual_title):
+        text = text[len(manual_title):]
+    text = text.replace(":", "：").replace(";", "；")
+    return re.sub(r"\s+", " ", text).strip(" ·、；–-")
 
 
 class Mend(Strict):
@@ -223,6 +282,29 @@ class Item(Strict):
         return self.status == "sourced"
 
     @property
+    def is_gap(self) -> bool:
+        """A heading the manuals list without a body (``status: outline``): editors' pages only."""
+        return self.status == "outline"
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Text written here, not yet approved: staff see it with a plain 待审核 mark."""
+        return self.status == "draft"
+
+    def provenance(self) -> str:
+        """The discreet 出处 line staff read: manual titles and sections, no codes or lines.
+        Table-of-contents references are left out when the item has a body source."""
+        body = [s for s in self.source if not s.is_contents_entry] or self.source
+        by_manual: dict[str, list[str]] = {}
+        for s in body:
+            sections = by_manual.setdefault(MANUAL_TITLES[s.manual], [])
+            section = s.staff_section()
+            if section and section not in sections:
+                sections.append(section)
+        return "；".join(f"《{title}》" + (f"· {'；'.join(secs)}" if secs else "")
+                        for title, secs in by_manual.items())
+
+    @property
     def source_badge(self) -> str:
         if self.status == "outline":
             return "待编写"
@@ -259,13 +341,19 @@ class Role(Item):
     aliases: list[Text] = Field(default_factory=list, description="other names of the post (楼管, 管家 …)")
     reports_to: Id | None = None
     subordinates: list[Id] = Field(default_factory=list)
-    duties: list[Text] = Field(default_factory=list)
+    duties: list[Text] = Field(default_factory=list, description="duties in every kind of property, each once")
+    duties_for: dict[Literal["公寓", "写字楼"], list[Text]] = Field(
+        default_factory=dict, description="duties the manuals give only for one kind of property (公寓, 写字楼)")
     authority: list[Text] = Field(default_factory=list)
     scope: list[Text] = Field(default_factory=list)
     requirements: list[Text] = Field(default_factory=list)
 
     def kind_body_present(self) -> bool:
-        return bool(self.duties or self.authority or self.scope or self.requirements)
+        return bool(self.duties or self.duties_for or self.authority or self.scope or self.requirements)
+
+    def all_duties(self) -> list[str]:
+        """Every duty in page order (duty-1 …): the common ones, then each kind of property's."""
+        return list(self.duties) + [d for ds in self.duties_for.values() for d in ds]
 
     def refs(self) -> list[Ref]:
         out = super().refs()
@@ -277,7 +365,7 @@ class Role(Item):
     def parts(self) -> list[Part]:
         return (
             super().parts()
-            + _numbered("duty", "职责", self.duties)
+            + _numbered("duty", "职责", self.all_duties())
             + _numbered("authority", "权限", self.authority)
             + _numbered("scope", "管理范围", self.scope)
             + _numbered("requirement", "任职要求", self.requirements)
@@ -326,13 +414,40 @@ class Etiquette(Item):
 
 
 # --- procedure ----------------------------------------------------------
+class Branch(Strict):
+    """One way out of a decision step: the case (有偿, 回访发现问题) and what is done then."""
+
+    when: Text = Field(description="the case, as short as the manual puts it: 有偿服务, 回访发现问题")
+    then: Text = Field(description="what is done in that case, in the manual's wording")
+    actor: str | None = None
+    time_limit: str | None = None
+    draft: bool = Field(False, description="true when the manuals do not name this case and the text is ours (shown 待审核)")
+
+
 class Step(Strict):
     actor: str | None = Field(None, description="who does it: a post, 业主, 装修单位 …")
     action: Text
     time_limit: str | None = Field(None, description="as the manual states it: 两天内, 72小时内 …")
     form: Id | None = Field(None, description="the form used at this step")
+    branches: list[Branch] = Field(default_factory=list, description="a decision point: the cases the manual names")
+    source: SourceRef | None = Field(None, description="where this step comes from, when not from the item's first source")
 
     _from_str = _shorthand("action")
+
+    @field_validator("branches")
+    @classmethod
+    def _two_ways(cls, value: list[Branch]) -> list[Branch]:
+        if len(value) == 1:
+            raise ValueError("a decision needs two branches or more (give the other case too)")
+        return value
+
+
+class Rhyme(Strict):
+    """A 口诀 the manuals give for a procedure: shown beside the steps, not as them."""
+
+    title: str | None = None
+    lines: list[Text] = Field(min_length=1)
+    source: SourceRef | None = None
 
 
 class Procedure(Item):
@@ -341,9 +456,10 @@ class Procedure(Item):
     owner: Id | None = Field(None, description="the post responsible")
     materials: list[Text] = Field(default_factory=list, description="what the customer must bring")
     steps: list[Step] = Field(default_factory=list)
+    rhyme: Rhyme | None = Field(None, description="口诀: the manual's rhyme for this procedure")
 
     def kind_body_present(self) -> bool:
-        return bool(self.steps or self.materials or self.trigger)
+        return bool(self.steps or self.materials or self.trigger or self.rhyme)
 
     def refs(self) -> list[Ref]:
         out = super().refs()
@@ -358,8 +474,11 @@ class Procedure(Item):
             parts.append(Part(anchor="trigger", title="适用情形", text=self.trigger))
         parts += _numbered("material", "资料", self.materials)
         for i, s in enumerate(self.steps, 1):
-            bits = [s.actor or "", s.action, f"时限:{s.time_limit}" if s.time_limit else ""]
+            bits = [s.actor or "", s.action, f"时限：{s.time_limit}" if s.time_limit else ""]
+            bits += [f"{b.when}：{b.then}" + (f"（时限：{b.time_limit}）" if b.time_limit else "") for b in s.branches]
             parts.append(Part(anchor=f"step-{i}", title=f"第{i}步", text=" ".join(b for b in bits if b)))
+        if self.rhyme:
+            parts.append(Part(anchor="rhyme", title=self.rhyme.title or "口诀", text=" ".join(self.rhyme.lines)))
         return parts
 
 
@@ -387,7 +506,8 @@ class Policy(Item):
 # --- legal --------------------------------------------------------------
 class LegalNote(Strict):
     article: Text = Field(description="第X条, as the law numbers it")
-    text: Text = Field(description="what the article says, in brief")
+    text: Text = Field(description="the article's words as enacted; where only part is quoted, set excerpt")
+    excerpt: bool = Field(False, description="true when text quotes only part of the article (shown 节录)")
     desk: Text = Field(description="what it means for the customer-service desk")
 
 
@@ -444,6 +564,14 @@ class Case(Item):
         if self.lesson:
             parts.append(Part(anchor="lesson", title="启示", text=self.lesson))
         return parts
+
+
+def staff_visible(item: Item) -> bool:
+    """The one rule for what staff see: every item except gaps (``status: outline``).
+
+    The site, search results, self-tests, quizzes and the staff edition of the printed
+    handbook all filter with this; editors' pages list everything."""
+    return not item.is_gap
 
 
 AnyItem = Role | Etiquette | Procedure | Policy | Legal | Fact | Case

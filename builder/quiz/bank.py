@@ -20,313 +20,71 @@ Correctness is checked separately (``builder.quiz.check``); this module only bui
 
 from __future__ import annotations
 
-import hashlib
-import random
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable
-from typing import Literal
-
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING
 
 from builder.core.load import Content
-from builder.core.model import KIND_LABELS, Case, Etiquette, Fact, Item, Legal, Part, Policy, Procedure, Role
+from builder.core.model import KIND_LABELS, Case, Etiquette, Fact, Item, Legal, Part, Policy, Procedure, Role, staff_visible
 from builder.core.urls import item_url
 
-QuestionType = Literal["single", "multiple", "truefalse", "blank", "order"]
-TYPE_LABELS: dict[str, str] = {
-    "single": "单项选择题",
-    "multiple": "多项选择题",
-    "truefalse": "判断题",
-    "blank": "填空题",
-    "order": "排序题",
-}
-BLANK = "____"
-
-
-# --- the model ----------------------------------------------------------------
-class Source(BaseModel):
-    """Where a question's answer comes from."""
-
-    item_id: str
-    kind: str
-    title: str = Field(description="the item's title")
-    anchor: str | None = Field(description="the part of the item, e.g. 'step-3'; None: the whole item")
-    anchors: list[str] = Field(default_factory=list, description="every part the question was made from")
-    part_title: str = ""
-    badge: str = Field("", description="the item's provenance: M18 · 前台事务办理篇 / 草稿 / 待编写")
-    url: str = Field(description="the site's URL of the part: builder.core.urls.item_url")
-    text_hash: str = Field(description="sha256 of the parts' normalised text, when the question was made")
-
-
-class Question(BaseModel):
-    """One question of the bank."""
-
-    id: str = Field(description="stable: item id, anchor and generator; or the authored id")
-    type: QuestionType
-    stem: str
-    options: list[str] = Field(default_factory=list)
-    answer: str | list[str] | bool
-    accept: list[str] = Field(default_factory=list, description="other spellings a blank accepts (3声 for 三声)")
-    explanation: str = ""
-    difficulty: int = Field(ge=1, le=3)
-    posts: list[str] = Field(default_factory=list, description="role ids that must know this")
-    tags: list[str] = Field(default_factory=list)
-    topic: str = Field(description="the first tag of the item, or its kind")
-    origin: Literal["authored", "generated"]
-    family: str = Field(description="the generator: figure, order, next, duty, phrase, rule, policy, law, article, lesson, authored")
-    asks: str = Field(description="two questions with the same value ask the same thing; a paper holds one")
-    evidence: list[str] = Field(default_factory=list, description="source text that proves the key (checked)")
-    source: Source
-
-    @property
-    def answers(self) -> list[str]:
-        """The keyed answer(s) as a list of strings (truefalse: '对'/'错')."""
-        if isinstance(self.answer, bool):
-            return ["对" if self.answer else "错"]
-        if isinstance(self.answer, list):
-            return list(self.answer)
-        return [self.answer]
-
-    def public(self) -> dict:
-        """What a paper's JSON, the site and the exports show: no internal bookkeeping."""
-        return self.model_dump(exclude={"evidence", "asks"})
-
-
-class Bank(BaseModel):
-    questions: list[Question]
-
-    def by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
-
-    def __len__(self) -> int:
-        return len(self.questions)
-
-
-# --- text helpers -------------------------------------------------------------
-_SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """NFKC, no whitespace: the form in which texts are compared and hashed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
-
-
-def text_hash(texts: Iterable[str]) -> str:
-    joined = "\n".join(normalise(t) for t in texts)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
-
-
-def _rng(key: str) -> random.Random:
-    return random.Random(int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16], 16))
-
-
-def similar(a: str, b: str, threshold: float = 0.6) -> bool:
-    """Whether two texts say nearly the same (character-bigram Jaccard), or one holds the other."""
-    a, b = normalise(a), normalise(b)
-    if not a or not b:
-        return False
-    if a in b or b in a:
-        return True
-    ga = {a[i:i + 2] for i in range(len(a) - 1)} or {a}
-    gb = {b[i:i + 2] for i in range(len(b) - 1)} or {b}
-    return len(ga & gb) / len(ga | gb) >= threshold
-
-
-def _strip_end(text: str) -> str:
-    return text.strip().rstrip("。;;,,.")
-
-
-# --- Chinese numerals and figures ------------------------------------------
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+|半)"
-#: units, longest first, so that 个工作日 wins over 日.
-UNITS = ["个工作日", "工作日", "个小时", "个星期", "个月", "小时", "分钟", "星期", "天", "日", "周", "年", "月",
-         "次", "声", "秒", "米", "%", "人", "元", "份", "遍", "项", "名", "户", "套", "层", "倍", "个", "公里", "平方米"]
-_FIGURE = re.compile(rf"(?P<num>{_NUM})(?P<unit>{'|'.join(map(re.escape, UNITS))})")
-
-#: the ladders of values people actually use for each unit; distractors are neighbours on them.
-LADDERS: dict[str, list[float]] = {
-    "声": [1, 2, 3, 4, 5, 6],
-    "秒": [5, 10, 15, 20, 30, 60],
-    "分钟": [1, 3, 5, 10, 15, 20, 30, 45, 60],
-    "小时": [0.5, 1, 2, 4, 6, 8, 12, 24, 48, 72, 96],
-    "个小时": [0.5, 1, 2, 4, 6, 8, 12, 24, 48, 72],
-    "天": [1, 2, 3, 5, 7, 10, 15, 30],
-    "日": [1, 2, 3, 5, 7, 10, 15, 30],
-    "工作日": [1, 2, 3, 5, 7, 10, 15],
-    "个工作日": [1, 2, 3, 5, 7, 10, 15],
-    "周": [1, 2, 3, 4],
-    "星期": [1, 2, 3, 4],
-    "个星期": [1, 2, 3, 4],
-    "个月": [0.5, 1, 2, 3, 6, 12],
-    "月": [1, 2, 3, 6, 12],
-    "年": [0.5, 1, 2, 3, 5, 10],
-    "次": [1, 2, 3, 4, 5, 6, 8, 10, 12],
-    "%": [5, 10, 20, 30, 50, 60, 70, 80, 85, 90, 95, 98, 100],
-}
-DEFAULT_LADDER: list[float] = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 100, 200, 500, 1000]
-
-
-def parse_cn_number(text: str) -> float | None:
-    """'三' → 3, '十二' → 12, '二十四' → 24, '两' → 2, '半' → 0.5, '72' → 72; None if not a number."""
-    if not text:
-        return None
-    if text == "半":
-        return 0.5
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text) if "." in text else int(text)
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _CN_DIGIT:
-            if digit is not None:  # 二零二 style: read digit by digit
-                digit = digit * 10 + _CN_DIGIT[ch]
-            else:
-                digit = _CN_DIGIT[ch]
-        elif ch in _CN_UNIT:
-            unit = _CN_UNIT[ch]
-            if unit == 10000:
-                total = (total + section + (digit or 0)) * unit
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-def to_cn_number(n: float, measure: bool = True) -> str:
-    """3 → '三', 2 → '两' (before a measure word) or '二', 12 → '十二', 24 → '二十四', 0.5 → '半'."""
-    if n == 0.5:
-        return "半"
-    n = int(n)
-    digits = "零一二三四五六七八九"
-    if n == 2 and measure:
-        return "两"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + to_cn_number(rest, False) if rest < 10 else
-                                    (to_cn_number(rest, False) if rest >= 20 else "一" + to_cn_number(rest, False)))
-        return ("两" if n // 100 == 2 and measure else digits[n // 100]) + "百" + tail
-    return str(n)
-
-
-def _fmt_number(n: float, chinese: bool) -> str:
-    if chinese:
-        return to_cn_number(n)
-    return str(int(n)) if float(n).is_integer() else str(n)
-
-
-class Figure(BaseModel):
-    """A figure as written (三声, 72小时内), split at the number that carries it."""
-
-    text: str
-    start: int
-    end: int
-    number: float
-    unit: str
-    chinese: bool
-    unit_end: int = 0
-
-    def with_number(self, n: float) -> str:
-        return self.text[: self.start] + _fmt_number(n, self.chinese) + self.text[self.end:]
-
-    def restyled(self) -> str:
-        """The same value in the other numeral style: 三声 ↔ 3声 (what a blank also accepts)."""
-        if self.number == 0.5 or (not self.chinese and (self.unit == "%" or self.number >= 1000)):
-            return self.text
-        return self.text[: self.start] + _fmt_number(self.number, not self.chinese) + self.text[self.end:]
-
-
-def parse_figure(text: str) -> Figure | None:
-    """The last number-with-unit of a figure; None where the figure holds no such number."""
-    found = None
-    for m in _FIGURE.finditer(text):
-        n = parse_cn_number(m.group("num"))
-        if n is None or n <= 0:
-            continue
-        found = Figure(text=text, start=m.start("num"), end=m.end("num"), number=n, unit=m.group("unit"),
-                       chinese=not m.group("num")[0].isdigit(), unit_end=m.end("unit"))
-    runs = list(re.finditer(_NUM, text))
-    if found is None and len(runs) == 1 and ":" not in text:
-        # a count word (四清晰, 五不, 十大规范); never a weekday (周一), an ordinal (第三) or a clock time
-        m = runs[0]
-        if parse_cn_number(m.group()) and text[max(0, m.start() - 1):m.start()] not in ("周", "第", "期", "拜", "初"):
-            n = parse_cn_number(m.group())
-            found = Figure(text=text, start=m.start(), end=m.end(), number=n, unit="",
-                           chinese=not m.group()[0].isdigit(), unit_end=m.end())
-    return found
-
-
-#: short durations written in words share one ladder, in days: 两天 → 一天 / 三天 / 一星期.
-DAY_UNITS = {"天": 1, "日": 1, "星期": 7, "个星期": 7, "周": 7}
-DURATION_RUNGS: list[tuple[float, str]] = [(1, "一天"), (2, "两天"), (3, "三天"), (7, "一星期"), (15, "半个月"),
-                                           (30, "一个月")]
-
-
-def _duration_neighbours(fig: Figure, count: int) -> list[str] | None:
-    days = fig.number * DAY_UNITS[fig.unit]
-    rungs = list(DURATION_RUNGS)
-    if fig.unit == "日":
-        rungs = [(d, t.replace("天", "日")) for d, t in rungs]
-    if days not in [d for d, _ in rungs]:
-        if days > rungs[-1][0]:
-            return None
-        rungs = sorted(rungs + [(days, "")])
-    i = [d for d, _ in rungs].index(days)
-    out: list[str] = []
-    for step in range(1, len(rungs)):
-        for j in (i - step, i + step):
-            if 0 <= j < len(rungs) and len(out) < count:
-                out.append(fig.text[: fig.start] + rungs[j][1] + fig.text[fig.unit_end:])
-    return out
-
-
-def neighbours(fig: Figure, count: int = 3) -> list[str]:
-    """Distractors for a figure: the nearest other values on its unit's ladder, unit kept
-    (short durations in words share a ladder in days: 两天 → 一天 / 三天 / 一星期)."""
-    if fig.chinese and fig.unit in DAY_UNITS and fig.number == int(fig.number):
-        found = _duration_neighbours(fig, count)
-        if found is not None:
-            return found
-    ladder = sorted(set(LADDERS.get(fig.unit, DEFAULT_LADDER)) | {fig.number})
-    if not fig.chinese:
-        ladder = [v for v in ladder if v != 0.5 or fig.number == 0.5]
-    i = ladder.index(fig.number)
-    order: list[float] = []
-    for step in range(1, len(ladder)):
-        for j in (i - step, i + step):
-            if 0 <= j < len(ladder):
-                order.append(ladder[j])
-    out: list[str] = []
-    for v in order:
-        text = fig.with_number(v)
-        if text != fig.text and text not in out:
-            out.append(text)
-        if len(out) == count:
-            break
-    return out
+if TYPE_CHECKING:
+    from builder.core.project import Project
+    from builder.quiz.review import Decision
+from builder.quiz.figures import (  # noqa: F401  (re-exported: the bank's public names)
+    DAY_UNITS,
+    DEFAULT_LADDER,
+    LADDERS,
+    UNITS,
+    Figure,
+    neighbours,
+    parse_cn_number,
+    parse_figure,
+    to_cn_number,
+)
+from builder.quiz.question import (  # noqa: F401
+    BLANK,
+    TYPE_LABELS,
+    Bank,
+    Question,
+    QuestionType,
+    Refused,
+    Source,
+    _rng,
+    _strip_end,
+    normalise,
+    similar,
+    text_hash,
+)
 
 
 # --- building blocks --------------------------------------------------------
+# --- which items a bank draws on ------------------------------------------
+# --- building blocks --------------------------------------------------------
 class _Ctx:
-    """What every generator needs: the content, the tag labels, and the item's parts."""
+    """What every generator needs: the content, the posts, the forms' titles, the settings."""
 
-    def __init__(self, content: Content):
+    def __init__(self, content: Content, forms: dict[str, str] | None = None,
+                 ordered: set[str] | None = None):
         self.content = content
         self.roles: dict[str, Role] = {r.id: r for r in content.of_kind("role")}  # type: ignore[misc]
+        self.forms = dict(forms or {})
+        self.ordered = set(ordered or ())
+        self.facts = sorted((i for i in content.items.values() if isinstance(i, Fact) and i.approved),
+                            key=lambda f: f.id)
 
     def topic(self, item: Item) -> str:
         return item.tags[0] if item.tags else item.kind
+
+    def fact_asks(self, core: str, text: str) -> str | None:
+        """What a fact asks, when a fact states the same figure as ``text`` (a step, a rule):
+        then both ask one thing, and the bank keeps the fact's wording."""
+        for fact in self.facts:
+            if fact.figure and figure_core(fact.figure) == core:
+                where = (fact.quote or "") + fact.answer
+                if loose(text) in loose(where) or similar(text, fact.answer, 0.45):
+                    return f"figure:{loose_key(fact.answer, figure_core(fact.figure))}"
+        return None
 
     def posts(self, item: Item) -> list[str]:
         posts = list(item.roles)
@@ -353,8 +111,10 @@ def _source(item: Item, anchors: list[str]) -> Source:
     texts = [parts[a].text for a in anchors]
     first = anchors[0] if anchors else None
     return Source(item_id=item.id, kind=item.kind, title=item.title, anchor=first, anchors=anchors,
-                  part_title=parts[first].title if first else "", badge=item.source_badge, url=item_url(item.kind, item.id, first),
-                  text_hash=text_hash(texts))
+                  part_title=parts[first].title if first else "", badge=item.source_badge,
+                  url=item_url(item.kind, item.id, first), text_hash=text_hash(texts),
+                  manuals=[s.manual_title for s in item.source] if item.status != "draft" else [],
+                  sections=[s.section for s in item.source] if item.status != "draft" else [])
 
 
 def _make(ctx: _Ctx, item: Item, anchors: list[str], gen: str, **fields) -> Question:
@@ -362,7 +122,37 @@ def _make(ctx: _Ctx, item: Item, anchors: list[str], gen: str, **fields) -> Ques
     fields.setdefault("posts", ctx.posts(item))
     fields.setdefault("tags", list(item.tags))
     fields.setdefault("topic", ctx.topic(item))
+    fields.setdefault("draft", item.status == "draft")
+    for key in ("stem", "explanation", "claim"):
+        if key in fields:
+            fields[key] = full_width(fields[key])
+    fields["options"] = [full_width(o) for o in fields.get("options", [])]
+    if isinstance(fields.get("answer"), str):
+        fields["answer"] = full_width(fields["answer"])
+    elif isinstance(fields.get("answer"), list):
+        fields["answer"] = [full_width(a) for a in fields["answer"]]
     return Question(id=qid, origin="generated", source=_source(item, anchors), **fields)
+
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def full_width(text: str) -> str:
+    """Chinese punctuation in the question's own words: ，；：？！（） (not inside 8:30 or 1.5)."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _HALF_TO_FULL:
+            prev, nxt = text[i - 1:i], text[i + 1:i + 2]
+            if ch in ",:" and prev.isdigit() and nxt.isdigit():
+                out.append(ch)
+                continue
+            if ch in "()" and not re.search(r"[\u4e00-\u9fff]", text):
+                out.append(ch)
+                continue
+            out.append(_HALF_TO_FULL[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _choices(answer: str | list[str], distractors: list[str], key: str) -> list[str]:
@@ -383,34 +173,118 @@ def _clash(answer: str, other: str) -> bool:
     return a == o or a in o or o in a
 
 
-# --- generators ---------------------------------------------------------------
+# --- figures asked the way a person asks them -------------------------------
+#: how often something is done: neighbours on one ladder.
+PERIODS = ["每天", "每周", "每月", "每季度", "每半年", "每年"]
+_DURATION_UNITS = {"天", "日", "星期", "个星期", "周", "个月", "月", "小时", "个小时", "分钟", "工作日", "个工作日", "年"}
+
+
+def figure_core(figure: str) -> str:
+    """The number and its unit (and a 内/以内 after it): 一星期内回访 → 一星期内; 照片两张 → 两张."""
+    if figure in PERIODS:
+        return figure
+    clock = CLOCK_RANGE.search(figure)
+    if clock:
+        return clock.group()  # 周一至周五8:30-18:00 → 8:30-18:00
+    period = next((p for p in sorted(PERIODS, key=len, reverse=True) if figure.startswith(p)), None)
+    rest = parse_figure(figure[len(period):]) if period else None
+    if period and (rest is None or rest.number == 1):
+        return period  # 每天定时开箱 → 每天; 每半年至少开展一次 → 每半年 (how often, not 一次)
+    fig = parse_figure(figure)
+    if fig is None or not fig.unit:
+        return figure
+    m = re.match(r"(以内|之内|内(?![容部的]))?", figure[fig.unit_end:])
+    end = fig.unit_end + (len(m.group()) if m else 0)
+    return figure[fig.start:end]
+
+
+#: opening hours, 8:30-18:00
+CLOCK_RANGE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–—~至]\s*(\d{1,2}):(\d{2})")
+
+
+def clock_neighbours(figure: str, count: int = 3) -> list[str]:
+    """Opening hours half an hour either side: 8:30-18:00 → 8:00-17:30, 9:00-18:00, 8:30-17:30."""
+    m = CLOCK_RANGE.fullmatch(figure)
+    if m is None:
+        return []
+    start = int(m.group(1)) * 60 + int(m.group(2))
+    end = int(m.group(3)) * 60 + int(m.group(4))
+
+    def fmt(minutes: int) -> str:
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    out: list[str] = []
+    for ds, de in ((-30, -30), (30, 0), (0, -30), (30, 30), (-30, 0)):
+        text = f"{fmt(start + ds)}-{fmt(end + de)}"
+        if text != figure and text not in out:
+            out.append(text)
+    return out[:count]
+
+
+def how_much(figure: str) -> str:
+    """What a person asks in place of a figure: 三天内 → 多长时间内; 三声 → 几声; 每周 → 多久."""
+    if figure in PERIODS:
+        return "多久"
+    fig = parse_figure(figure)
+    if fig is None:
+        return "多少"
+    within = "内" if figure.endswith("内") else ""
+    if fig.unit in _DURATION_UNITS:
+        return "多长时间" + within
+    return figure[:fig.start] + ("几" if fig.number < 10 else "多少") + fig.unit + within
+
+
+def period_neighbours(period: str, count: int = 3) -> list[str]:
+    i = PERIODS.index(period)
+    order = [PERIODS[j] for step in range(1, len(PERIODS)) for j in (i - step, i + step) if 0 <= j < len(PERIODS)]
+    return order[:count]
+
+
 def _figure_questions(ctx: _Ctx, item: Item, anchor: str, figure: str, context: str, question: str | None,
                       explanation: str, base_difficulty: int, gen: str = "figure",
                       evidence: list[str] | None = None) -> list[Question]:
     """A blank that removes the figure from ``context``, and a single choice among neighbours."""
     out: list[Question] = []
-    fig = parse_figure(figure)
-    asks = f"{item.id}#{anchor}:{gen}"
-    if context.count(figure) == 1:
-        accept = [fig.restyled()] if fig and fig.restyled() != figure else []
+    core = figure_core(figure)
+    if core not in context:
+        core = figure
+    asks = ctx.fact_asks(core, " ".join(evidence or [context])) if gen != "figure" else None
+    asks = asks or f"figure:{loose_key(context, core)}"
+    if context.count(core) == 1:
+        fig = parse_figure(core)
+        accept = [fig.restyled()] if fig and fig.restyled() != core else []
         out.append(_make(ctx, item, [anchor], f"{gen}-blank", type="blank",
-                         stem=context.replace(figure, BLANK, 1), answer=figure, accept=accept,
+                         stem=context.replace(core, BLANK, 1), answer=core, accept=accept,
                          explanation=explanation, difficulty=min(3, base_difficulty + 1), family=gen,
                          asks=asks, evidence=evidence or [context]))
-    if fig is not None and question:
-        wrong = [d for d in neighbours(fig) if not _clash(figure, d)]
+    if question:
+        if core in PERIODS:
+            wrong = period_neighbours(core)
+        elif CLOCK_RANGE.fullmatch(core):
+            wrong = clock_neighbours(core)
+        else:
+            fig = parse_figure(core)
+            wrong = [d for d in neighbours(fig) if not _clash(core, d)] if fig else []
         if len(wrong) >= 2:
             qid = f"{item.id}.{anchor}.{gen}-choice"
             out.append(_make(ctx, item, [anchor], f"{gen}-choice", type="single", stem=question,
-                             options=_choices(figure, wrong, qid), answer=figure, explanation=explanation,
-                             difficulty=base_difficulty, family=gen, asks=asks, evidence=(evidence or []) + [figure]))
+                             options=_choices(core, wrong, qid), answer=core, explanation=explanation,
+                             difficulty=base_difficulty, family=gen, asks=asks, evidence=(evidence or []) + [core]))
     return out
+
+
+def loose_key(context: str, figure: str) -> str:
+    """What a figure question asks, the same for a fact and the step that states it."""
+    text = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", normalise(context))
+    core = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", normalise(figure))
+    i = text.find(core)
+    return text[max(0, i - 6):i + len(core) + 2] if i >= 0 else text
 
 
 def facts(ctx: _Ctx, item: Fact) -> list[Question]:
     if not item.figure:
         return []
-    expl = item.answer + (f"(原文:{item.quote})" if item.quote else "")
+    expl = item.answer
     return _figure_questions(ctx, item, "answer", item.figure, item.answer, item.question, expl, 1)
 
 
@@ -420,64 +294,199 @@ def _step_text(step) -> str:
     return f"{step.actor}:{step.action}"
 
 
+def _clause_with(text: str, part: str) -> str:
+    """The clause of ``text`` (between ，；。) that holds ``part``, with the clauses before it
+    until it says enough to be asked on its own (ten characters besides the figure)."""
+    for sentence in re.split(r"(?<=[。；;])", text):
+        if part in sentence and len(loose(sentence)) <= 40:
+            return _strip_end(sentence)
+    clauses = [c for c in re.split(r"(?<=[,，;；。])", text) if c.strip()]
+    for i, c in enumerate(clauses):
+        if part in c:
+            out = c
+            j = i
+            while j > 0 and (len(loose(out)) - len(loose(part)) < 16 or loose(out).startswith(loose(part))):
+                j -= 1
+                out = clauses[j] + out
+            return _strip_end(out)
+    return _strip_end(text)
+
+
+def loose(text: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", normalise(text))
+
+
+def _periodic(step) -> bool:
+    """A step done every day / month (a check, a count), not one of the sequence."""
+    return bool(step.time_limit and re.search(r"每(天|日|周|月|季度|半年|年)", step.time_limit))
+
+
+def _in_sequence(step) -> bool:
+    """A step of the sequence: not a periodic check (每月抽查), a condition (如装修需要…) or a
+    reminder (提醒顾客…), which may come in any order and are asked on their own."""
+    action = normalise(step.action)
+    return not (_periodic(step) or action.startswith(("如", "若")) or re.match(r"^(\S{0,8}:)?提醒", action))
+
+
+def _short_step(text: str) -> str:
+    """A step as an option reads: its first sentence, without a leading 并, and without the
+    conditions and courtesies that follow a long one (，如果… / ，对顾客…)."""
+    first = re.split(r"[。;；]", text)[0]
+    if len(loose(first)) > 30:
+        first = re.split(r"[,，](?=如|则|同时|对顾客)", first)[0]
+    return _strip_end(first).removeprefix("并")
+
+
+def _doing(title: str) -> str:
+    """办理「装修备案」: a procedure's title without 办理流程 / 流程 / 程序 / 处理."""
+    for tail in ("办理流程", "处理流程", "工作流程", "流程", "程序", "处理"):
+        if title.endswith(tail) and len(title) > len(tail) + 1:
+            return title[: -len(tail)]
+    return title
+
+
+#: a step that fills, issues or signs a form (asked: which form?).
+_FORM_VERB = re.compile(r"填|登记|开具|记录|验")
+
+
 def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
     out: list[Question] = []
     steps = item.steps
+    doing = _doing(item.title)
     anchors = [f"step-{i}" for i in range(1, len(steps) + 1)]
-    texts = [_step_text(s) for s in steps]
-    unique = len({normalise(t) for t in texts}) == len(texts)
-    # put in order, in windows of at most 6 steps
-    if unique and len(steps) >= 3:
-        size = 6
-        starts = list(range(0, len(steps), size))
-        if len(starts) > 1 and len(steps) - starts[-1] < 3:
-            starts[-1] = len(steps) - 3
-        for s in starts:
-            window = list(range(s, min(s + size, len(steps))))
-            answer = [texts[i] for i in window]
-            part = f"(第{s + 1}–{window[-1] + 1}步)" if len(steps) > size else ""
-            qid = f"{item.id}.{anchors[s]}.order"
-            out.append(_make(ctx, item, [anchors[i] for i in window], "order", type="order",
-                             stem=f"请将「{item.title}」的以下步骤{part}按先后顺序排列。",
-                             options=_choices(answer, [], qid), answer=answer,
-                             explanation="正确顺序:" + " → ".join(f"{i + 1}. {_strip_end(texts[i])}" for i in window),
-                             difficulty=2 if len(window) <= 4 else 3, family="order",
-                             asks=f"{item.id}#{anchors[s]}:order",
-                             evidence=[steps[i].action for i in window]))
-    # what comes next
-    if unique and len(steps) >= 4:
-        for i in range(len(steps) - 1):
-            answer = texts[i + 1]
-            pool = [t for j, t in enumerate(texts) if j not in (i, i + 1) and not _clash(answer, t)]
-            qid = f"{item.id}.{anchors[i + 1]}.next"
+    one_actor = len({normalise(s.actor or "") for s in steps}) == 1
+    texts = [_short_step(s.action if one_actor else _step_text(s)) for s in steps]
+    sequence = item.id in ctx.ordered
+    seq = [i for i, s in enumerate(steps) if _in_sequence(s)]
+    unique = len({normalise(texts[i]) for i in seq}) == len(seq)
+    if unique and len(seq) >= 3:
+        window = seq[:6]
+        answer = [texts[i] for i in window]
+        part = f"(前{len(window)}步)" if len(seq) > len(window) else ""
+        qid = f"{item.id}.{anchors[window[0]]}.order"
+        out.append(_make(ctx, item, [anchors[i] for i in window], "order", type="order",
+                         stem=f"办理{doing}时，以下步骤{part}的先后顺序是？",
+                         options=_choices(answer, [], qid), answer=answer, sequence=sequence,
+                         explanation="正确顺序：" + " → ".join(f"{n}. {a}" for n, a in enumerate(answer, 1)),
+                         difficulty=2 if len(window) <= 4 else 3, family="order",
+                         asks=f"{item.id}#{anchors[window[0]]}:order",
+                         evidence=[texts[i] for i in window]))
+    if unique and len(seq) >= 4:
+        for k in range(len(seq) - 1):
+            i, j = seq[k], seq[k + 1]
+            then = texts[j]
+            pool = [texts[x] for x in seq if x not in (i, j) and not _clash(then, texts[x])]
+            qid = f"{item.id}.{anchors[j]}.next"
             wrong = _pick(pool, 3, qid)
             if len(wrong) < 2:
                 continue
-            out.append(_make(ctx, item, [anchors[i], anchors[i + 1]], "next", type="single",
-                             stem=f"「{item.title}」中,「{texts[i]}」之后的下一步是?",
-                             options=_choices(answer, wrong, qid), answer=answer,
-                             explanation=f"第{i + 1}步:{_strip_end(texts[i])};第{i + 2}步:{_strip_end(answer)}。",
-                             difficulty=2, family="next", asks=f"{item.id}#{anchors[i + 1]}:next",
-                             evidence=[steps[i + 1].action]))
-    # time limits of steps are figures
+            out.append(_make(ctx, item, [anchors[i], anchors[j]], "next", type="single",
+                             stem=f"办理{doing}时，{texts[i]}。下一步做什么？",
+                             options=_choices(then, wrong, qid), answer=then, sequence=sequence,
+                             explanation=f"第{i + 1}步：{texts[i]}；第{j + 1}步：{then}。",
+                             difficulty=2, family="next", asks=f"{item.id}#{anchors[j]}:next",
+                             evidence=[texts[j]]))
+    # time limits, asked as a person asks them
     for i, s in enumerate(steps):
-        if not s.time_limit:
-            continue
-        text = _strip_end(_step_text(s))
-        fig = parse_figure(s.time_limit)
-        if s.time_limit not in text and fig and fig.text[fig.start:fig.end] + fig.unit in text:
-            continue  # the action says the limit in other words (每半年至少开展一次 / 每半年至少一次)
-        if s.time_limit in text:  # the action states its own limit: blank it there
-            if text.count(s.time_limit) > 1:
+        for core in _limits(s):
+            if core not in s.action and s.time_limit and normalise(s.time_limit) == normalise(core) \
+                    and core.endswith("内"):
+                # the limit stands beside the action (维修完成后回访业主 · 两天内)
+                action = _short_step(s.action)
+                out += _figure_questions(ctx, item, anchors[i], core, f"{doing}：{action}。",
+                                         f"{doing}：{action}，最迟多长时间内完成？",
+                                         f"{item.title}第{i + 1}步：{action}，时限{core}。", 2, gen="limit",
+                                         evidence=[s.time_limit])
                 continue
-            context = f"「{item.title}」中,{text}。"
-            choice = f"「{item.title}」中,{text.replace(s.time_limit, BLANK)}。横线处应为?"
-        else:
-            context = f"「{item.title}」中,{text},时限:{s.time_limit}。"
-            choice = f"「{item.title}」中,{text},时限是?"
-        out += _figure_questions(ctx, item, anchors[i], s.time_limit, context, choice,
-                                 f"第{i + 1}步:{_strip_end(_step_text(s))},时限:{s.time_limit}。", 2, gen="limit",
-                                 evidence=[s.action, s.time_limit])
+            if s.action.count(core) != 1:
+                continue
+            clause = _clause_with(s.action, core)
+            if len(loose(clause)) > 50:
+                continue
+            question = f"{doing}：{clause.replace(core, how_much(core), 1)}？"
+            out += _figure_questions(ctx, item, anchors[i], core, f"{doing}：{clause}。", question,
+                                     f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", 2, gen="limit",
+                                     evidence=[clause])
+    out += _conditions(ctx, item, doing, anchors)
+    # the form a step fills in (asked once, where the form is first used)
+    seen_forms: set[str] = set()
+    for i, s in enumerate(steps):
+        if not s.form or s.form not in ctx.forms or s.form in seen_forms:
+            continue
+        if not _FORM_VERB.search(s.action):
+            continue
+        seen_forms.add(s.form)
+        title = ctx.forms[s.form]
+        others = sorted({t for f, t in ctx.forms.items() if f != s.form and not _clash(t, title)})
+        qid = f"{item.id}.{anchors[i]}.form"
+        wrong = _pick(others, 3, qid)
+        stem = _form_stem(s.action, title, doing)
+        if len(wrong) < 3 or stem is None:
+            continue
+        clause = _strip_end(re.split(r"[,，;；。:：]", s.action)[0]).removeprefix("并")
+        out.append(_make(ctx, item, [anchors[i]], "form", type="single", stem=stem,
+                         options=_choices(title, wrong, qid), answer=title,
+                         explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}（用《{title}》）。",
+                         difficulty=2, family="form", asks=f"{item.id}#{anchors[i]}:form", evidence=[clause]))
+    return out
+
+
+_NAMED = re.compile(r"[“《]([^”》]{2,16})[”》]")
+_CONDITION = re.compile(r"如(果)?(?P<cond>[^，,。]{4,40})[，,](则)?(?P<rest>[^“《。]*?)[“《](?P<name>[^”》]{2,16})[”》](?P<tail>[^。;；]*)")
+
+
+def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> list[Question]:
+    """'如装修需要破坏原防水结构，则需提醒业主签署“业主承诺”' → what must the owner sign in that case?"""
+    out: list[Question] = []
+    names = [m.group(1) for s in item.steps for m in _NAMED.finditer(s.action)]
+    names += [m.group(1) for t in item.materials for m in _NAMED.finditer(t)]
+    for i, s in enumerate(item.steps):
+        for k, m in enumerate(_CONDITION.finditer(s.action)):
+            answer = m.group("name")
+            pool = [n for n in dict.fromkeys(names) if not _clash(n, answer)]
+            qid = f"{item.id}.{anchors[i]}.if-{k + 1}"
+            wrong = _pick(pool, 3, qid)
+            if len(wrong) < 2:
+                continue
+            rest = m.group("rest").removeprefix("需").removeprefix("应")
+            stem = f"办理{doing}时，如{m.group('cond')}，{rest}（　）{_strip_end(m.group('tail'))}。"
+            out.append(_make(ctx, item, [anchors[i]], f"if-{k + 1}", type="single", stem=stem,
+                             options=_choices(answer, wrong, qid), answer=answer,
+                             explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", difficulty=2,
+                             family="condition", asks=f"{item.id}#{anchors[i]}:if:{k}", evidence=[m.group()]))
+    return out
+
+
+def _form_stem(action: str, title: str, doing: str) -> str | None:
+    """'引导业主填写《装修备案表》' → 办理装修备案时，前台…引导业主填写哪张表？ — the sentence up to the
+    clause that names the form, the form's name asked; else the step's first clause and 用的是哪张表."""
+    sentence = re.split(r"[。;；]", action)[0]
+    clauses = [c for c in re.split(r"[,，]", sentence) if c.strip()]
+    bare = re.sub(r"[(（][A-Za-z][)）]$", "", title)
+    for k, c in enumerate(clauses):
+        for name in (f"《{title}》", f"《{bare}》", title, bare):
+            if name in c:
+                lead = "，".join(clauses[:k] + [c.replace(name, "哪张表", 1)])
+                return f"办理{doing}时，{_strip_end(lead).removeprefix('并')}？"
+    first = _strip_end(clauses[0]).removeprefix("并") if clauses else ""
+    if len(loose(first)) < 4:
+        return None
+    return f"办理{doing}时，{first}，用的是哪张表？"
+
+
+def _limits(step) -> list[str]:
+    """The figures of a step's time limit, each as the action states it (一步可有几个: 两天内;三天内)."""
+    if not step.time_limit:
+        return []
+    out = []
+    for bit in re.split(r"[;；、]", step.time_limit):
+        bit = bit.strip()
+        if not bit:
+            continue
+        period = next((p for p in sorted(PERIODS, key=len, reverse=True) if bit.startswith(p)), None)
+        core = period or figure_core(bit)
+        if core in PERIODS or parse_figure(core) is not None:
+            out.append(core)
     return out
 
 
@@ -499,7 +508,7 @@ def duties(ctx: _Ctx, item: Role) -> list[Question]:
     out: list[Question] = []
     if is_department(item):
         return out  # the department's duties hold every post's: not a "which post" question
-    others = [r for r in ctx.roles.values() if r.id != item.id and not is_department(r)]
+    others = [r for r in ctx.roles.values() if r.id != item.id and not is_department(r) and staff_visible(r)]
     for field, prefix, label in ROLE_LISTS:
         if field != "duties" and item.duties:
             continue  # a post with duties is asked about its duties
@@ -516,31 +525,26 @@ def duties(ctx: _Ctx, item: Role) -> list[Question]:
             lists = lambda r: r.duties + r.authority + r.scope  # noqa: E731
             if any(similar(shown, d) for r in others for d in lists(r)):
                 continue  # shared by several posts: not a question of "which post"
-            # a post whose own lists are unknown (an outline) is never offered as a wrong answer
             fair = [r for r in others if lists(r) and not _clash(item.title, r.title)]
             qid = f"{item.id}.{anchor}.duty"
             wrong = _pick([r.title for r in fair], 3, qid)
             if len(wrong) < 2:
                 continue
             out.append(_make(ctx, item, [anchor], "duty", type="single",
-                             stem=f"「{_strip_end(shown)}」是哪个岗位的{label}?",
+                             stem=f"「{_strip_end(shown)}」是哪个岗位的{label}？",
                              options=_choices(item.title, wrong, qid), answer=item.title,
-                             explanation=f"{item.title}{label}第{i}条:{text}", difficulty=2, family="duty",
+                             explanation=f"{item.title}{label}第{i}条：{text}", difficulty=2, family="duty",
                              asks=f"{item.id}#{anchor}:duty", evidence=[shown], posts=[item.id]))
     return out
+
+
+_WHEN = re.compile(r"^(当[^:：,，]{1,14}时)[:：,，]?")
 
 
 def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
     out: list[Question] = []
     std = [p.text for p in item.phrases]
     bad = [p.text for p in item.forbidden]
-    for anchor, texts, truth in (("phrases", std, True), ("forbidden", bad, False)):
-        for i, text in enumerate(texts, 1):
-            out.append(_make(ctx, item, [anchor], f"phrase-{i}", type="truefalse",
-                             stem=f"接待业主时,「{_strip_end(text)}」属于标准用语,可以使用。", answer=truth,
-                             explanation=f"「{text}」是{'标准用语' if truth else '禁语'}({item.title})。",
-                             difficulty=1, family="phrase", asks=f"{item.id}#{anchor}:phrase:{i}",
-                             evidence=[text]))
     if bad and len(std) >= 2:
         for i, text in enumerate(bad, 1):
             qid = f"{item.id}.forbidden.pick-{i}"
@@ -548,38 +552,65 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
             if len(wrong) < 2:
                 continue
             out.append(_make(ctx, item, ["forbidden"], f"pick-{i}", type="single",
-                             stem="以下哪一句是服务禁语,不能对业主说?", options=_choices(text, wrong, qid),
-                             answer=text, explanation=f"「{text}」是禁语;其余是标准用语({item.title})。",
+                             stem="接待业主时，以下哪一句是服务禁语，不能说？", options=_choices(text, wrong, qid),
+                             answer=text, explanation=f"「{text}」是禁语；其余是标准用语（{item.title}）。",
                              difficulty=1, family="pick", asks=f"{item.id}#forbidden:phrase:{i}",
                              evidence=[text]))
     for i, rule in enumerate(item.rules, 1):
         anchor = f"rule-{i}"
+        m = _WHEN.match(rule.text)
+        when = m.group(1) if m else item.title
         for j, (text, truth) in enumerate([(d, True) for d in rule.do] + [(d, False) for d in rule.dont], 1):
+            claim = _strip_end(text)
             out.append(_make(ctx, item, [anchor], f"rule-{j}", type="truefalse",
-                             stem=f"{_strip_end(rule.text)}。以下做法是否正确:{_strip_end(text)}。", answer=truth,
-                             explanation=f"{rule.text} {'应' if truth else '不应'}:{text}",
+                             stem=f"{when}，{claim}。这样做对吗？", claim=claim, answer=truth,
+                             explanation=f"{_strip_end(rule.text)}。",
                              difficulty=1, family="rule", asks=f"{item.id}#{anchor}:rule:{j}", evidence=[text]))
-        # 多选: which of these are right — the rule's do's among its don'ts
+            if truth:
+                changed = _changed_detail(claim)
+                if changed:
+                    out.append(_make(ctx, item, [anchor], f"rule-{j}-changed", type="truefalse",
+                                     stem=f"{when}，{changed}。这样做对吗？", claim=changed, answer=False,
+                                     explanation=f"应为：{claim}。{_strip_end(rule.text)}。", difficulty=2,
+                                     family="detail", asks=f"{item.id}#{anchor}:rule:{j}", evidence=[text]))
+                    out[-2].family = "detail"
         if len(rule.do) >= 2 and rule.dont and not any(_clash(a, b) for a in rule.do for b in rule.dont) \
                 and len({normalise(x) for x in rule.do + rule.dont}) == len(rule.do + rule.dont):
             qid = f"{item.id}.{anchor}.rule-multi"
             right, wrong = list(rule.do[:4]), list(rule.dont[:3])
             out.append(_make(ctx, item, [anchor], "rule-multi", type="multiple",
-                             stem=f"{_strip_end(rule.text)}。以下哪些做法是正确的?",
+                             stem=f"{when}，以下哪些做法是对的？",
                              options=_choices(right, wrong, qid), answer=right,
-                             explanation=f"{rule.text} 应:{';'.join(rule.do)};不应:{';'.join(rule.dont)}",
+                             explanation=f"{_strip_end(rule.text)}。",
                              difficulty=2, family="rule-multi", asks=f"{item.id}#{anchor}:rule-multi",
                              evidence=right + wrong))
-    # 多选: which of these are 禁语 — among the item's own 标准用语
     if len(bad) >= 2 and len(std) >= 2:
         right, wrong = bad[:3], [t for t in std if not any(_clash(t, b) for b in bad)][:3]
         if len(wrong) >= 2 and len({normalise(x) for x in right + wrong}) == len(right + wrong):
             qid = f"{item.id}.forbidden.multi"
             out.append(_make(ctx, item, ["forbidden", "phrases"], "multi", type="multiple",
-                             stem="以下哪些是服务禁语,不能对业主说?", options=_choices(right, wrong, qid),
-                             answer=right, explanation=f"禁语:{'、'.join(bad)};标准用语:{'、'.join(std)}({item.title})。",
+                             stem="接待业主时，以下哪些是服务禁语，不能说？", options=_choices(right, wrong, qid),
+                             answer=right, explanation=f"禁语：{'、'.join(bad)}；标准用语：{'、'.join(std)}。",
                              difficulty=2, family="multi", asks=f"{item.id}#forbidden:multi", evidence=right + wrong))
     return out
+
+
+_SIDES = {"左": "右", "右": "左"}
+
+
+def _changed_detail(claim: str) -> str | None:
+    """The claim with one detail changed, as a trainer writes a false statement: 铃响三声内 →
+    铃响四声内, 左胸前 → 右胸前. None where the claim has no such detail."""
+    fig = parse_figure(claim)
+    if fig is not None and fig.unit and fig.unit in LADDERS:
+        # a limit is broken by more, not by less (两声内 keeps the rule 三声内)
+        more = [n for n in neighbours(fig, 6) if (parse_figure(n) or fig).number > fig.number]
+        if more:
+            return more[0]
+    for side, other in _SIDES.items():
+        if claim.count(side) == 1 and other not in claim:
+            return claim.replace(side, other)
+    return None
 
 
 #: a policy named for the whole department (物业公司客服管理制度) could hold any rule.
@@ -588,13 +619,30 @@ GENERAL_POLICY = re.compile(r"^(物业公司|物业)?(客服|客户服务)(部|�
 
 def policies(ctx: _Ctx, item: Policy, all_policies: list[Policy]) -> list[Question]:
     out: list[Question] = []
-    if GENERAL_POLICY.match(normalise(item.title)):
-        return out  # an umbrella policy holds every kind of rule: not a question of "which policy"
-    others = [p for p in all_policies if p.id != item.id and p.kind_body_present() and not _clash(item.title, p.title)
-              and not GENERAL_POLICY.match(normalise(p.title))]
     rules = [(f"rule-{i}", r) for i, r in enumerate(item.rules, 1)]
     for i, sec in enumerate(item.sections, 1):
         rules += [(f"section-{i}", r) for r in sec.rules]
+    # the figures a policy's rules state (每周进行统计, 72小时内回复)
+    seen_fig: set[str] = set()
+    for anchor, rule in rules:
+        for core in _rule_figures(rule):
+            clause = _clause_with(rule, core)
+            if rule.count(core) != 1 or len(loose(clause)) > 50 or len(loose(clause)) < 8:
+                continue
+            key = f"{anchor}:{core}"
+            if key in seen_fig:
+                continue
+            seen_fig.add(key)
+            gen = f"figure-{len(seen_fig)}"
+            question = f"{item.title}：{clause.replace(core, how_much(core), 1)}？"
+            out += _figure_questions(ctx, item, anchor, core, f"{item.title}：{clause}。", question,
+                                     f"{item.title}：{_strip_end(rule)}。", 2, gen=gen, evidence=[clause])
+    for q in out:
+        q.family = "limit"
+    if GENERAL_POLICY.match(normalise(item.title)):
+        return out  # an umbrella policy holds every kind of rule: not a question of "which policy"
+    others = [p for p in all_policies if p.id != item.id and p.kind_body_present() and not _clash(item.title, p.title)
+              and not GENERAL_POLICY.match(normalise(p.title)) and staff_visible(p)]
     seen: set[str] = set()
     for anchor, rule in rules:
         if len(normalise(rule)) < 10 or anchor in seen:
@@ -607,10 +655,21 @@ def policies(ctx: _Ctx, item: Policy, all_policies: list[Policy]) -> list[Questi
             continue
         seen.add(anchor)
         out.append(_make(ctx, item, [anchor], "policy", type="single",
-                         stem=f"「{_strip_end(rule)}」出自哪项制度?", options=_choices(item.title, wrong, qid),
-                         answer=item.title, explanation=f"{item.title}:{rule}", difficulty=2, family="policy",
+                         stem=f"「{_strip_end(rule)}」出自哪项制度？", options=_choices(item.title, wrong, qid),
+                         answer=item.title, explanation=f"{item.title}：{rule}", difficulty=2, family="policy",
                          asks=f"{item.id}#{anchor}:policy", evidence=[rule]))
     return out
+
+
+_PERIOD_IN_TEXT = re.compile(r"每(天|日|周|月|季度|半年|年)")
+_LIMIT_IN_TEXT = re.compile(r"(\d+|[一二两三四五六七八九十半]+)(个工作日|工作日|个小时|小时|天|日|个星期|星期|个月)(以内|之内|内)")
+
+
+def _rule_figures(rule: str) -> list[str]:
+    out = [m.group() for m in _LIMIT_IN_TEXT.finditer(rule)]
+    out += ["每" + m.group(1) for m in _PERIOD_IN_TEXT.finditer(rule)
+            if "每" + m.group(1) in PERIODS and not rule[m.end():m.end() + 1].isdigit()]
+    return list(dict.fromkeys(out))
 
 
 def law_name(law: str) -> str:
@@ -622,45 +681,28 @@ def _book(law: str) -> str:
     return law if law.startswith("《") else f"《{law}》"
 
 
+_MAY_NOT = re.compile(r"^(不得|不能|不可以|不可|不要|不准|禁止|不)(?!同意|符合|满意|合格|明|清|足|少)")
+
+
 def legal(ctx: _Ctx, item: Legal, all_legal: list[Legal]) -> list[Question]:
+    """What the desk may and may not do: a desk note that forbids becomes a 'may we?' true/false."""
     out: list[Question] = []
-    law = law_name(item.law)
-    laws = sorted({law_name(x.law) for x in all_legal
-                   if normalise(law_name(x.law)) != normalise(law) and not _clash(law, law_name(x.law))})
     for i, note in enumerate(item.articles, 1):
         anchor = f"article-{i}"
-        qid = f"{item.id}.{anchor}.law"
-        wrong = _pick(laws, 3, qid)
-        if len(wrong) >= 2:
-            out.append(_make(ctx, item, [anchor], "law", type="single",
-                             stem=f"「{_strip_end(note.text)}」是哪部法律法规的规定?",
-                             options=_choices(law, wrong, qid), answer=law,
-                             explanation=f"{_book(law)}{note.article}:{note.text} 对客服:{note.desk}",
-                             difficulty=2, family="law", asks=f"{item.id}#{anchor}:law",
-                             evidence=[note.text]))
-        arts = sorted({n.article for n in item.articles if not _clash(note.article, n.article)})
-        qid = f"{item.id}.{anchor}.article"
-        wrong = _pick(arts, 3, qid)
-        if len(wrong) >= 2:
-            out.append(_make(ctx, item, [anchor], "article", type="single",
-                             stem=f"{_book(law)}中,「{_strip_end(note.text)}」是哪一条?",
-                             options=_choices(note.article, wrong, qid), answer=note.article,
-                             explanation=f"{_book(law)}{note.article}:{note.text}",
-                             difficulty=3, family="article", asks=f"{item.id}#{anchor}:article",
-                             evidence=[note.text]))
+        for j, clause in enumerate(c.strip() for c in re.split(r"[;；。]", note.desk) if c.strip()):
+            m = _MAY_NOT.match(clause)
+            if not m or len(normalise(clause)) < 8:
+                continue
+            claim = "前台可以" + clause[m.end():]
+            out.append(_make(ctx, item, [anchor], f"may-{j + 1}", type="truefalse",
+                             stem=f"{claim}。这样做对吗？", claim=claim, answer=False,
+                             explanation=f"{clause}。依据：{_book(law_name(item.law))}：{note.text}",
+                             difficulty=2, family="may", asks=f"{item.id}#{anchor}:may:{j}", evidence=[clause]))
     return out
 
 
 def cases(ctx: _Ctx, item: Case, all_cases: list[Case]) -> list[Question]:
     out: list[Question] = []
-    texts = item.handling
-    if len(texts) >= 3 and len({normalise(t) for t in texts}) == len(texts):
-        qid = f"{item.id}.handling.order"
-        out.append(_make(ctx, item, ["handling"], "order", type="order",
-                         stem=f"案例「{item.title}」:{_strip_end(item.situation)}。请将处理做法按先后顺序排列。",
-                         options=_choices(list(texts), [], qid), answer=list(texts),
-                         explanation="处理:" + " → ".join(texts), difficulty=2, family="order",
-                         asks=f"{item.id}#handling:order", evidence=list(texts)))
     if item.lesson:
         titles = [c.title for c in all_cases if c.id != item.id and not _clash(item.title, c.title)
                   and not (c.lesson and similar(c.lesson, item.lesson))]
@@ -668,9 +710,9 @@ def cases(ctx: _Ctx, item: Case, all_cases: list[Case]) -> list[Question]:
         wrong = _pick(titles, 3, qid)
         if len(wrong) >= 2:
             out.append(_make(ctx, item, ["lesson"], "lesson", type="single",
-                             stem=f"「{_strip_end(item.lesson)}」是哪个案例的启示?",
+                             stem=f"「{_strip_end(item.lesson)}」是哪个案例的启示？",
                              options=_choices(item.title, wrong, qid), answer=item.title,
-                             explanation=f"案例「{item.title}」:{item.situation} 启示:{item.lesson}",
+                             explanation=f"案例「{item.title}」：{item.situation} 启示：{item.lesson}",
                              difficulty=2, family="lesson", asks=f"{item.id}#lesson:lesson",
                              evidence=[item.lesson]))
     return out
@@ -689,45 +731,104 @@ def authored(ctx: _Ctx, item: Item) -> list[Question]:
             anchors = [q.anchor] if q.anchor else list(parts)
             src = _source(item, anchors)
             if not q.anchor:
-                src.anchor, src.url = None, item_url(item.kind, item.id)
+                src.anchor, src.url, src.part_title = None, item_url(item.kind, item.id), ""
         answer = q.answer
         if q.type == "truefalse" and isinstance(answer, str):
             answer = answer.strip() in ("对", "正确", "true", "True", "是", "√")
         out.append(Question(id=q.id, type=q.type, stem=q.stem, options=list(q.options), answer=answer,
                             explanation=q.explanation or "", difficulty=q.difficulty, posts=ctx.posts(item),
                             tags=list(item.tags), topic=ctx.topic(item), origin="authored", family="authored",
-                            asks=f"{item.id}#{q.anchor or ''}:authored:{q.id}", source=src))
+                            asks=f"{item.id}#{q.anchor or ''}:authored:{q.id}", source=src,
+                            draft=item.status == "draft"))
     return out
 
 
-def build_bank(content: Content) -> Bank:
-    """Every question from ``content``, authored first then generated, ordered by item id."""
-    ctx = _Ctx(content)
-    pols = sorted(content.of_kind("policy"), key=lambda i: i.id)
-    laws = sorted(content.of_kind("legal"), key=lambda i: i.id)
-    all_cases = sorted(content.of_kind("case"), key=lambda i: i.id)
-    out: list[Question] = []
+def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str, str] | None = None,
+               ordered: set[str] | None = None, decisions: dict[str, Decision] | None = None) -> Bank:
+    """Every question from ``content``, authored first then generated, ordered by item id.
+
+    Only approved material by default; ``include_draft`` adds questions made from drafts (marked
+    ``draft``, 待审核 on every paper). ``forms`` (form id → title) lets steps be asked about the
+    form they use; ``ordered`` names the procedures whose steps are a sequence (order and next-step
+    questions); without it, the settings in ``content/quiz.settings.json`` are read. ``decisions``
+    (question id → the trainer's 采用 / 修改 / 弃用) default to ``content/quiz.review.json``.
+    Every generated question passes :mod:`builder.quiz.rules`; the refused and the held (waiting
+    for a trainer's 采用) are in ``Bank.refused``.
+    """
+    from builder.quiz.review import edited, read_decisions
+    from builder.quiz.rules import held, refusals
+    from builder.quiz.settings import read_settings
+
+    if ordered is None:
+        ordered = read_settings(content.root).ordered_procedures
+    ctx = _Ctx(content, forms=forms, ordered=ordered)
+
+    def wanted(item: Item) -> bool:
+        return item.approved or (include_draft and staff_visible(item))
+
+    pols = sorted((i for i in content.items.values() if isinstance(i, Policy) and wanted(i)), key=lambda i: i.id)
+    laws = sorted((i for i in content.items.values() if isinstance(i, Legal) and wanted(i)), key=lambda i: i.id)
+    all_cases = sorted((i for i in content.items.values() if isinstance(i, Case) and wanted(i)), key=lambda i: i.id)
+    made: list[Question] = []
     for item in sorted(content.items.values(), key=lambda i: (i.kind, i.id)):
-        out += authored(ctx, item)
+        if not wanted(item):
+            continue
+        made += authored(ctx, item)
         if isinstance(item, Fact):
-            out += facts(ctx, item)
+            made += facts(ctx, item)
         elif isinstance(item, Procedure):
-            out += procedures(ctx, item)
+            made += procedures(ctx, item)
         elif isinstance(item, Role):
-            out += duties(ctx, item)
+            made += duties(ctx, item)
         elif isinstance(item, Etiquette):
-            out += etiquette(ctx, item)
+            made += etiquette(ctx, item)
         elif isinstance(item, Policy):
-            out += policies(ctx, item, pols)
+            made += policies(ctx, item, pols)
         elif isinstance(item, Legal):
-            out += legal(ctx, item, laws)
+            made += legal(ctx, item, laws)
         elif isinstance(item, Case):
-            out += cases(ctx, item, all_cases)
-    _disambiguate(content, out)
+            made += cases(ctx, item, all_cases)
+    _disambiguate(content, made)
+    if decisions is None:
+        decisions = read_decisions(content.root)
+    out: list[Question] = []
+    refused: list[Refused] = []
+    kept: dict[tuple[str, str], str] = {}
+    for q in made:
+        item = content.items[q.source.item_id]
+        d = decisions.get(q.id)
+        if d is not None and d.decision == "修改":
+            q = edited(q, d)  # the trainer's wording is what the rules judge
+        hard = refusals(q, item) if q.origin == "generated" else []
+        if hard:
+            refused.append(Refused(question=q, reasons=hard))
+            continue
+        if d is not None and d.decision == "弃用":
+            refused.append(Refused(question=q, reasons=["trainer: 弃用" + (f"({d.note})" if d.note else "")],
+                                   held=True))
+            continue
+        wait = held(q, item) if q.origin == "generated" else []
+        if wait and d is None:
+            refused.append(Refused(question=q, reasons=wait, held=True))
+            continue
+        if d is not None:
+            q.review = d.decision
+        if q.origin == "generated" and (q.asks, q.type) in kept:
+            # the same figure asked by a fact and by the step that states it: the fact's wording stays
+            refused.append(Refused(question=q, reasons=[f"same-as: asks what {kept[(q.asks, q.type)]} asks"]))
+            continue
+        kept[(q.asks, q.type)] = q.id
+        out.append(q)
     for q in out:  # a multiple choice keys its answers in the order of its options
         if q.type == "multiple" and isinstance(q.answer, list):
             q.answer = [o for o in q.options if o in q.answer] + [a for a in q.answer if a not in q.options]
-    return Bank(questions=out)
+    return Bank(questions=out, refused=refused)
+
+
+def bank_for(project: Project, include_draft: bool = False) -> Bank:
+    """The bank of a loaded project: its forms' titles, settings and the trainer's decisions."""
+    forms = {k: spec.title for k, spec in project.specs.items()}
+    return build_bank(project.content, include_draft=include_draft, forms=forms)
 
 
 def _disambiguate(content: Content, questions: list[Question]) -> None:
@@ -761,6 +862,11 @@ def counts(bank: Bank, content: Content) -> dict[str, dict[str, int]]:
         "difficulty": {str(k): v for k, v in sorted(Counter(q.difficulty for q in bank.questions).items())},
         "kind": dict(sorted(Counter(q.source.kind for q in bank.questions).items())),
         "origin": dict(sorted(Counter(q.origin for q in bank.questions).items())),
+        "family": dict(sorted(Counter(q.family for q in bank.questions).items())),
+        "status": dict(sorted(Counter(content.items[q.source.item_id].status for q in bank.questions).items())),
+        "held": dict(sorted(Counter(r.reasons[0].split(":")[0] for r in bank.refused if r.held).items())),
+        "refused": dict(sorted(Counter(why.split(":")[0] for r in bank.refused if not r.held
+                                       for why in r.reasons).items())),
     }
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from builder.core.atomic import write_bytes
 from builder.core.load import Content
-from builder.quiz.bank import BLANK, Bank, Question, normalise
+from builder.core.model import Etiquette
+from builder.quiz.question import BLANK, Bank, Question, normalise
 
 LOCK_NAME = "quiz.lock.json"
 
@@ -108,11 +109,16 @@ def check_question(q: Question, content: Content) -> list[Issue]:
         where = f"{q.source.item_id}#{q.source.anchor}" if q.source.anchor else q.source.item_id
         issues.append(Issue("missing", q.id, f"source {where} no longer exists"))
         return issues
-    if q.origin == "generated":
+    if q.origin == "generated" and not q.edited:
         for ev in q.evidence:
             if loose(ev) not in src:
                 issues.append(Issue("wrong", q.id, f"'{ev}' is not in the source text of {q.source.item_id}#{q.source.anchor}"))
-        if q.type in ("single", "blank") and loose(str(q.answer)) not in src:
+        if q.family == "form":  # the answer is the title of the form the step names (step.form)
+            item = content.items[q.source.item_id]
+            step = getattr(item, "steps", [])[int(q.source.anchor.split("-")[1]) - 1] if q.source.anchor else None
+            if step is None or not step.form:
+                issues.append(Issue("wrong", q.id, "the step no longer names a form"))
+        elif q.type in ("single", "blank") and loose(str(q.answer)) not in src:
             issues.append(Issue("wrong", q.id, f"the answer '{q.answer}' is not in its source text"))
         if q.type == "order" and any(loose(a) not in src for a in q.answers):
             issues.append(Issue("wrong", q.id, "a step of the answer is not in its source text"))
@@ -134,8 +140,9 @@ def check_bank(bank: Bank, content: Content) -> list[Issue]:
         if n > 1:
             issues.append(Issue("wrong", qid, f"{n} questions share this id"))
     # a phrase that one item calls 标准用语 and another 禁语 makes every question on it wrong
-    std = {normalise(p.text) for e in content.of_kind("etiquette") for p in e.phrases}
-    bad = {normalise(p.text) for e in content.of_kind("etiquette") for p in e.forbidden}
+    etiquette = [e for e in content.items.values() if isinstance(e, Etiquette)]
+    std = {normalise(p.text) for e in etiquette for p in e.phrases}
+    bad = {normalise(p.text) for e in etiquette for p in e.forbidden}
     for q in bank.questions:
         if q.family in ("phrase", "pick", "multi"):
             for ev in q.evidence:
@@ -153,13 +160,20 @@ def check_bank(bank: Bank, content: Content) -> list[Issue]:
 
 
 def check_paper(questions: list[Question]) -> list[Issue]:
-    """Two questions of one paper must not ask the same thing."""
+    """Two questions of one paper must not ask the same thing, nor give each other away
+    (one's stem holding the other's answer)."""
+    from builder.quiz.rules import gives_away
+
     seen: dict[str, str] = {}
     issues = []
     for q in questions:
         if q.asks in seen:
             issues.append(Issue("duplicate", q.id, f"asks the same as {seen[q.asks]} ({q.asks})"))
         seen.setdefault(q.asks, q.id)
+    for a in questions:
+        for b in questions:
+            if a is not b and gives_away(a, b):
+                issues.append(Issue("giveaway", b.id, f"the stem of {a.id} holds its answer"))
     return issues
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,16 @@ class PaperError(ValueError):
 
 
 @dataclass
+class Part:
+    """A share of a blueprint: the questions on any of ``topics`` (tags, or a kind), ``percent`` of
+    the paper; ``topics`` empty: every other question (“其他”)."""
+
+    label: str
+    topics: list[str]
+    percent: int
+
+
+@dataclass
 class PaperSpec:
     count: int
     seed: int
@@ -50,6 +60,44 @@ class PaperSpec:
     topic: str | None = None
     difficulty: int | None = None
     title: str = "物业客服部岗位知识测试"
+    mix: list[Part] = field(default_factory=list)
+    levels: dict[int, int] = field(default_factory=dict)  # difficulty -> percent
+    date: str = ""  # YYYY-MM-DD, the paper's date (its number): today when empty
+
+
+def parse_mix(value: str, content: Content) -> tuple[list[Part], list[str]]:
+    """'dianhua+jiedai=40,baoxiu+huifang=30,*=30' → the blueprint's parts (labels from the tags:
+    电话与接待 40%, 报修与回访 30%, 其他 30%), and the problems with it."""
+    parts: list[Part] = []
+    problems: list[str] = []
+    for bit in (b.strip() for b in value.split(",") if b.strip()):
+        name, _, pct = bit.partition("=")
+        try:
+            percent = int(pct)
+        except ValueError:
+            problems.append(f"--mix: '{bit}' needs a whole percentage after '=' (e.g. dianhua+jiedai=40)")
+            continue
+        topics = [] if name.strip() == "*" else [t.strip() for t in name.split("+") if t.strip()]
+        label = "其他" if not topics else "与".join(topic_label(content, t) for t in topics)
+        parts.append(Part(label=label, topics=topics, percent=percent))
+    if parts and sum(p.percent for p in parts) != 100:
+        problems.append(f"--mix: the shares add up to {sum(p.percent for p in parts)}%, not 100%")
+    return parts, problems
+
+
+def parse_levels(value: str) -> tuple[dict[int, int], list[str]]:
+    """'1=50,2=40,3=10' → {difficulty: percent}."""
+    out: dict[int, int] = {}
+    problems = []
+    for bit in (b.strip() for b in value.split(",") if b.strip()):
+        k, _, v = bit.partition("=")
+        if k.strip() not in ("1", "2", "3") or not v.strip().isdigit():
+            problems.append(f"--levels: '{bit}' is not <difficulty 1-3>=<percent>")
+            continue
+        out[int(k)] = int(v)
+    if out and sum(out.values()) != 100:
+        problems.append(f"--levels: the shares add up to {sum(out.values())}%, not 100%")
+    return out, problems
 
 
 class PaperQuestion(BaseModel):
@@ -66,7 +114,7 @@ class PaperQuestion(BaseModel):
             "number": self.number, "id": q.id, "type": q.type, "stem": q.stem, "options": self.options,
             "answer": answer, "answer_letters": self.answer_letters, "accept": q.accept,
             "explanation": q.explanation, "difficulty": q.difficulty, "topic": q.topic, "points": self.points,
-            "source": q.source.model_dump(exclude={"anchors"}),
+            "draft": q.draft, "source": q.source.model_dump(exclude={"anchors"}), "cite": q.source.cite(),
         }
 
 
@@ -98,24 +146,31 @@ class Paper:
 
     @property
     def name(self) -> str:
-        bits = ["quiz", self.spec.role or "all"]
-        if self.spec.topic:
-            bits.append(self.spec.topic)
-        if self.spec.difficulty:
-            bits.append(f"d{self.spec.difficulty}")
-        bits.append(f"s{self.spec.seed}")
-        return "-".join(bits)
+        """The paper's number: 客服员-2026-12-01 (post, date); the seed is printed beside it."""
+        return f"{self.role_title or '综合'}-{self.date}".replace("/", "-")
+
+    @property
+    def date(self) -> str:
+        import datetime
+
+        return self.spec.date or datetime.date.today().isoformat()
+
+    @property
+    def has_draft(self) -> bool:
+        return any(pq.question.draft for pq in self.questions)
 
     @property
     def heading(self) -> str:
         bits = [self.role_title, self.topic_label]
-        return self.spec.title + ("(" + " · ".join(b for b in bits if b) + ")" if any(bits) else "")
+        return self.spec.title + ("（" + " · ".join(b for b in bits if b) + "）" if any(bits) else "")
 
     def to_json(self) -> dict:
         return {
-            "paper": {"title": self.heading, "role": self.spec.role, "topic": self.spec.topic,
-                      "difficulty": self.spec.difficulty, "seed": self.spec.seed, "count": len(self.questions),
-                      "total": self.total},
+            "paper": {"number": self.name, "title": self.heading, "role": self.spec.role, "topic": self.spec.topic,
+                      "difficulty": self.spec.difficulty, "seed": self.spec.seed, "date": self.date,
+                      "count": len(self.questions), "total": self.total,
+                      "mix": [{"label": p.label, "topics": p.topics, "percent": p.percent} for p in self.spec.mix],
+                      "levels": {str(k): v for k, v in self.spec.levels.items()}},
             "questions": [q.to_json() for q in self.questions],
         }
 
@@ -128,10 +183,21 @@ def validate_spec(spec: PaperSpec, content: Content, bank: Bank) -> list[str]:
     topics = {q.topic for q in bank.questions} | {t for q in bank.questions for t in q.tags} | set(KIND_LABELS)
     if spec.topic and spec.topic not in topics:
         problems.append(f"--topic: unknown topic '{spec.topic}'; a tag or kind, one of: {', '.join(sorted(topics))}")
+    for part in spec.mix:
+        for t in part.topics:
+            if t not in topics and (not content.tags or t not in content.tags.tags):
+                problems.append(f"--mix: unknown topic '{t}'; a tag or kind, one of: {', '.join(sorted(topics))}")
     if spec.difficulty is not None and spec.difficulty not in (1, 2, 3):
         problems.append(f"--difficulty: {spec.difficulty} is not 1, 2 or 3")
     if spec.count < 1:
         problems.append(f"--count: {spec.count} must be 1 or more")
+    if spec.date:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(spec.date)
+        except ValueError:
+            problems.append(f"--date: '{spec.date}' is not a date like 2026-12-01")
     if not problems:
         pool = filter_questions(bank, spec.role, spec.topic, spec.difficulty)
         distinct = len({q.asks for q in pool})
@@ -143,36 +209,72 @@ def validate_spec(spec: PaperSpec, content: Content, bank: Bank) -> list[str]:
     return problems
 
 
+def _quotas(total: int, shares: list[int]) -> list[int]:
+    """Split ``total`` by percentages, largest remainders first (40/30/30 of 12 → 5/4/3)."""
+    raw = [total * p / 100 for p in shares]
+    out = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def _part_of(q: Question, parts: list[Part]) -> int | None:
+    for i, p in enumerate(parts):
+        if not p.topics or any(t == q.topic or t in q.tags or t == q.source.kind for t in p.topics):
+            return i
+    return None
+
+
 def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
-    """The paper for ``spec``; :class:`PaperError` if the arguments are bad or too few questions match."""
+    """The paper for ``spec``; :class:`PaperError` if the arguments are bad or too few questions match.
+
+    With a blueprint (``spec.mix``), each part gets its share of the questions; with ``spec.levels``,
+    the difficulties are drawn towards their shares. Never two questions that ask the same thing,
+    and never one whose stem holds another's answer.
+    """
+    from builder.quiz.rules import gives_away
+
     problems = validate_spec(spec, content, bank)
     if problems:
         raise PaperError(problems)
-    pool = filter_questions(bank, spec.role, spec.topic, spec.difficulty)
+    pool = sorted(filter_questions(bank, spec.role, spec.topic, spec.difficulty), key=lambda q: q.id)
     rng = random.Random(spec.seed)
-    by_topic: dict[str, list[Question]] = defaultdict(list)
-    for q in sorted(pool, key=lambda q: q.id):
-        by_topic[q.topic].append(q)
-    topics = sorted(by_topic)
-    rng.shuffle(topics)
-    for t in topics:
-        rng.shuffle(by_topic[t])
+    rng.shuffle(pool)
+    parts = spec.mix or [Part(label="", topics=[], percent=100)]
+    quotas = _quotas(spec.count, [p.percent for p in parts])
+    want_levels = dict(zip(sorted(spec.levels), _quotas(spec.count, [spec.levels[k] for k in sorted(spec.levels)]),
+                           strict=True)) if spec.levels else {}
     chosen: list[Question] = []
     asked: set[str] = set()
     families: Counter[str] = Counter()
-    while len(chosen) < spec.count:
-        for t in topics:
-            if len(chosen) == spec.count:
-                break
-            left = [q for q in by_topic[t] if q.asks not in asked]
+    topics: Counter[str] = Counter()
+    levels: Counter[int] = Counter()
+
+    def fits(q: Question) -> bool:
+        return q.asks not in asked and not any(gives_away(q, c) or gives_away(c, q) for c in chosen)
+
+    def rank(q: Question) -> tuple:
+        short = (levels[q.difficulty] - want_levels.get(q.difficulty, 0)) if want_levels else 0
+        return (short, topics[q.topic], families[q.family])
+
+    short_parts = []
+    for i, part in enumerate(parts):
+        mine = [q for q in pool if _part_of(q, parts) == i]
+        for _ in range(quotas[i]):
+            left = [q for q in mine if fits(q)]
             if not left:
-                continue
-            # within a topic, the kind of question the paper has least of so far (a mix, not ten of one kind)
-            q = min(left, key=lambda q: families[q.family])
-            by_topic[t].remove(q)
+                short_parts.append(f"{part.label or '试卷'} needs {quotas[i]}, only "
+                                   f"{sum(1 for q in chosen if _part_of(q, parts) == i)} fit")
+                break
+            q = min(left, key=rank)
+            chosen.append(q)
             asked.add(q.asks)
             families[q.family] += 1
-            chosen.append(q)
+            topics[q.topic] += 1
+            levels[q.difficulty] += 1
+    if short_parts:
+        raise PaperError([f"--count: {s} (no two questions may ask the same thing or give each other away)"
+                          for s in short_parts])
     assert not check_paper(chosen)
     points = 100 // spec.count if 100 % spec.count == 0 else 1
     role_title = content.items[spec.role].title if spec.role else None
@@ -193,7 +295,7 @@ def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
 
 
 def _letters(q: Question, options: list[str]) -> str:
-    if q.type == "single":
+    if q.type == "single" and isinstance(q.answer, str):
         return LETTERS[options.index(q.answer)]
     if q.type == "multiple":
         return "".join(LETTERS[i] for i, o in enumerate(options) if o in q.answers)
@@ -215,9 +317,22 @@ def answer_text(pq: PaperQuestion) -> str:
 
 
 def source_line(q: Question) -> str:
-    s = q.source
-    where = s.title + (f" · {s.part_title}" if s.part_title else "")
-    return f"{where}({s.badge})  {s.url}" if s.badge else f"{where}  {s.url}"
+    """The key's 出处: the manual and its section by title, then the item and part; never a URL."""
+    return q.source.cite()
+
+
+#: printed before a question made from material the company has not yet approved
+DRAFT_MARK = "〔待审核〕"
+
+
+def paper_line(paper: Paper) -> str:
+    """试卷编号：客服员-2026-12-01（种子 7）· 共20题，满分100分 (and a note when drafts are in)."""
+    line = f"试卷编号：{paper.name}（种子 {paper.spec.seed}）· 共{len(paper.questions)}题，满分{paper.total}分"
+    if paper.spec.mix:
+        line += " · " + "、".join(f"{p.label}{p.percent}%" for p in paper.spec.mix)
+    if paper.has_draft:
+        line += f" · 标{DRAFT_MARK}的题出自尚未审定的材料"
+    return line
 
 
 # --- JSON -----------------------------------------------------------------
@@ -277,10 +392,10 @@ def paper_docx(paper: Paper) -> bytes:
 
     doc = _doc()
     _para(doc, paper.heading, size=16, bold=True, center=True, font=CJK_SERIF, space_after=2)
-    _para(doc, f"试卷编号:{paper.name} · 共{len(paper.questions)}题,满分{paper.total}分", size=9, center=True,
+    _para(doc, paper_line(paper), size=9, center=True,
           space_after=6)
     post = paper.role_title or "__________"
-    _para(doc, f"姓名:__________    岗位:{post}    日期:______年____月____日", center=True, space_after=6)
+    _para(doc, f"姓名：__________    岗位：{post}    日期：______年____月____日", center=True, space_after=6)
     table = doc.add_table(rows=3, cols=len(paper.sections) + 2)
     table.style = "Table Grid"
     _cell(table.cell(0, 0), "题型", True)
@@ -294,11 +409,11 @@ def paper_docx(paper: Paper) -> bytes:
     _para(doc, "", space_after=4)
     for s in paper.sections:
         each = s.questions[0].points
-        _para(doc, f"{s.label}(每题{each}分,共{s.points}分)", size=12, bold=True, space_after=4)
+        _para(doc, f"{s.label}（每题{each}分，共{s.points}分）", size=12, bold=True, space_after=4)
         for pq in s.questions:
             q = pq.question
-            tail = "( )" if q.type in ("single", "multiple", "truefalse") else ""
-            _para(doc, f"{pq.number}. {q.stem} {tail}".rstrip())
+            tail = "( )" if q.type in ("single", "multiple", "truefalse") and "（　）" not in q.stem else ""
+            _para(doc, f"{pq.number}. {DRAFT_MARK if q.draft else ''}{q.stem} {tail}".rstrip())
             for i, o in enumerate(pq.options):
                 _para(doc, f"    {LETTERS[i]}. {o}", space_after=0)
             if q.type == "order":
@@ -314,12 +429,12 @@ def key_docx(paper: Paper) -> bytes:
 
     doc = _doc()
     _para(doc, paper.heading + " 答案与解析", size=15, bold=True, center=True, font=CJK_SERIF, space_after=8)
-    _para(doc, f"试卷编号:{paper.name} · 共{len(paper.questions)}题,满分{paper.total}分", center=True, space_after=6)
+    _para(doc, paper_line(paper), center=True, space_after=6)
     for s in paper.sections:
         _para(doc, s.label, size=12, bold=True, space_after=4)
         for pq in s.questions:
             q = pq.question
-            _para(doc, f"{pq.number}. {q.stem}", bold=True, space_after=0)
+            _para(doc, f"{pq.number}. {DRAFT_MARK if q.draft else ''}{q.stem}", bold=True, space_after=0)
             _para(doc, f"    答案:{answer_text(pq)}", space_after=0)
             if q.explanation:
                 _para(doc, f"    解析:{q.explanation}", space_after=0)
@@ -350,7 +465,8 @@ def _pdf(template: str, paper: Paper) -> bytes:
     from weasyprint import CSS, HTML
 
     html = _env().get_template(template).render(paper=paper, letters=LETTERS, answer_text=answer_text,
-                                                source_line=source_line)
+                                                source_line=source_line, paper_line=paper_line,
+                                                draft_mark=DRAFT_MARK)
     css = CSS(filename=str(ASSETS_DIR / "quiz" / "paper.css"), url_fetcher=_fetcher)
     return HTML(string=html, base_url=str(ASSETS_DIR / "quiz") + "/", url_fetcher=_fetcher).write_pdf(stylesheets=[css])
 

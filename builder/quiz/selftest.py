@@ -57,10 +57,16 @@ def page(role_title: str, role_id: str, questions: list[Question], count: int = 
     )
 
 
-def pages(content: Content, bank: Bank | None = None) -> dict[str, str]:
-    """A self-test page for every post that has questions."""
-    bank = bank or build_bank(content)
-    out: dict[str, str] = {}
+def pages(content: Content, bank: Bank | None = None, forms: dict[str, str] | None = None) -> dict[str, str]:
+    """A self-test page for every post that has questions (approved material only), and the
+    editors' review page of every question, drafts and refused ones included. ``forms`` (form id →
+    title) lets the bank ask which form a step uses."""
+    from builder.quiz import editors
+    from builder.quiz.review import read_decisions
+
+    bank = bank or build_bank(content, forms=forms)
+    decisions = read_decisions(content.root)
+    out: dict[str, str] = {editors.PAGE: editors.page(build_bank(content, include_draft=True, forms=forms), decisions)}
     for role in sorted(content.of_kind("role"), key=lambda r: r.id):
         questions = filter_questions(bank, role=role.id)
         if questions:

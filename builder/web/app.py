@@ -50,7 +50,8 @@ def create_app(site_dir: Path = SITE_DIR) -> Flask:
 
 def blueprints() -> list:
     """The forms and search pages, registered on the same server as the site."""
+    from builder.web.chrome import bp as chrome_bp
     from builder.web.forms import bp as forms_bp
     from builder.web.search import bp as search_bp
 
-    return [forms_bp, search_bp]
+    return [chrome_bp, forms_bp, search_bp]

@@ -1,0 +1,362 @@
+"""Rules that refuse a bad question before it reaches the bank.
+
+Every generated question passes through :func:`refusals`; a question with any refusal is
+kept out of the bank (``Bank.refused`` lists it with its reasons, for the editors' page and
+the coverage report). Each rule is a small function of the question and the item it was
+made from, named for what it refuses, and each has a test that plants a bad question.
+
+A paper has one more rule, :func:`gives_away`: no question's stem may hold another's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from builder.core.model import Item, Role
+from builder.quiz.question import BLANK, Question, normalise
+
+# --- helpers ----------------------------------------------------------------
+_PUNCT = re.compile(r"[\s:：,，;；。、!！?？()（）《》“”\"'「」\[\]·.\-—_〔〕]")
+_CJK_NUM = "零〇一二两三四五六七八九十百千万半"
+
+
+def loose(text: str) -> str:
+    """Normalised and without punctuation."""
+    return _PUNCT.sub("", normalise(text))
+
+
+#: words that any stem or title may hold without giving anything away.
+COMMON_WORDS = {"物业", "业主", "客服", "服务", "管理", "工作", "制度", "规定", "岗位", "职责", "哪项", "哪个",
+                "出自", "哪部", "法律", "法规", "案例", "启示", "中心", "客户", "规范", "流程", "人员", "部门",
+                "公司", "以下", "哪些", "进行", "要求", "做好", "及时", "负责"}
+
+
+def shared_keyword(a: str, b: str) -> str | None:
+    """A word of two Chinese characters or more that both texts hold (not a common word)."""
+    a, b = loose(a), loose(b)
+    for size in (4, 3, 2):
+        for i in range(len(a) - size + 1):
+            word = a[i:i + size]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in COMMON_WORDS:
+                continue
+            if any(w in word for w in COMMON_WORDS) and size == 2:
+                continue
+            if word in b:
+                return word
+    return None
+
+
+def _visible(q: Question) -> list[str]:
+    """What a candidate reads: the stem, the options and (for a blank) the answer."""
+    return [q.stem, *q.options, *(q.answers if q.type in ("blank", "single", "multiple") else [])]
+
+
+# --- the rules --------------------------------------------------------------
+_ARTICLE = re.compile(rf"(哪一条|第几条|哪条|哪一款|第几款)|^第[{_CJK_NUM}\d]+[条款项]")
+
+
+def article_number(q: Question, item: Item) -> str | None:
+    """No question about an article's number (“……是哪一条?”)."""
+    if _ARTICLE.search(normalise(q.stem)) or any(_ARTICLE.search(normalise(a)) for a in q.answers):
+        return "asks for an article number"
+    return None
+
+
+#: generators whose answer is the title of the source (which policy, which law, which case, which post).
+TITLE_FAMILIES = {"policy", "law", "lesson", "duty"}
+
+
+def title_in_stem(q: Question, item: Item) -> str | None:
+    """A “which policy / law / case / post” question whose answer shares a word with its stem."""
+    if q.family not in TITLE_FAMILIES:
+        return None
+    for answer in q.answers:
+        word = shared_keyword(answer, q.stem)
+        if word:
+            return f"the answer '{answer}' shares '{word}' with the stem"
+    return None
+
+
+def answer_in_stem(q: Question, item: Item) -> str | None:
+    """The stem holds the keyed answer (or, for true/false, the statement it asks about)."""
+    stem = loose(q.stem.replace(BLANK, ""))
+    if q.type in ("single", "blank", "multiple"):
+        for a in q.answers:
+            if len(loose(a)) >= 2 and loose(a) in stem:
+                return f"the stem holds the answer '{a}'"
+    if q.type == "truefalse" and q.claim:
+        premise = loose(q.stem.replace(q.claim, "", 1))
+        claim = loose(q.claim)
+        if claim and (claim in premise or _covered(claim, premise)):
+            return f"the stem already says '{q.claim}'"
+    return None
+
+
+def _covered(claim: str, premise: str) -> bool:
+    """Whether most of the claim's two-character runs stand in the premise (said again in other order)."""
+    grams = {claim[i:i + 2] for i in range(len(claim) - 1)}
+    if len(grams) < 3:
+        return False
+    return len({g for g in grams if g in premise}) / len(grams) >= 0.8
+
+
+#: words that only an editor writes: gaps, scrape notes, manual codes, section numbers.
+EDITOR_TEXT = re.compile(
+    r"待编写|待补|没有收录|未收录|正文手册|手册中没有|原文|抓取|随文保存|照录|编入|见“|见\"|草稿|待审核"
+    r"|(?<![A-Za-z0-9])M\d{2}(?!\d)|[（(]\d+(\.\d+)+[)）]|§"
+)
+
+
+def editor_text(q: Question, item: Item) -> str | None:
+    """No editor's or gap text on the paper (待编写, 正文手册中没有收录, (4.1.4), M06 …)."""
+    for text in _visible(q):
+        m = EDITOR_TEXT.search(normalise(text))
+        if m:
+            return f"editor text '{m.group()}' in '{text[:40]}'"
+    return None
+
+
+#: a blank holds a figure (三天内, 72小时内, 8:30) or a short phrase, never a clause.
+BLANK_MAX = 6
+
+
+def long_blank(q: Question, item: Item) -> str | None:
+    """A blank asks a figure or a short phrase, and something stands before it to say what is asked."""
+    if q.type != "blank":
+        return None
+    if loose(q.stem.split(BLANK)[0]) == "" or q.stem.split(BLANK)[0].rstrip().endswith(("：", ":")):
+        return "the blank opens the sentence: nothing says whose or what it is"
+    size = len(loose(str(q.answer)))
+    if size > BLANK_MAX:
+        return f"the blank needs {size} characters ('{q.answer}'); at most {BLANK_MAX}"
+    return None
+
+
+#: in an item's notes: the manual does not name the post; the assignment is ours.
+EDITORIAL_POST = re.compile(r"未写岗位名称|未写岗位|没有写岗位|编入")
+_RANGE = re.compile(r"职责\s*(\d+)\s*[–\-—~至]\s*(\d+)\s*出自\s*(M\d{2})|职责\s*(\d+)\s*出自\s*(M\d{2})")
+
+
+def editorial_duties(role: Role) -> set[int]:
+    """The duty numbers (1-based) whose post the manuals do not state (the notes say it is ours).
+
+    Notes name the manuals whose lists carry no post name (“M15、M16 各篇未写岗位名称”); the
+    duties taken from those manuals are editorial. Where the notes give no ranges, all are.
+    """
+    notes = role.notes or ""
+    if not EDITORIAL_POST.search(notes):
+        return set()
+    sentences = re.split(r"[。;；]", notes)
+    unnamed = {m for s in sentences if EDITORIAL_POST.search(s) for m in re.findall(r"M\d{2}", s)}
+    ranges: list[tuple[int, int, str]] = []
+    for m in _RANGE.finditer(notes):
+        if m.group(1):
+            ranges.append((int(m.group(1)), int(m.group(2)), m.group(3)))
+        else:
+            ranges.append((int(m.group(4)), int(m.group(4)), m.group(5)))
+    every = set(range(1, len(role.duties) + 1))
+    if not ranges:
+        return every
+    named = {i for lo, hi, manual in ranges if manual not in unnamed for i in range(lo, hi + 1)}
+    return every - named
+
+
+def editorial_post(q: Question, item: Item) -> str | None:
+    """No “which post” question on a duty the manuals list without naming the post."""
+    if q.family != "duty" or not isinstance(item, Role):
+        return None
+    anchor = q.source.anchor or ""
+    m = re.fullmatch(r"(duty|authority|scope)-(\d+)", anchor)
+    if m is None:
+        return None
+    if m.group(1) == "duty" and int(m.group(2)) in editorial_duties(item):
+        return "the manuals do not name the post of this duty (the notes say the assignment is editorial)"
+    if m.group(1) != "duty" and EDITORIAL_POST.search(item.notes or "") and not _RANGE.search(item.notes or ""):
+        return "the manuals do not name the post of this list (the notes say the assignment is editorial)"
+    return None
+
+
+#: “上述4项资料”, “以上三点”: a number that points back at a list is not a count to ask.
+BACK_REFERENCE = re.compile(rf"(上述|以上|前述|下列|如下|前)\s*[{_CJK_NUM}\d]+\s*[项点条个种类份]")
+
+
+def back_reference(q: Question, item: Item) -> str | None:
+    for a in q.answers + q.options:
+        if BACK_REFERENCE.search(normalise(a)):
+            return f"'{a}' points back at a list; it is not a count"
+    return None
+
+
+def unordered_list(q: Question, item: Item) -> str | None:
+    """Order and next-step questions only on steps a procedure takes one after another."""
+    if q.family in ("order", "next") and not q.sequence:
+        return "the list has no order (not a procedure's steps in sequence)"
+    return None
+
+
+#: units of time: one class (三天内 beside 一星期内 is a fair choice), compared in hours.
+HOURS = {"分钟": 1 / 60, "小时": 1, "个小时": 1, "天": 24, "日": 24, "工作日": 24, "个工作日": 24,
+         "星期": 168, "个星期": 168, "周": 168, "个月": 720, "月": 720, "年": 8760}
+
+
+def implausible_distractor(q: Question, item: Item) -> str | None:
+    """A figure's options are neighbours of the same kind and unit (not 365天 beside 48小时)."""
+    if q.type != "single" or q.family not in ("figure", "limit"):
+        return None
+    from builder.quiz.figures import LADDERS, parse_figure
+
+    if all(o.startswith("每") for o in q.options):
+        return None  # how often: 每天 / 每周 / 每月 … one ladder
+    if all(re.fullmatch(r"\d{1,2}:\d{2}-\d{1,2}:\d{2}", o) for o in q.options):
+        return None  # opening hours half an hour apart
+    figs = [parse_figure(o) for o in q.options]
+    if any(f is None for f in figs):
+        return "an option holds no figure"
+    units = {f.unit for f in figs if f is not None}
+    if len(units) > 1 and not units <= set(HOURS):
+        return f"the options mix units ({'、'.join(sorted(units))})"
+    answer = parse_figure(str(q.answer))
+    if answer is None:
+        return "the answer holds no figure"
+    ladder = LADDERS.get(answer.unit)
+    if ladder and not (min(ladder) <= answer.number <= max(ladder)):
+        return f"{q.answer} is off the usual values of {answer.unit}; its neighbours would be guesses"
+    values = sorted(f.number * HOURS.get(f.unit, 1) for f in figs if f is not None)
+    if values[0] > 0 and values[-1] / values[0] > 40:
+        return "the options are too far apart to be plausible neighbours"
+    return None
+
+
+#: a count of a named list (四清晰, 五不, 十大规范, 七项内容, 两种方式, 1人): recall of a label, not of the job.
+LIST_COUNT_UNITS = {"", "项", "个", "种", "条", "点", "人", "名", "大", "字"}
+
+
+def list_count(q: Question, item: Item) -> str | None:
+    if q.family not in ("figure", "limit"):
+        return None
+    from builder.quiz.figures import parse_figure
+
+    fig = parse_figure(str(q.answer))
+    if fig is None:
+        return None
+    if fig.unit in LIST_COUNT_UNITS:
+        return f"'{q.answer}' counts the items of a list or a staff table; ask the items, not their number"
+    return None
+
+
+_NUMBER_UNIT = re.compile(r"(\d+|[一二两三四五六七八九十百]+)(天|小时|日)$")
+
+
+def not_a_limit(q: Question, item: Item) -> str | None:
+    """'24小时开通', '365天24小时': a figure that says 'round the clock', not a time limit to ask."""
+    if q.family not in ("figure", "limit"):
+        return None
+    answer = str(q.answer)
+    for ev in q.evidence:
+        text = normalise(ev)
+        i = text.find(normalise(answer))
+        if i < 0:
+            continue
+        before, after = text[:i], text[i + len(normalise(answer)):]
+        if _NUMBER_UNIT.search(before):
+            return f"'{answer}' follows another figure ({before[-6:]}{answer}): it says round the clock"
+        if re.fullmatch(r"24(个)?小时", normalise(answer)) and not after.startswith(("内", "以内")):
+            return f"'{answer}' here means round the clock, not a time limit"
+    return None
+
+
+def two_questions(q: Question, item: Item) -> str | None:
+    """One question a stem: '多长时间内通知？用什么方式？' asks two things and keys one."""
+    if len(re.findall(r"[?？]", q.stem)) > 1:
+        return "the stem asks two questions"
+    if q.type == "blank" and re.search(r"[?？]", q.stem):
+        return "a blank's stem also asks a question"
+    return None
+
+
+#: every rule, by name (each function's docstring says what it refuses)
+RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
+    ("article-number", article_number),
+    ("title-in-stem", title_in_stem),
+    ("answer-in-stem", answer_in_stem),
+    ("editor-text", editor_text),
+    ("long-blank", long_blank),
+    ("editorial-post", editorial_post),
+    ("back-reference", back_reference),
+    ("unordered-list", unordered_list),
+    ("implausible-distractor", implausible_distractor),
+    ("list-count", list_count),
+    ("not-a-limit", not_a_limit),
+    ("two-questions", two_questions),
+]
+
+
+# --- held for the trainer ------------------------------------------------------
+def title_recall(q: Question, item: Item) -> str | None:
+    """“Which policy / post / case says this?” tests where a text is filed, and posts share duties:
+    such a question enters the bank only when a trainer adopts it."""
+    if q.family in TITLE_FAMILIES:
+        return "asks for a document's or a post's name; a trainer adopts it or not"
+    return None
+
+
+def common_sense(q: Question, item: Item) -> str | None:
+    """A plain do / don't (随地吐痰, 双手接物) is answered by common sense; a true/false that changes
+    one detail of a rule (左胸前 → 右胸前, 三声 → 四声) is not, and goes in."""
+    if q.family in ("rule", "rule-multi"):
+        return "a do/don't anyone answers without the manual; a trainer adopts it or not"
+    return None
+
+
+def numeral_label(q: Question, item: Item) -> str | None:
+    """A blank whose answer is a set phrase with a numeral in it (五步一法, 一对一, 第一时间), not a figure:
+    recalled from the wording, guessed from the sentence; a trainer adopts it or not."""
+    if q.type != "blank" or q.family not in ("figure", "limit"):
+        return None
+    from builder.quiz.figures import parse_figure
+
+    answer = str(q.answer)
+    if re.search(rf"[{_CJK_NUM}]", answer) and parse_figure(answer) is None and not answer.startswith("每"):
+        return f"'{answer}' is a set phrase, not a figure; a trainer adopts it or not"
+    return None
+
+
+#: rules that hold a question back until a trainer adopts it (采用 or 修改 in the review sheet)
+HELD: list[tuple[str, Callable[[Question, Item], str | None]]] = [
+    ("title-recall", title_recall),
+    ("common-sense", common_sense),
+    ("numeral-label", numeral_label),
+]
+
+
+def _run(rules: list[tuple[str, Callable[[Question, Item], str | None]]], q: Question, item: Item) -> list[str]:
+    out = []
+    for name, rule in rules:
+        why = rule(q, item)
+        if why:
+            out.append(f"{name}: {why}")
+    return out
+
+
+def refusals(q: Question, item: Item) -> list[str]:
+    """Why a question must never be asked ('rule: reason' each); [] if it may."""
+    return _run(RULES, q, item)
+
+
+def held(q: Question, item: Item) -> list[str]:
+    """Why a question waits for a trainer's 采用 before it enters the bank; [] if it need not."""
+    return _run(HELD, q, item)
+
+
+# --- papers -------------------------------------------------------------------
+def gives_away(a: Question, b: Question) -> bool:
+    """Whether a's stem holds b's answer (so a candidate reading a can answer b)."""
+    if b.type not in ("single", "blank", "multiple", "order"):
+        return False
+    stem = loose(a.stem)
+    for ans in b.answers:
+        text = loose(ans)
+        if len(text) >= 2 and text in stem:
+            return True
+    return False

@@ -1,0 +1,169 @@
+"""The rules that refuse bad questions: each test plants one bad question (the kinds a trainer
+found in the old bank) and shows the rule refuses it, and that a good neighbour passes."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+from builder.core.check import load_valid
+from builder.core.model import Role
+from builder.quiz import rules
+from builder.quiz.bank import build_bank
+from builder.quiz.question import BLANK, Question, Source
+
+GOOD = FIXTURES / "good_content"
+GOOD_FORMS = FIXTURES / "good_forms"
+
+
+def make(**kw) -> Question:
+    base = dict(id="x.answer.figure-choice", type="single", stem="前台电话铃响几声内必须接听？",
+                options=["两声", "三声", "四声", "一声"], answer="三声", difficulty=1, topic="dianhua",
+                origin="generated", family="figure", asks="x", evidence=["三声"],
+                source=Source(item_id="x", kind="fact", title="t", anchor="answer", url="/facts/x/", text_hash=""))
+    base.update(kw)
+    return Question(**base)
+
+
+ROLE = Role(id="kefu-yuan", title="客服员", status="sourced", source=[{"manual": "M03", "section": "s"}],
+            duties=[f"职责{i}" for i in range(1, 30)],
+            notes="职责 1–11 出自 M03 客服员岗位职责;职责 12–15 出自 M15 (二),职责 16–24 出自 M16 精选篇1,"
+                  "职责 25–29 出自 M16 精选篇2。M15、M16 各篇未写岗位名称,按内容编入本岗位。")
+
+
+def names(q: Question, item=ROLE) -> list[str]:
+    return [r.split(":")[0] for r in rules.refusals(q, item)]
+
+
+def test_a_good_question_passes_every_rule():
+    assert rules.refusals(make(), ROLE) == []
+
+
+def test_no_article_numbers():
+    bad = make(stem="《物业管理条例》中,「业主可以委托物业服务企业」是哪一条？",
+               options=["第十条", "第十一条", "第十二条"], answer="第十一条", family="article")
+    assert "article-number" in names(bad)
+
+
+def test_no_title_question_whose_answer_shares_a_keyword_with_the_stem():
+    bad = make(stem="「节假日值班人员须提前一天到岗」出自哪项制度？",
+               options=["工作安排和节假日值班", "钥匙管理", "投诉处理"], answer="工作安排和节假日值班", family="policy")
+    assert "title-in-stem" in names(bad)
+    fair = make(stem="「借出须登记，当天归还」出自哪项制度？", options=["工作安排和节假日值班", "钥匙管理制度", "投诉处理"],
+                answer="钥匙管理制度", family="policy")
+    assert "title-in-stem" not in names(fair)
+
+
+def test_no_answer_inside_the_stem():
+    assert "answer-in-stem" in names(make(stem="电话铃响三声内接听，铃响几声内必须接听？"))
+    tf = make(type="truefalse", stem="当工作时：必须做到不干私活。以下做法是否正确：不干私活。", claim="不干私活",
+              options=[], answer=True, family="rule")
+    assert "answer-in-stem" in names(tf)
+
+
+def test_no_editor_or_gap_text():
+    bad = make(type="blank", stem=f"《物业客户服务手册》列有“接待服务{BLANK}”(4.1.4);这十条的正文手册中没有收录,待编写。",
+               options=[], answer="十大规范")
+    assert "editor-text" in names(bad)
+    assert "editor-text" in names(make(stem="M06 中电话铃响几声内必须接听？"))
+
+
+def test_no_blank_longer_than_a_short_phrase():
+    bad = make(type="blank", stem=f"业主沟通:{BLANK}公益性活动。", options=[], answer="每半年至少开展一次")
+    assert "long-blank" in names(bad)
+    assert "long-blank" not in names(make(type="blank", stem=f"铃响{BLANK}接听。", options=[], answer="三声内"))
+    assert "long-blank" in names(make(type="blank", stem=f"{BLANK}发放业主评议表。", options=[], answer="每季度"))
+
+
+def test_no_post_attribution_resting_on_an_editorial_guess():
+    assert rules.editorial_duties(ROLE) == set(range(12, 30))
+    guess = make(stem="「职责13」是哪个岗位的职责？", options=["客服员", "客服主管", "前台接待"], answer="客服员",
+                 family="duty", source=Source(item_id="kefu-yuan", kind="role", title="客服员", anchor="duty-13",
+                                              url="/", text_hash=""))
+    assert "editorial-post" in names(guess)
+    stated = guess.model_copy(update={"source": guess.source.model_copy(update={"anchor": "duty-3"})})
+    assert "editorial-post" not in names(stated)
+    unnamed = ROLE.model_copy(update={"notes": "职责出自 M15 (五),该篇未写岗位名称,编入前台(收费员)。"})
+    assert rules.editorial_duties(unnamed) == set(range(1, 30))
+
+
+def test_a_back_reference_is_not_a_count():
+    bad = make(stem="简单装修要交几项资料？", options=["上述4项资料", "上述5项资料", "上述3项资料"], answer="上述4项资料")
+    assert "back-reference" in names(bad)
+
+
+def test_no_ordering_question_on_a_list_without_an_order():
+    listed = make(type="order", stem="办理维修回访时，以下步骤的先后顺序是？", options=["a", "b", "c"],
+                  answer=["a", "b", "c"], family="order", sequence=False)
+    assert "unordered-list" in names(listed)
+    assert "unordered-list" not in names(listed.model_copy(update={"sequence": True}))
+
+
+def test_the_real_unordered_procedures_get_no_order_questions(real_content):
+    bank = build_bank(real_content)
+    ordered = {q.source.item_id for q in bank.questions if q.family in ("order", "next")}
+    assert ordered and ordered <= {"baoxiu", "ruhuo", "zhuangxiu-bei-an"}
+    assert "huifang" not in ordered  # its "steps" are three time limits side by side
+
+
+@pytest.mark.parametrize("options,answer", [
+    (["365天", "48小时", "30天", "15天"], "365天"),  # off the ladder
+    (["三声", "3个", "四声"], "三声"),  # mixed units
+    (["1小时", "24小时", "72小时", "96小时"], "1小时"),  # too far apart
+])
+def test_distractors_are_plausible_neighbours_of_the_same_unit(options, answer):
+    assert "implausible-distractor" in names(make(options=options, answer=answer, evidence=[answer]))
+
+
+def test_a_neighbour_duration_in_another_unit_is_fair():
+    fair = make(stem="其他项目维修多长时间内回访？", options=["三天内", "一星期内", "两天内", "半个月内"], answer="一星期内",
+                evidence=["一星期内"])
+    assert names(fair) == []
+
+
+def test_round_the_clock_is_not_a_time_limit():
+    assert "not-a-limit" in names(make(stem="投诉电话什么时候开通？", options=["12小时", "24小时", "48小时"],
+                                       answer="24小时", evidence=["投诉电话24小时开通"]))
+    assert "not-a-limit" in names(make(stem="应急维修？", options=["12小时", "24小时", "48小时"], answer="24小时",
+                                       evidence=["365天24小时应急维修服务"]))
+
+
+def test_a_count_of_a_list_is_not_asked():
+    assert "list-count" in names(make(stem="工作时要做到“几不”？", options=["四不", "五不", "六不"], answer="五不",
+                                      evidence=["五不"]))
+
+
+def test_one_question_per_stem():
+    assert "two-questions" in names(make(stem="多长时间内通知整改？用什么方式？"))
+
+
+def test_two_questions_that_give_each_other_away_never_share_a_paper():
+    from builder.quiz.check import check_paper
+
+    a = make(id="a", asks="a", stem="客户服务口诀：铃响三声内接听。这样做对吗？", type="truefalse", options=[],
+             answer=True, family="detail", claim="铃响三声内接听")
+    b = make(id="b", asks="b")  # keys 三声, which a's stem states
+    assert rules.gives_away(a, b) and not rules.gives_away(b, a)
+    assert [i.what for i in check_paper([a, b])] == ["giveaway"]
+
+
+def test_held_questions_wait_for_a_trainer():
+    content = load_valid(GOOD, GOOD_FORMS)
+    bank = build_bank(content, include_draft=True)
+    held = {r.question.id for r in bank.refused if r.held}
+    assert "yongyu.rule-1.rule-1" in held and "yongyu.rule-1.rule-1" not in bank.by_id()
+
+
+def test_opening_hours_are_asked_with_neighbouring_hours(real_content):
+    from builder.quiz.bank import clock_neighbours
+
+    assert clock_neighbours("8:30-18:00") == ["8:00-17:30", "9:00-18:00", "8:30-17:30"]
+    q = build_bank(real_content).by_id()["jiedai-shijian-gongzuori.answer.figure-choice"]
+    assert q.answer == "8:30-18:00" and len(q.options) == 4 and names(q) == []
+
+
+def test_a_set_phrase_with_a_numeral_waits_for_a_trainer():
+    label = make(type="blank", stem=f"对待业主投诉，要及时{BLANK}地与业主沟通。", options=[], answer="一对一")
+    assert [r.split(":")[0] for r in rules.held(label, ROLE)] == ["numeral-label"]
+    figure = make(type="blank", stem=f"房屋渗漏水项目维修{BLANK}回访。", options=[], answer="三天内")
+    assert rules.held(figure, ROLE) == []
