@@ -16,7 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, enrich_fixture_content
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -74,6 +74,7 @@ def content_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("content") / "content"
     shutil.copytree(CONTENT, path)
     (path / "changelog.yaml").write_text(CHANGELOG, encoding="utf-8")
+    enrich_fixture_content(path)
     with (path / "procedures" / "baoxiu.yaml").open("a", encoding="utf-8") as f:
         f.write("notes: 时限据 M17 第 263 行核对。\n")  # an editors' note: the staff edition leaves it out
     return path
@@ -317,7 +318,10 @@ def test_pdf_embeds_the_cjk_fonts(pdf_path):
 
 def test_procedure_has_steps_and_a_flowchart(handbook, pdf, page_texts):
     page = handbook_page(page_texts, "3.1报修处理流程")
-    text = page_texts[page].replace(" ", "")
+    text = (page_texts[page] + page_texts[page + 1]).replace(" ", "")
+    for want in ("有偿服务：按收费标准收取费用。", "无偿服务：直接维修。当日", "报修口诀", "报修先登记", "回访两天内"):
+        assert want in text.replace("\n", ""), want
+    assert "岗位职责（写字楼项目）" in "".join(page_texts).replace(" ", "")
     for want in ("办理步骤", "前台接待", "两天内", "开始", "结束", "流程图", "附表1业主报修单"):
         assert want in text, want
 

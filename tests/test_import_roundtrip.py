@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, enrich_fixture_content
 
 from builder.cli.main import main
 from builder.core.load import load_content
@@ -37,6 +37,7 @@ def digest(folder: Path) -> str:
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "good_content", tmp_path / "content")
+    enrich_fixture_content(tmp_path / "content")  # cases of a step, a 口诀, duties for 写字楼: kept
     return tmp_path / "content"
 
 
@@ -105,6 +106,8 @@ def test_an_edit_in_the_exported_document_is_the_only_change(content: Path, tmp_
     step = items.items["baoxiu"].steps[2]
     assert step.time_limit == "三天内" and items.items["baoxiu"].status == "draft"
     assert items.items["baoxiu"].steps[0].form == "yezhu-baoxiu-dan"  # the form link kept
+    assert [b.when for b in items.items["baoxiu"].steps[1].branches] == ["有偿服务", "无偿服务"]  # the cases kept
+    assert items.items["baoxiu"].rhyme is not None
 
 
 def test_the_real_content_round_trips(tmp_path: Path) -> None:

@@ -538,6 +538,8 @@ class DocxWriter:
             kv.append(("直接下级", "、".join(self._title_of(r) for r in it.subordinates)))
         self.kv(kv)
         self.numbered(it.duties, "岗位职责")
+        for where, rows in it.duties_for.items():
+            self.numbered(rows, f"岗位职责（{where}项目）")
         self.numbered(it.authority, "工作权限")
         self.numbered(it.scope, "管理范围")
         self.numbered(it.requirements, "任职要求")
@@ -566,12 +568,26 @@ class DocxWriter:
         self.numbered(it.materials, "所需资料")
         if it.steps:
             self.heading("办理步骤", level=3)
-            table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
-                  [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
-                   for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
+            t = table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
+                      [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
+                       for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
+            for row, st in zip(t.rows[1:], it.steps, strict=True):
+                for b in st.branches:  # a decision step's cases, under its action
+                    cell = row.cells[2]
+                    par = cell.add_paragraph()
+                    par._p.get_or_add_pPr().style = self._note_id
+                    run(par, f"{b.when}：", bold=True, size=9, font=SANS)
+                    extra = "".join(x for x in (f"（{b.actor}）" if b.actor else "",
+                                                 f" {b.time_limit}" if b.time_limit else "",
+                                                 " 【待审核】" if b.draft else ""))
+                    run(par, b.then + extra, size=9)
             p = self.note()
             flow = " → ".join(["开始"] + [f"{i} {st.actor or st.action[:8]}" for i, st in enumerate(it.steps, 1)] + ["结束"])
             run(p, f"流程: {flow}", size=9, color=GREY)
+        if it.rhyme:
+            run(self.note(), it.rhyme.title or "口诀", bold=True, size=9.5, font=SANS)
+            for line in it.rhyme.lines:
+                run(self.note(), line, size=10)
 
     def kind_policy(self, it: Any, s: Section) -> None:
         self.numbered(it.rules)
@@ -585,7 +601,7 @@ class DocxWriter:
         run(self.doc.add_paragraph(), f"《{law}》", bold=True, font=SANS)
         if it.articles:
             table(self.doc, ["条款", "条文要点", "对客服工作的要求"],
-                  [[a.article, a.text, a.desk] for a in it.articles], [22, 90, 60])
+                  [[a.article, a.text + ("（节录）" if a.excerpt else ""), a.desk] for a in it.articles], [22, 90, 60])
 
     def kind_fact(self, it: Any, s: Section) -> None:
         p = self.doc.add_paragraph()

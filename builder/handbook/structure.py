@@ -29,7 +29,7 @@ from typing import Literal
 from builder.core.control import ControlSettings, ExportError
 from builder.core.distribution import IssuedCopy
 from builder.core.load import Content
-from builder.core.model import KIND_LABELS, MANUALS, AnyItem, Procedure
+from builder.core.model import KIND_LABELS, MANUALS, AnyItem, Procedure, staff_visible
 from builder.importer.changelog import ImportRun, RevisionRow, editors_work, revision_record
 
 #: The chapter order of the handbook, by kind.
@@ -49,9 +49,9 @@ DUPLICATE_NOTE = re.compile(r"\s*[（(]重复\s*M\d+[）)]")
 
 
 def is_gap(item: AnyItem) -> bool:
-    """A gap: the manuals give only a heading. The one test of it here, kept small so the shared
-    predicate (``staff_visible`` in builder.core, once it lands) can take its place."""
-    return item.status == "outline"
+    """A gap: the manuals give only a heading; the staff edition leaves out what
+    :func:`builder.core.model.staff_visible` (the site's and search's one rule) does not show."""
+    return not staff_visible(item)
 
 
 def staff_title(title: str) -> str:

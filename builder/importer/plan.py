@@ -75,9 +75,12 @@ def guess_manual(title: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def canonical(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The fields as the model reads them (shorthands expanded, defaults left out), for comparing."""
-    item = MODELS[kind].model_validate({"id": "x", "title": "x", "kind": kind, "status": "draft", **body})
+def canonical(kind: str, body: dict[str, Any], gap: AnyItem | None = None) -> dict[str, Any]:
+    """The fields as the model reads them (shorthands expanded, defaults left out), for comparing.
+    With ``gap``: read as that gap (its status and source), for links a draft could not hold alone."""
+    status = {"status": "outline", "source": [r.model_dump(exclude_none=True) for r in gap.source]} if gap \
+        else {"status": "draft"}
+    item = MODELS[kind].model_validate({"id": "x", "title": "x", "kind": kind, **status, **body})
     return item.model_dump(include=set(BODY_FIELDS[kind]), exclude_defaults=True, mode="json")
 
 
@@ -305,8 +308,14 @@ def _exported(item: AnyItem, unit: Unit, names: Names) -> Action:
         return Action("skip", item.kind, item.title, item.id, unit, draft, how,
                       reason="no text in the document (a gap, or its text removed): kept as it is")
     if isinstance(item, Procedure):
-        _keep_form_links(item, draft)
-    current, new = canonical_of(item), canonical(item.kind, draft.body)
+        _keep_step_details(item, draft)
+    current = canonical_of(item)
+    try:
+        new = canonical(item.kind, draft.body)
+    except ValidationError:  # no text a draft needs, only links (a gap's 直接上级): compare as a gap
+        if item.status != "outline":
+            raise
+        new = canonical(item.kind, draft.body, gap=item)
     if current == new and not draft.unplaced:
         return Action("unchanged", item.kind, item.title, item.id, unit, draft, how)
     return Action("propose", item.kind, item.title, item.id, unit, draft, how + "; edited in the document",
@@ -314,10 +323,18 @@ def _exported(item: AnyItem, unit: Unit, names: Names) -> Action:
                   changes=changes({**current, "unplaced": []}, {**new, "unplaced": draft.unplaced}))
 
 
-def _keep_form_links(item: Procedure, draft: Draft) -> None:
-    """A step whose row still shows a form (第N步 表单：…) keeps the form the item links there: the
-    document names the form by its title, the item by its id, and the same step is the same link."""
+def _keep_step_details(item: Procedure, draft: Draft) -> None:
+    """What a printed step shows but an import cannot read back stays as the item has it, for the
+    same step (same place, same action): its cases (branches, printed as notes under the action)
+    and the source of the step. A step whose row still shows a form (第N步 表单：…) keeps the form
+    the item links there: the document names the form by its title, the item by its id."""
     steps = draft.body.get("steps", [])
+    for n, (old, new) in enumerate(zip(item.steps, steps, strict=False)):
+        if new.get("action") == old.action:
+            if old.branches:
+                steps[n]["branches"] = [b.model_dump(exclude_defaults=True) for b in old.branches]
+            if old.source is not None:
+                steps[n]["source"] = old.source.model_dump(exclude_none=True)
     for note in list(draft.unplaced):
         m = FORM_NOTE.match(note)
         if not m:

@@ -239,13 +239,18 @@ def read_docx(path: Path | str) -> Document:
         for tr in tbl.findall(q("tr")):
             cells = []
             for tc in tr.findall(q("tc")):
-                text = "\n".join(t for t in (text_of(p).replace("\t", " ").strip() for p in tc.iter(q("p"))) if t)
+                paras = [p for p in tc.iter(q("p")) if not (exported and _style_name(p) == EXPORT_NOTE_STYLE)]
+                text = "\n".join(t for t in (text_of(p).replace("\t", " ").strip() for p in paras) if t)
                 span = tc.find(f"{q('tcPr')}/{q('gridSpan')}")
                 cells += [text] * (int(span.get(q("val"), "1")) if span is not None else 1)
             if any(cells):
                 rows.append(cells)
         if rows:
             blocks.append(Block("table", first, rows=rows))
+
+    def _style_name(p: Any) -> str:
+        style_el = p.find(f"{q('pPr')}/{q('pStyle')}")
+        return styles.name(style_el.get(q("val")) if style_el is not None else None)
 
     def body(container: Any) -> None:
         for child in container:

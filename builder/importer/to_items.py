@@ -42,8 +42,11 @@ ROLE_LABELS = [
     ("authority", r"权限|职权"),
     ("scope", r"范围"),
     ("requirements", r"任职|资格|要求|条件"),
+    ("duties_for", r"职责[（(](?:公寓|写字楼)(?:项目)?[）)]$"),
     ("duties", r"职责|责任|工作内容|工作任务|主要工作"),
 ]
+#: 岗位职责（写字楼项目）: duties the manual gives for one kind of property
+DUTIES_FOR = re.compile(r"[（(](公寓|写字楼)(?:项目)?[）)]$")
 PROCEDURE_LABELS = [
     ("skip", r"流程图"),
     ("materials", r"资料|材料|证件|所需|需提供|须提供"),
@@ -93,7 +96,7 @@ def body_digest(kind: str, body: dict[str, Any], unplaced: list[str]) -> str:
 
 #: the fields an import writes, per kind, in the model's order
 BODY_FIELDS: dict[str, list[str]] = {
-    "role": ["summary", "reports_to", "subordinates", "duties", "authority", "scope", "requirements"],
+    "role": ["summary", "reports_to", "subordinates", "duties", "duties_for", "authority", "scope", "requirements"],
     "procedure": ["summary", "trigger", "materials", "steps"],
     "policy": ["summary", "rules", "sections"],
     "etiquette": ["summary", "rules", "phrases", "forbidden"],
@@ -309,6 +312,8 @@ def _role(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
                     unplaced.append(f"{g.label}：{v}")
         elif name == "summary":
             summary += values
+        elif name == "duties_for" and g.label is not None and (m := DUTIES_FOR.search(g.label)):
+            body.setdefault("duties_for", {}).setdefault(m.group(1), []).extend(values)
         elif name in lists:
             lists[name] += values
         else:
@@ -318,6 +323,8 @@ def _role(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
     if summary:
         body["summary"] = "\n".join(summary)
     body.update({k: v for k, v in lists.items() if v})
+    if "duties_for" in body:
+        body["duties_for"] = body.pop("duties_for")  # after duties, in the model's order
     return body, unplaced
 
 
