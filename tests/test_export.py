@@ -360,12 +360,12 @@ def test_docx_has_toc_field_page_fields_and_east_asian_fonts(docx_doc):
             "李经理"] in cells
 
 
-def test_docx_item_headings_carry_their_id_as_a_bookmark(handbook, docx_doc):
+def test_docx_chapter_and_item_headings_carry_bookmarks(handbook, docx_doc):
     path, _ = docx_doc
     with zipfile.ZipFile(path) as z:
         body = z.read("word/document.xml").decode()
     names = re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"/>', body)
-    assert names == [s.anchor for s in handbook.sections]
+    assert names == [a for c in handbook.chapters for a in [c.anchor] + [s.anchor for s in c.sections]]
 
 
 def test_docx_procedure_step_table_and_appendix_form(docx_doc):

@@ -136,3 +136,18 @@ def export_docx_real(content: Path, out: Path) -> Path:
     assert main(["export", "--format", "docx", "--edition", "editors", "--content", str(content),
                  "--out", str(out)]) == 0
     return out / "handbook-editors.docx"
+
+
+def test_a_section_added_in_word_is_a_new_item_and_the_rest_unchanged(content: Path, tmp_path: Path) -> None:
+    path = export_docx(content, tmp_path / "out")
+    d = docx.Document(str(path))
+    chapter4 = next(p for p in d.paragraphs if p.style.name == "Heading 1" and p.text == "四、法律法规")
+    chapter4.insert_paragraph_before("3.2 钥匙借用流程", style="Heading 2")
+    for line in ("业主凭身份证登记借用钥匙。", "前台接待当日收回钥匙并签字。"):
+        chapter4.insert_paragraph_before(line, style="List Number")
+    d.save(str(path))
+    plan, _ = import_file(path, content, manual="M17", dry_run=True)
+    moved = [a for a in plan.actions if a.verb not in ("unchanged", "skip")]
+    assert [(a.verb, a.kind, a.title) for a in moved] == [("create", "procedure", "钥匙借用流程")]
+    assert moved[0].draft.body["steps"][1] == {"actor": "前台接待", "action": "前台接待当日收回钥匙并签字。",
+                                               "time_limit": "当日"}

@@ -455,7 +455,8 @@ class DocxWriter:
         run(p, f"页码在 Word 中打开时更新 (或右键目录 → 更新域)。标注说明: {legend}", size=8.5, color=GREY)
 
     def chapter(self, ch: Chapter) -> None:
-        self.heading(ch.heading, level=1)  # Heading 1 starts a page
+        self._bookmarks += 1
+        bookmark(self.heading(ch.heading, level=1), ch.anchor, self._bookmarks)  # Heading 1 starts a page
         if ch.gaps:
             p = self.note()
             run(p, f"本章共 {len(ch.sections)} 节: {len(ch.sections) - len(ch.gaps)} 节有正文, {len(ch.gaps)} 节待编写"

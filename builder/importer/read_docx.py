@@ -10,11 +10,12 @@
 - Images, drawings and text boxes inside them, field codes and a Word table of contents
   (``TOC 1`` … styles) are ignored.
 - A handbook exported by ``handbook export`` marks each item's heading with a bookmark
-  ``item-<id>`` (:data:`ITEM_BOOKMARK`) and its own notes (source badge, cross-references, the
-  flowchart line) with the paragraph style :data:`EXPORT_NOTE_STYLE`. In such a document only
-  the bookmarked sections are read, each heading keeping its item id (``Block.anchor``); the
-  cover, contents, chapter headings, forms appendix and 修订记录 around them, and the notes,
-  are not text of the manual.
+  ``item-<id>`` (:data:`ITEM_BOOKMARK`), each chapter's with ``chapter-<kind>``, and its own
+  notes (source badge, cross-references, the flowchart line) with the paragraph style
+  :data:`EXPORT_NOTE_STYLE`. In such a document only the chapters' sections are read, each
+  item's heading keeping its id (``Block.anchor``), and a section an editor added to a chapter
+  as a new one; the cover, contents, chapter headings, forms appendix and 修订记录, and the
+  notes, are not text of the manual.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from builder.importer.document import Block, Document, ImportInputError, looks_l
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: The bookmark an exported handbook puts on each item's heading: item-<id>.
 ITEM_BOOKMARK = "item-"
+#: The bookmark on each chapter's heading (chapter-<kind>): the export's own matter has none.
+CHAPTER_BOOKMARK = "chapter-"
 #: The paragraph style of an exported handbook's own notes (badges, references): not manual text.
 EXPORT_NOTE_STYLE = "Handbook Note"
 
@@ -192,7 +195,8 @@ def read_docx(path: Path | str) -> Document:
     title = (doc.core_properties.title or "").strip()
     counter = 0
     exported = any((b.get(q("name")) or "").startswith(ITEM_BOOKMARK) for b in doc.element.body.iter(q("bookmarkStart")))
-    in_item = False  # in an exported handbook: inside a bookmarked item's section
+    in_item = False  # in an exported handbook: inside an item's section (or a section added to a chapter)
+    in_chapter = False  # in an exported handbook: under a chapter's heading, not the export's own matter
 
     def paragraph(p: Any) -> None:
         nonlocal counter, title
@@ -212,10 +216,13 @@ def read_docx(path: Path | str) -> Document:
             return
         level = _outline_level(ppr) or styles.heading_level(style_id)
         if exported:
-            nonlocal in_item
-            anchor = _item_anchor(p)
+            nonlocal in_item, in_chapter
+            anchor = _bookmark(p, ITEM_BOOKMARK)
             if level is not None and (anchor is not None or level <= 2):
-                in_item = anchor is not None
+                if level <= 1 and anchor is None:  # a chapter, or the export's appendix / 修订记录
+                    in_chapter, in_item = _bookmark(p, CHAPTER_BOOKMARK) is not None, False
+                    return
+                in_item = anchor is not None or in_chapter  # an unmarked section in a chapter: a new one
                 if in_item:
                     blocks.append(Block("heading", counter, text, level=level, anchor=anchor))
                 return
@@ -271,12 +278,12 @@ def read_docx(path: Path | str) -> Document:
     return Document(title=title, blocks=blocks, path=path)
 
 
-def _item_anchor(p: Any) -> str | None:
-    """The item id of an ``item-<id>`` bookmark in the paragraph."""
+def _bookmark(p: Any, prefix: str) -> str | None:
+    """What follows ``prefix`` in the name of a bookmark in the paragraph (item-<id> → the id)."""
     for b in p.iter(q("bookmarkStart")):
         name = b.get(q("name")) or ""
-        if name.startswith(ITEM_BOOKMARK) and len(name) > len(ITEM_BOOKMARK):
-            return name[len(ITEM_BOOKMARK):]
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
     return None
 
 
