@@ -53,3 +53,17 @@ def real_content():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def enrich_fixture_content(content: Path) -> None:
+    """The fixture content with what newer items carry: a decision step with its cases, a 口诀,
+    duties for one kind of property (for the printed handbook and its round trip)."""
+    baoxiu = content / "procedures" / "baoxiu.yaml"
+    text = baoxiu.read_text(encoding="utf-8")
+    text = text.replace("  - {actor: 维修人员, action: 上门维修。}\n",
+                        "  - actor: 维修人员\n    action: 上门维修。\n    branches:\n"
+                        "      - {when: 有偿服务, then: 按收费标准收取费用。}\n"
+                        "      - {when: 无偿服务, then: 直接维修。, time_limit: 当日}\n")
+    baoxiu.write_text(text + "rhyme: {title: 报修口诀, lines: [报修先登记, 回访两天内]}\n", encoding="utf-8")
+    with (content / "roles" / "qiantai.yaml").open("a", encoding="utf-8") as f:
+        f.write("duties_for:\n  写字楼:\n    - 引导访客到达所访单位。\n")

@@ -11,11 +11,11 @@ import importer_docs as docs
 import pytest
 from click.testing import CliRunner
 
+from builder.cli.main import cli
 from builder.core.check import check
 from builder.core.load import load_content, to_plain
 from builder.importer.approve import ApprovalError, approve
 from builder.importer.changelog import editors_work, revision_record
-from builder.importer.commands import commands
 from builder.importer.plan import import_file
 from builder.importer.write import load_map
 
@@ -83,14 +83,14 @@ def test_what_cannot_be_approved_is_named_every_time(imported: Path) -> None:
 
 def test_cli_approve(imported: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(commands, ["approve", "wenyuan", "--by", "李经理", "--content", str(imported), "--date", "2027-01-06"])
+    ok = runner.invoke(cli, ["approve", "wenyuan", "--by", "李经理", "--content", str(imported), "--date", "2027-01-06"])
     assert ok.exit_code == 0, ok.output
     assert ok.output.startswith("A/0 2027-01-06: approved wenyuan (批准 李经理)\n审核通过1项：《文员》")
-    bad = runner.invoke(commands, ["approve", "wenyuan", "nope", "--by", "李经理", "--content", str(imported)])
+    bad = runner.invoke(cli, ["approve", "wenyuan", "nope", "--by", "李经理", "--content", str(imported)])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert bad.output.splitlines() == ["wenyuan: approved already (status: sourced by 李经理 on 2027-01-06)",
                                        f"nope: unknown item id: no such file in {imported}"]
-    date = runner.invoke(commands, ["approve", "baokan-shoufa", "--by", "李经理", "--date", "6/1/2027"])
+    date = runner.invoke(cli, ["approve", "baokan-shoufa", "--by", "李经理", "--date", "6/1/2027"])
     assert date.exit_code == 2 and "is not a date: write it as YYYY-MM-DD" in date.output
 
 
@@ -126,3 +126,26 @@ def test_the_changelog_is_checked_like_any_content_file(tmp_path: Path) -> None:
 def test_the_real_changelog_is_valid_and_empty() -> None:
     content, problems = load_content(ROOT / "content")
     assert problems == [] and content.changelog.entries == [] and content.changelog.next_version() == "A/0"
+
+
+def test_an_approved_import_is_on_the_printed_revision_record(imported: Path, tmp_path: Path) -> None:
+    """The issue's whole path: a fixture fills real gaps, an editor approves, the printed booklet
+    shows the approved text with its 出处 and the revision entry on its 修订记录 page."""
+    import re
+
+    from pypdf import PdfReader
+
+    from builder.cli.main import main
+
+    assert main(["approve", "wenyuan", "baokan-shoufa", "--by", "李经理", "--reviewed-by", "张主管",
+                 "--content", str(imported), "--date", "2027-01-07"]) == 0
+    out = tmp_path / "out"
+    assert main(["export", "--format", "pdf", "--role", "wenyuan", "--content", str(imported),
+                 "--out", str(out)]) == 0
+    pages = [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(out / "handbook-wenyuan.pdf").pages]
+    role_page = next(t for t in pages[2:] if "1.1文员" in t)
+    assert "出处《客服部物业服务中心工作手册范文》" in role_page and "待审核" not in role_page
+    revisions = pages[-1]
+    assert revisions.startswith("修订记录版本日期修订内容编制审核批准A/02027-01-07审核通过2项：《文员》（岗位职责，补写待编写条目")
+    assert "）。王丽张主管李经理" in revisions and not re.search(r"[0-9a-f]{7}", revisions)
+    assert not any("待编写" in t for t in pages[:-1])  # the staff booklet leaves the gaps out

@@ -100,3 +100,19 @@ def test_every_bad_layout_block_is_reported_at_its_line(tmp_path):
     want = sorted((i + 1, key) for i, line in enumerate(lines)
                   for needle, key in (("no_such_table", "layout[3]"), ("no_such_field", "layout[2]")) if needle in line)
     assert layout == want, [str(p) for p in problems]
+
+
+def test_an_impossible_date_is_a_problem_not_a_traceback(tmp_path):
+    """ruamel raises a bare ValueError for 2027-13-01 while reading; check names the file instead."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    from builder.core.load import load_content
+
+    shutil.copytree(FIXTURES / "good_content", tmp_path / "content")
+    with (tmp_path / "content" / "cases" / "tingche.yaml").open("a", encoding="utf-8") as f:
+        f.write("approved_on: 2027-13-01\n")
+    _, problems = load_content(tmp_path / "content")
+    assert [(p.path.endswith("tingche.yaml"), p.key) for p in problems] == [(True, "(yaml)")]
+    assert "month must be in 1..12" in problems[0].message

@@ -13,9 +13,9 @@ import importer_docs as docs
 import pytest
 from click.testing import CliRunner
 
+from builder.cli.main import cli
 from builder.core.check import check
 from builder.importer.classify import find_units
-from builder.importer.commands import commands
 from builder.importer.plan import apply_plan, import_file, plan_import
 from builder.importer.read_docx import read_docx
 from builder.importer.read_markdown import read_markdown
@@ -274,14 +274,14 @@ def test_approved_text_changed_by_a_newer_document_needs_approval_again(manuals:
 # --- dry run and bad input -------------------------------------------------------
 def test_dry_run_writes_nothing(manuals: dict[str, Path], content: Path) -> None:
     before = tree_digest(content)
-    result = CliRunner().invoke(commands, ["import", str(manuals["m09"]), "--content", str(content), "--dry-run"])
+    result = CliRunner().invoke(cli, ["import", str(manuals["m09"]), "--content", str(content), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "fill      roles/wenyuan.yaml  文员" in result.output and "dry run: nothing written" in result.output
     assert tree_digest(content) == before
 
 
 def test_cli_import_writes_and_says_so(manuals: dict[str, Path], content: Path) -> None:
-    result = CliRunner().invoke(commands, ["import", str(manuals["m18"]), "--content", str(content), "--by", "王丽",
+    result = CliRunner().invoke(cli, ["import", str(manuals["m18"]), "--content", str(content), "--by", "王丽",
                                            "--date", "2027-01-05"])
     assert result.exit_code == 0, result.output
     assert "wrote 3 file(s); 2 proposal(s) left: import again with --accept to apply them" in result.output
@@ -315,16 +315,16 @@ def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
 
 def test_bad_files_give_one_line_naming_the_file(tmp_path: Path, content: Path) -> None:
     for name, (path, message) in _bad_files(tmp_path).items():
-        result = CliRunner().invoke(commands, ["import", str(path), "--content", str(content)])
+        result = CliRunner().invoke(cli, ["import", str(path), "--content", str(content)])
         assert result.exit_code == 2, (name, result.output)
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"{path}: ") and message in lines[0], (name, lines)
         assert "Traceback" not in result.output
-    result = CliRunner().invoke(commands, ["import", str(tmp_path / "unknown.md"), "--manual", "M99", "--content", str(content)])
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "unknown.md"), "--manual", "M99", "--content", str(content)])
     assert result.exit_code == 2 and result.output.strip() == "--manual: unknown manual 'M99': use one of M01–M18 (see manuals/INDEX.md)"
 
 
 def test_content_with_problems_is_refused(manuals: dict[str, Path], content: Path) -> None:
     (content / "policies" / "broken.yaml").write_text("title: [\n", encoding="utf-8")
-    result = CliRunner().invoke(commands, ["import", str(manuals["m09"]), "--content", str(content)])
+    result = CliRunner().invoke(cli, ["import", str(manuals["m09"]), "--content", str(content)])
     assert result.exit_code == 1 and "content/policies/broken.yaml:" in result.output

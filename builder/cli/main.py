@@ -24,6 +24,8 @@ LAZY_COMMANDS = {
     "index": "builder.cli.search:index_cmd",
     "quiz": "builder.cli.quiz:quiz",
     "export": "builder.cli.export:export_cmd",
+    "import": "builder.cli.importer:import_cmd",
+    "approve": "builder.cli.importer:approve_cmd",
 }
 
 
@@ -61,6 +63,8 @@ def cli() -> None:
     handbook form fill baoxiu-dan --data slip.yaml --format pdf --out out/
     handbook quiz paper --role kefu-yuan --count 20 --seed 1 --format pdf --out papers/
     handbook export --format pdf --out build/handbook/
+    handbook import 客服部工作手册.docx --manual M09 --dry-run
+    handbook approve wenyuan --by 李经理
     """
 
 

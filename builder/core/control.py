@@ -1,6 +1,10 @@
 """The document control block of the printed handbook's cover (手册编号, 版本, 生效日期,
 受控状态, 编制/审核/批准), read from ``handbook-control.yaml`` at the repo root (content/ holds
-items only)."""
+items only).
+
+While the file still holds the example values it was shipped with (``example: true``, or a
+company named 示例…), the cover says so plainly instead of passing them off as real. The
+分发号 is not a setting: each printed copy gets its own (``builder.core.distribution``)."""
 
 from __future__ import annotations
 
@@ -32,14 +36,29 @@ class ControlSettings(BaseModel):
     version: str = Field(min_length=1, description="版本, e.g. A/0")
     effective_date: dt.date = Field(description="生效日期, YYYY-MM-DD")
     controlled: Literal["受控", "非受控"] = Field(description="受控状态: 受控 or 非受控")
-    copy_number: str | None = Field(None, description="分发号 of this copy, if the copies are numbered")
-    holder: str | None = Field(None, description="持有部门/人")
+    example: bool = Field(False, description="true while these are example values, not the company's own: "
+                                             "the cover then carries a 示例 mark")
+    copy_number: None = Field(None, description="not a setting: each printed copy gets its own 分发号")
+    holder: None = Field(None, description="not a setting: the holder is recorded with each copy")
     prepared_by: str = Field(min_length=1, description="编制")
     reviewed_by: str = Field(min_length=1, description="审核")
     approved_by: str = Field(min_length=1, description="批准")
     prepared_date: dt.date | None = None
     reviewed_date: dt.date | None = None
     approved_date: dt.date | None = None
+
+    @field_validator("copy_number", "holder", mode="before")
+    @classmethod
+    def _per_copy(cls, value: object) -> object:
+        if value not in (None, ""):
+            raise ValueError("not a setting: each printed copy gets its own 分发号 and holder, "
+                             "recorded when it is printed (handbook export --copy 003 --holder 前台)")
+        return None
+
+    @property
+    def is_example(self) -> bool:
+        """The values are placeholders: the cover must not pass them off as the company's."""
+        return self.example or "示例" in self.company
 
     @field_validator("effective_date", "prepared_date", "reviewed_date", "approved_date", mode="before")
     @classmethod

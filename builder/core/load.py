@@ -59,6 +59,8 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
         line = mark.line + 1 if mark else 1
         what = " ".join(x for x in (e.context, e.problem) if x)
         return None, [Problem(display, line, "(yaml)", f"YAML syntax error: {what}")]
+    except ValueError as e:  # a value ruamel cannot construct, such as the date 2027-13-01
+        return None, [Problem(display, 1, "(yaml)", f"a value YAML cannot read: {e} (dates are YYYY-MM-DD)")]
     except YAMLError as e:  # pragma: no cover - ruamel marks nearly everything
         return None, [Problem(display, 1, "(yaml)", f"YAML error: {e}")]
 

@@ -9,6 +9,10 @@
   never updates fields.
 - Header: title and version; footer: "第 PAGE 页 共 NUMPAGES 页" as fields. The cover is its
   own section with no header or footer; page numbers are physical (the cover is page 1), as in the PDF.
+- Round trip: each item's heading carries a bookmark named ``item-<id>`` (its anchor in the
+  PDF too), the handbook's own notes (badges, references, the flowchart line) have the style
+  ``Handbook Note``, lists are Word's own numbering, and a summary is labelled (本职工作：/概述：),
+  so ``handbook import`` reads an exported handbook back onto the same items.
 - Procedures: the step table (步骤, 执行人, 工作内容, 时限, 表单) stands for the flowchart,
   which Word cannot draw from SVG.
 - Chinese text gets its font through ``w:rFonts/@w:eastAsia`` (theme fonts removed), since
@@ -33,7 +37,17 @@ from docx.shared import Mm, Pt, RGBColor
 
 from builder.core.docx_fonts import HEI, SONG, set_fonts
 from builder.forms.docx import render_docx
-from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Chapter, Handbook, Section, cn_numeral
+from builder.handbook.structure import (
+    APPENDIX_HEADING,
+    IMPORTS_HEADING,
+    REVISIONS_HEADING,
+    Chapter,
+    Handbook,
+    Section,
+    cn_numeral,
+)
+from builder.importer.approve import ACTION_WORDS
+from builder.importer.read_docx import EXPORT_NOTE_STYLE
 
 SERIF = SONG  # the office PCs' fonts (builder/core/docx_fonts.py)
 SANS = HEI
@@ -80,6 +94,21 @@ def add_field(par: Any, instr: str, placeholder: str = "1") -> None:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
             r._r.append(el)
+
+
+def bookmark(par: Any, name: str, bookmark_id: int) -> None:
+    """A bookmark around the paragraph's text (``w:bookmarkStart`` … ``w:bookmarkEnd``)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    ppr = par._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        par._p.insert(0, start)
+    par._p.append(end)
 
 
 def shade(cell: Any, fill: str) -> None:
@@ -154,6 +183,12 @@ class DocxWriter:
         self.form_titles = {f.spec.id: f.spec.title for f in hb.forms}  # type: ignore[attr-defined]
         self._styles()
         self._heading_ids = {n: self.doc.styles[f"Heading {n}"].style_id for n in (1, 2, 3)}
+        self._bookmarks = 0
+        self._note_id = self.doc.styles[EXPORT_NOTE_STYLE].style_id
+        self._list_id = self.doc.styles["List Number"].style_id
+        self._numbering = self.doc.part.numbering_part.element
+        self._list_abstract = self._abstract_of(self.doc.styles["List Number"])
+        self._next_num = 1 + max(int(n.get(qn("w:numId"))) for n in self._numbering.findall(qn("w:num")))
 
     def styled(self, text: str, style_id: str) -> Any:
         """A paragraph with a style given by id (python-docx's by-name lookup scans every style, each call)."""
@@ -163,6 +198,34 @@ class DocxWriter:
 
     def heading(self, text: str, level: int) -> Any:
         return self.styled(text, self._heading_ids[level])
+
+    def note(self) -> Any:
+        """A paragraph of the handbook's own (badge, references): the importer does not read it as manual text."""
+        return self.styled("", self._note_id)
+
+    def _abstract_of(self, style: Any) -> str:
+        num_id = style.element.pPr.numPr.numId.val
+        for num in self._numbering.findall(qn("w:num")):
+            if num.get(qn("w:numId")) == str(num_id):
+                return str(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+        raise LookupError("the template's List Number style has no numbering")  # pragma: no cover
+
+    def new_list(self) -> int:
+        """A fresh Word numbering (1., 2., …) for one list, restarting at 1."""
+        num = OxmlElement("w:num")
+        num.set(qn("w:numId"), str(self._next_num))
+        abstract = OxmlElement("w:abstractNumId")
+        abstract.set(qn("w:val"), self._list_abstract)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(abstract)
+        num.append(override)
+        self._numbering.append(num)
+        self._next_num += 1
+        return self._next_num - 1
 
     def _styles(self) -> None:
         st = self.doc.styles
@@ -199,6 +262,11 @@ class DocxWriter:
             s.font.bold = lvl == 1
         for s in (st["Table Grid"],):
             set_fonts(s.element, SERIF)
+        from docx.enum.style import WD_STYLE_TYPE
+
+        note = st.add_style(EXPORT_NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = normal
+        note.quick_style = False
         # Word fills the TOC's page numbers when it updates fields: ask it to, on open
         settings = self.doc.settings.element
         upd = OxmlElement("w:updateFields")
@@ -239,7 +307,12 @@ class DocxWriter:
         fp = section.footer.paragraphs[0]
         fp.text = ""
         self._tabs(fp, width)
-        run(fp, f"{c.controlled}文件\t", size=8, color=RED if c.controlled == "受控" else GREY, font=SANS)
+        status = "编辑版 · 非受控" if self.hb.for_editors else f"{c.controlled}文件"
+        if c.is_example:
+            status = "示例 · 非正式文件"
+        if self.hb.copy:
+            status += f" · {self.hb.copy_line}"
+        run(fp, f"{status}\t", size=8, color=RED if c.controlled == "受控" else GREY, font=SANS)
         run(fp, "第 ", size=9, font=SANS)
         add_field(fp, "PAGE")
         run(fp, " 页 共 ", size=9, font=SANS)
@@ -292,13 +365,26 @@ class DocxWriter:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.space_before = Mm(14)
         p.paragraph_format.space_after = Mm(10)
-        run(p, f"【{c.controlled}】", bold=True, size=18, color=RED if c.controlled == "受控" else GREY, font=SANS)
+        if c.is_example:
+            run(p, "【示  例】", bold=True, size=20, color=RED, font=SANS)
+            q = doc.add_paragraph()
+            q.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            q.paragraph_format.space_after = Mm(8)
+            run(q, "封面的公司名称、编号与编制/审核/批准人是示例值, 公司尚未填写 (handbook-control.yaml)。"
+                   "本册不是受控文件, 不得作为正式文件发放。", size=9.5, color=RED)
+        elif hb.for_editors:
+            run(p, "【编辑版】", bold=True, size=18, color=GREY, font=SANS)
+        else:
+            run(p, f"【{c.controlled}】", bold=True, size=18, color=RED if c.controlled == "受控" else GREY, font=SANS)
         t = doc.add_table(rows=3, cols=4)
         t.style = grid_style(doc)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         for r, row in enumerate([("手册编号", c.number, "版本", c.version),
-                                 ("生效日期", _date(c.effective_date), "受控状态", c.controlled),
-                                 ("分发号", c.copy_number or "", "持有部门", c.holder or "")]):
+                                 ("生效日期", _date(c.effective_date), "受控状态",
+                                  "示例 (未受控)" if c.is_example else "非受控 (编辑版)" if hb.for_editors
+                                  else c.controlled),
+                                 ("分发号", hb.copy.copy_no if hb.copy else "未编号", "持有人",
+                                  hb.copy.holder if hb.copy else "")]):
             for k, v in enumerate(row):
                 cell_text(t.cell(r, k), v, center=True, size=11)
                 if k % 2 == 0:
@@ -318,9 +404,16 @@ class DocxWriter:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.space_before = Mm(10)
-        note = ("受控文件, 未经批准不得复印、外传; 换版时收回旧版。" if c.controlled == "受控"
-                else "非受控文件, 仅供参考, 不作换版通知。")
-        run(p, f"本手册由知识库内容生成于 {_date(hb.generated)}。{note}", size=9, color=GREY)
+        if c.is_example:
+            note = "示例封面, 仅供试印。"
+        elif hb.for_editors:
+            note = "编辑版: 含待编写条目及其出处与导入记录, 供编辑内部使用, 不发给员工。"
+        elif c.controlled == "受控":
+            note = "受控文件, 未经批准不得复印、外传; 换版时收回旧版。"
+        else:
+            note = "非受控文件, 仅供参考, 不作换版通知。"
+        copy = f", 第 {hb.copy.copy_no} 号分发本, 发给 {hb.copy.holder}" if hb.copy else ""
+        run(p, f"本手册由知识库内容生成于 {_date(hb.generated)}{copy}。{note}", size=9, color=GREY)
 
     def toc(self) -> None:
         doc = self.doc
@@ -356,43 +449,49 @@ class DocxWriter:
                 r._r.append(el)
         p = doc.add_paragraph()
         p.paragraph_format.space_before = Pt(12)
-        run(p, "页码在 Word 中打开时更新 (或右键目录 → 更新域)。标注说明: “来源 M18 · …” 内容出自该手册的该章节; "
-               "“草稿” 本部门编写、尚待公司审定; “待编写” 手册仅列出标题, 内容尚待编写。", size=8.5, color=GREY)
+        legend = ("“来源 M18 · …” 内容出自该手册的该章节; “待审核” 已写成、尚待公司审定; "
+                  "“待编写” 手册仅列出标题, 所列出处是编辑补写时要找的原文。" if self.hb.for_editors
+                  else "“出处《…》” 内容出自公司的该手册; “待审核” 尚待公司审定, 以审定后的版本为准。")
+        run(p, f"页码在 Word 中打开时更新 (或右键目录 → 更新域)。标注说明: {legend}", size=8.5, color=GREY)
 
     def chapter(self, ch: Chapter) -> None:
-        doc = self.doc
-        self.heading(ch.heading, level=1)  # Heading 1 starts a page
+        self._bookmarks += 1
+        bookmark(self.heading(ch.heading, level=1), ch.anchor, self._bookmarks)  # Heading 1 starts a page
         if ch.gaps:
-            p = doc.add_paragraph()
+            p = self.note()
             run(p, f"本章共 {len(ch.sections)} 节: {len(ch.sections) - len(ch.gaps)} 节有正文, {len(ch.gaps)} 节待编写"
-                   "(手册只列出标题, 排在本章之后部分, 目录中标有“待编写”)。", size=9, color=GREY)
+                   "(手册只列出标题, 排在本章之后部分, 目录中标有“待编写”; 员工版不印)。", size=9, color=GREY)
         for s in ch.sections:
             self.section(s)
 
     def section(self, s: Section) -> None:
-        doc, it = self.doc, s.item
-        self.heading(s.heading, level=2)
-        p = doc.add_paragraph()
-        color = RED if s.is_gap else (AMBER if it.status == "draft" else GREEN)
-        run(p, f"【{s.badge}】", size=8, color=color, font=SANS)
+        it = s.item
+        self._bookmarks += 1
+        bookmark(self.heading(s.heading, level=2), s.anchor, self._bookmarks)
+        if s.badge:
+            color = RED if s.is_gap else (AMBER if it.status == "draft" else GREEN)
+            run(self.note(), f"【{s.badge}】", size=8, color=color, font=SANS)
         if s.is_gap:
-            if it.source:
-                run(p, f" 手册所列: {it.source[0].manual} · {it.source[0].section}", size=8, color=GREY)
-            run(doc.add_paragraph(), "待编写: 手册只列出了这一标题, 尚无正文。", color=GREY)
+            run(self.note(), "待编写: 手册只列出了这一标题, 尚无正文。补写所需出处:", color=GREY)
+            for line in s.sources_needed:
+                q = self.note()
+                q.paragraph_format.left_indent = Mm(7)
+                run(q, f"· {line}", size=9, color=GREY)
         if it.summary:
-            doc.add_paragraph(it.summary)
+            self.kv([("本职工作" if it.kind == "role" else "概述", it.summary)])
         getattr(self, f"kind_{it.kind}")(it, s)
-        if it.notes:
-            run(doc.add_paragraph(), f"备注: {it.notes}", size=9, color=GREY)
+        if it.notes and self.hb.for_editors:  # editors' notes (sources, what is missing): not for staff
+            run(self.note(), f"备注: {it.notes}", size=9, color=GREY)
         refs = []
-        if it.procedures:
-            refs.append("相关流程: " + "、".join(self._item_ref(i) for i in it.procedures))
+        procedures, related = self.hb.refs_shown(it.procedures), self.hb.refs_shown(it.related)
+        if procedures:
+            refs.append("相关流程: " + "、".join(self._item_ref(i) for i in procedures))
         if it.forms:
             refs.append("使用表单: " + "、".join(self._form_ref(f) for f in it.forms))
-        if it.related:
-            refs.append("相关条目: " + "、".join(self._item_ref(i) for i in it.related))
+        if related:
+            refs.append("相关条目: " + "、".join(self._item_ref(i) for i in related))
         if refs:
-            run(doc.add_paragraph(), "    ".join(refs), size=9)
+            run(self.note(), "    ".join(refs), size=9)
 
     def _item_ref(self, item_id: str) -> str:
         s = self.hb.section_of(item_id)
@@ -406,47 +505,56 @@ class DocxWriter:
         return self.hb.title_of(item_id)
 
     def numbered(self, rows: list[str], label: str | None = None) -> None:
+        """A numbered list in Word's own numbering (one numbering a list, so each starts at 1)."""
         if not rows:
             return
         if label:
             self.heading(label, level=3)
-        for i, text in enumerate(rows, 1):
-            p = self.doc.add_paragraph(f"{i}. {text}")
-            p.paragraph_format.left_indent = Mm(7)
-            p.paragraph_format.first_line_indent = Mm(-5)
+        num_id = self.new_list()
+        for text in rows:
+            self.list_item(text, num_id)
 
-    def kv(self, rows: list[tuple[str, str]]) -> None:
+    def list_item(self, text: str, num_id: int) -> Any:
+        p = self.styled(text, self._list_id)
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
+        return p
+
+    def kv(self, rows: list[tuple[str, str]], note: bool = False) -> None:
+        """标签: 值 lines (``note``: the handbook's own, which an import does not read back)."""
         for k, v in rows:
-            p = self.doc.add_paragraph()
+            p = self.note() if note else self.doc.add_paragraph()
             run(p, f"{k}: ", bold=True, font=SANS)
             p.add_run(v)
 
     # --- one method per kind ---------------------------------------------
     def kind_role(self, it: Any, s: Section) -> None:
-        kv = []
         if it.aliases:
-            kv.append(("又称", "、".join(it.aliases)))
+            self.kv([("又称", "、".join(it.aliases))], note=True)
+        kv = []
         if it.reports_to:
             kv.append(("直接上级", self._title_of(it.reports_to)))
         if it.subordinates:
             kv.append(("直接下级", "、".join(self._title_of(r) for r in it.subordinates)))
         self.kv(kv)
         self.numbered(it.duties, "岗位职责")
+        for where, rows in it.duties_for.items():
+            self.numbered(rows, f"岗位职责（{where}项目）")
         self.numbered(it.authority, "工作权限")
         self.numbered(it.scope, "管理范围")
         self.numbered(it.requirements, "任职要求")
 
     def kind_etiquette(self, it: Any, s: Section) -> None:
-        for i, r in enumerate(it.rules, 1):
-            p = self.doc.add_paragraph(f"{i}. {r.text}")
-            p.paragraph_format.left_indent = Mm(7)
-            p.paragraph_format.first_line_indent = Mm(-5)
+        num_id = self.new_list() if it.rules else 0
+        for r in it.rules:
+            self.list_item(r.text, num_id)  # one numbering: the 【应】/【忌】 lines between do not restart it
             for tag, rows, color in (("应", r.do, GREEN), ("忌", r.dont, RED)):
-                if rows:
+                for row in rows:  # one a line, so an import reads each back
                     q = self.doc.add_paragraph()
                     q.paragraph_format.left_indent = Mm(7)
                     run(q, f"【{tag}】", bold=True, color=color, size=9, font=SANS)
-                    run(q, "; ".join(rows), size=9.5)
+                    run(q, row, size=9.5)
         for label, rows in (("标准用语", it.phrases), ("禁语", it.forbidden)):
             if rows:
                 self.heading(label, level=3)
@@ -454,21 +562,33 @@ class DocxWriter:
                       [[str(i), p.text, p.when or ""] for i, p in enumerate(rows, 1)], [12, 110, 50])
 
     def kind_procedure(self, it: Any, s: Section) -> None:
-        kv = []
         if it.trigger:
-            kv.append(("适用情形", it.trigger))
+            self.kv([("适用情形", it.trigger)])
         if it.owner:
-            kv.append(("负责岗位", self._title_of(it.owner)))
-        self.kv(kv)
+            self.kv([("负责岗位", self._title_of(it.owner))], note=True)
         self.numbered(it.materials, "所需资料")
         if it.steps:
             self.heading("办理步骤", level=3)
-            table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
-                  [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
-                   for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
-            p = self.doc.add_paragraph()
+            t = table(self.doc, ["步骤", "执行人", "工作内容", "时限", "表单"],
+                      [[str(i), st.actor or "", st.action, st.time_limit or "", self._form_ref(st.form) if st.form else ""]
+                       for i, st in enumerate(it.steps, 1)], [12, 26, 82, 22, 30])
+            for row, st in zip(t.rows[1:], it.steps, strict=True):
+                for b in st.branches:  # a decision step's cases, under its action
+                    cell = row.cells[2]
+                    par = cell.add_paragraph()
+                    par._p.get_or_add_pPr().style = self._note_id
+                    run(par, f"{b.when}：", bold=True, size=9, font=SANS)
+                    extra = "".join(x for x in (f"（{b.actor}）" if b.actor else "",
+                                                 f" {b.time_limit}" if b.time_limit else "",
+                                                 " 【待审核】" if b.draft else ""))
+                    run(par, b.then + extra, size=9)
+            p = self.note()
             flow = " → ".join(["开始"] + [f"{i} {st.actor or st.action[:8]}" for i, st in enumerate(it.steps, 1)] + ["结束"])
             run(p, f"流程: {flow}", size=9, color=GREY)
+        if it.rhyme:
+            run(self.note(), it.rhyme.title or "口诀", bold=True, size=9.5, font=SANS)
+            for line in it.rhyme.lines:
+                run(self.note(), line, size=10)
 
     def kind_policy(self, it: Any, s: Section) -> None:
         self.numbered(it.rules)
@@ -482,7 +602,7 @@ class DocxWriter:
         run(self.doc.add_paragraph(), f"《{law}》", bold=True, font=SANS)
         if it.articles:
             table(self.doc, ["条款", "条文要点", "对客服工作的要求"],
-                  [[a.article, a.text, a.desk] for a in it.articles], [22, 90, 60])
+                  [[a.article, a.text + ("（节录）" if a.excerpt else ""), a.desk] for a in it.articles], [22, 90, 60])
 
     def kind_fact(self, it: Any, s: Section) -> None:
         p = self.doc.add_paragraph()
@@ -532,20 +652,43 @@ class DocxWriter:
                 inner.getparent().remove(inner)
             anchor.addprevious(copy.deepcopy(el))
 
-    def revisions(self) -> None:
+    def _page_for_table(self, heading: str) -> None:
+        """A chapter-level heading on a new portrait page (after a landscape form, a new section)."""
         doc = self.doc
         if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             self._page_setup(section)
             self._header_footer(section)
-            self.heading(REVISIONS_HEADING, level=1).paragraph_format.page_break_before = False
+            self.heading(heading, level=1).paragraph_format.page_break_before = False
         else:
-            self.heading(REVISIONS_HEADING, level=1)
-        rows = [[str(i), r.date, r.subject, r.author, r.commit] for i, r in enumerate(self.hb.history.revisions, 1)]
-        rows += [[""] * 5 for _ in range(3)]
-        table(doc, ["序号", "日期", "修订内容", "修订人", "记录号"], rows, [12, 24, 90, 26, 20], size=9)
-        if self.hb.history.note:
-            run(doc.add_paragraph(), self.hb.history.note, size=9, color=GREY)
+            self.heading(heading, level=1)
+
+    def imports(self) -> None:
+        """The editors' edition: what each import created, filled and updated."""
+        if not self.hb.for_editors:
+            return
+        self._page_for_table(IMPORTS_HEADING)
+        if not self.hb.imports:
+            run(self.doc.add_paragraph(), "尚无导入记录 (handbook import FILE.docx)。", size=9, color=GREY)
+            return
+        rows = []
+        for r in self.hb.imports:
+            did = "\n".join(f"{ACTION_WORDS.get(a, a)} {len(items)} 项: " + "、".join(i.title for i in items)
+                            for a, items in r.items.items())
+            rows.append([r.on.isoformat(), f"{r.manual}《{r.document}》" + (f"\n{r.file}" if r.file else ""),
+                         r.by or "", did])
+        table(self.doc, ["日期", "文件", "导入人", "导入结果"], rows, [22, 50, 18, 82], size=9)
+
+    def revisions(self) -> None:
+        """The 修订记录: the approved entries of content/changelog.yaml, and blank rows for pen."""
+        self._page_for_table(REVISIONS_HEADING)
+        rows = [[r.version, r.date.isoformat(), r.summary, r.prepared_by, r.reviewed_by or "", r.approved_by]
+                for r in self.hb.revisions]
+        rows += [[""] * 6 for _ in range(3)]
+        table(self.doc, ["版本", "日期", "修订内容", "编制", "审核", "批准"], rows, [12, 22, 87, 17, 17, 17], size=9)
+        if not self.hb.revisions:
+            run(self.doc.add_paragraph(), "尚无经批准的修订 (修订由 handbook approve 记入 content/changelog.yaml)。",
+                size=9, color=GREY)
 
     def build(self) -> Any:
         self.cover()
@@ -553,6 +696,7 @@ class DocxWriter:
         for ch in self.hb.chapters:
             self.chapter(ch)
         self.appendix()
+        self.imports()
         self.revisions()
         return self.doc
 

@@ -25,7 +25,8 @@ from builder.core.model import Procedure
 from builder.core.paths import ASSETS_DIR, TEMPLATES_DIR
 from builder.forms import pdf as form_pdf
 from builder.handbook.flowchart import flowchart_svgs
-from builder.handbook.structure import APPENDIX_HEADING, REVISIONS_HEADING, Handbook, cn_numeral
+from builder.handbook.structure import APPENDIX_HEADING, IMPORTS_HEADING, REVISIONS_HEADING, Handbook, cn_numeral
+from builder.importer.approve import ACTION_WORDS
 
 CSS_FILE = ASSETS_DIR / "export" / "handbook.css"
 FORM_CSS_FILE = ASSETS_DIR / "forms" / "form.css"
@@ -94,12 +95,13 @@ def render_html(hb: Handbook) -> str:
 
     def refs(item: Any) -> list[tuple[str, list[tuple[str, str | None]]]]:
         groups = []
-        if item.procedures:
-            groups.append(("相关流程", [item_ref(i) for i in item.procedures]))
+        procedures, related = hb.refs_shown(item.procedures), hb.refs_shown(item.related)
+        if procedures:
+            groups.append(("相关流程", [item_ref(i) for i in procedures]))
         if item.forms:
             groups.append(("使用表单", [form_ref(f) for f in item.forms]))
-        if item.related:
-            groups.append(("相关条目", [item_ref(i) for i in item.related]))
+        if related:
+            groups.append(("相关条目", [item_ref(i) for i in related]))
         return groups
 
     def flowcharts(item: Procedure) -> list[Markup]:
@@ -111,7 +113,8 @@ def render_html(hb: Handbook) -> str:
     return _env().get_template("handbook.html").render(
         hb=hb, c=hb.control, date=_date, title_of=title_of, refs=refs, form_ref=form_ref,
         flowcharts=flowcharts, form_html=form_html, cn=cn_numeral,
-        appendix_heading=APPENDIX_HEADING, revisions_heading=REVISIONS_HEADING)
+        appendix_heading=APPENDIX_HEADING, revisions_heading=REVISIONS_HEADING, imports_heading=IMPORTS_HEADING,
+        action_words=ACTION_WORDS)
 
 
 @lru_cache(maxsize=1)

@@ -1,28 +1,36 @@
 """The printed handbook: collect the structure of the controlled document from the typed content.
 
-``collect(content, specs, control, role=None)`` returns a :class:`Handbook`: the cover's
-document control block, numbered chapters by kind (一、岗位职责 … 七、案例), each item a
-numbered section (3.2 装修备案办理流程) with its source badge, outline items kept as gaps
-(待编写), the blank forms of the appendix and the revision table from ``git log`` of
-content/. The renderers (``export_pdf``, ``export_docx``) draw this one structure, so the
-PDF and the DOCX always have the same chapters, sections and numbers.
+``collect(content, specs, control, role=None, edition="staff", copy=None)`` returns a
+:class:`Handbook`: the cover's document control block (and, for a numbered copy, its 分发号
+and holder), numbered chapters by kind (一、岗位职责 … 七、案例), each item a numbered section
+(3.2 装修备案办理流程), the blank forms of the appendix and the 修订记录: the approved entries
+of ``content/changelog.yaml`` (:func:`builder.importer.changelog.revision_record`), never the
+git log. The renderers (``pdf``, ``docx``) draw this one structure, so the PDF and the DOCX
+always have the same chapters, sections and numbers.
 
-``export(formats, out_dir, role=…)`` is what the CLI calls: it loads and checks the
-content, reads the settings file and writes each format atomically.
+Two editions of one source:
+
+- **staff** (员工版, the default): approved text and drafts only. A gap (``status: outline``)
+  is left out entirely; a draft carries a plain 待审核 mark; provenance is a discreet 出处
+  with the manual's title.
+- **editors** (编辑版): every item, gaps included, each gap with the sources the editors still
+  need (manual, section, the lines of the scrape where known); the sources by code and
+  section; and an appendix of what each import did.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Literal
 
 from builder.core.control import ControlSettings, ExportError
+from builder.core.distribution import IssuedCopy
 from builder.core.load import Content
-from builder.core.model import KIND_LABELS, AnyItem, Procedure
+from builder.core.model import KIND_LABELS, MANUALS, AnyItem, Procedure, staff_visible
+from builder.importer.changelog import ImportRun, RevisionRow, editors_work, revision_record
 
 #: The chapter order of the handbook, by kind.
 CHAPTER_KINDS: list[str] = ["role", "etiquette", "procedure", "policy", "legal", "fact", "case"]
@@ -34,8 +42,29 @@ CN_NUMERALS = "一二三四五六七八九十"
 #: The sources a badge names before "等 N 处" (an item merged from ten manuals keeps its badge one line)
 MAX_BADGE_SOURCES = 3
 
-#: The most revisions listed; older ones are summarised in one line.
-MAX_REVISIONS = 20
+Edition = Literal["staff", "editors"]
+EDITIONS: dict[str, str] = {"staff": "员工版", "editors": "编辑版"}
+SCRAPE = "customer-service-manuals.txt"
+DUPLICATE_NOTE = re.compile(r"\s*[（(]重复\s*M\d+[）)]")
+
+
+def is_gap(item: AnyItem) -> bool:
+    """A gap: the manuals give only a heading; the staff edition leaves out what
+    :func:`builder.core.model.staff_visible` (the site's and search's one rule) does not show."""
+    return not staff_visible(item)
+
+
+def staff_title(title: str) -> str:
+    """A manual's title as staff read it: the catalogue's note on a duplicate (重复 M01) left out."""
+    return DUPLICATE_NOTE.sub("", title).strip() or title
+
+
+def parse_edition(text: str) -> Edition:
+    if text == "staff":
+        return "staff"
+    if text == "editors":
+        return "editors"
+    raise ExportError([f"--edition: unknown edition '{text}': use staff (员工版) or editors (编辑版)"])
 
 
 # --- the structure -------------------------------------------------------
@@ -45,9 +74,12 @@ class Section:
 
     number: str
     item: AnyItem
+    edition: Edition = "staff"
 
     @property
     def anchor(self) -> str:
+        """``item-<id>``: the PDF's link target and the DOCX heading's bookmark, by which an
+        exported handbook imported again maps each section back to its item."""
         return f"item-{self.item.id}"
 
     @property
@@ -56,17 +88,34 @@ class Section:
 
     @property
     def badge(self) -> str:
-        """来源 M18 · … / 待编写 / 草稿, as the site shows it."""
-        if self.item.status == "sourced":
-            refs = [r.badge() for r in self.item.source]
-            shown = " / ".join(refs[:MAX_BADGE_SOURCES])
-            more = f" 等 {len(refs)} 处" if len(refs) > MAX_BADGE_SOURCES else ""
-            return f"来源 {shown}{more}"
-        return self.item.source_badge
+        """Staff: 出处《…》 or 待审核. Editors: 来源 M18 · … / 待审核 / 待编写."""
+        item = self.item
+        if self.is_gap:
+            return "待编写"
+        if item.status == "draft":
+            return "待审核"
+        if self.edition == "staff":
+            titles = list(dict.fromkeys(f"《{staff_title(r.manual_title)}》" for r in item.source))
+            shown = "".join(titles[:MAX_BADGE_SOURCES])
+            more = f" 等 {len(titles)} 种" if len(titles) > MAX_BADGE_SOURCES else ""
+            return f"出处 {shown}{more}" if titles else ""
+        refs = [r.badge() for r in item.source]
+        shown = " / ".join(refs[:MAX_BADGE_SOURCES])
+        more = f" 等 {len(refs)} 处" if len(refs) > MAX_BADGE_SOURCES else ""
+        return f"来源 {shown}{more}"
 
     @property
     def is_gap(self) -> bool:
-        return self.item.status == "outline"
+        return is_gap(self.item)
+
+    @property
+    def sources_needed(self) -> list[str]:
+        """For a gap in the editors' edition: where the manuals list it, in full."""
+        out = []
+        for r in self.item.source:
+            where = f"，{SCRAPE} 第 {r.lines} 行" if r.lines else ""
+            out.append(f"{r.manual}《{MANUALS.get(r.manual, r.manual)}》“{r.section}”{where}")
+        return out
 
 
 @dataclass
@@ -112,28 +161,39 @@ class AppendixForm:
 
 
 @dataclass
-class Revision:
-    date: str
-    subject: str
-    author: str
-    commit: str
-
-
-@dataclass
-class History:
-    revisions: list[Revision] = field(default_factory=list)
-    note: str | None = None  # why the list is empty or short (no git, shallow clone, older ones left off)
-
-
-@dataclass
 class Handbook:
     control: ControlSettings
     chapters: list[Chapter]
     forms: list[AppendixForm]
-    history: History
+    revisions: list[RevisionRow]  # the approved entries of content/changelog.yaml, oldest first
     role: AnyItem | None = None
+    edition: Edition = "staff"
+    copy: IssuedCopy | None = None  # this printed copy's 分发号 and holder
+    imports: list[ImportRun] = field(default_factory=list)  # the editors' edition: what each import did
     generated: dt.date = field(default_factory=dt.date.today)
     titles: dict[str, str] = field(default_factory=dict)  # every item's title, also those outside a booklet
+    hidden: set[str] = field(default_factory=set)  # the gaps a staff edition leaves out: never named, never linked
+
+    def refs_shown(self, ids: list[str]) -> list[str]:
+        """The cross-references a reader of this edition may follow (a staff copy names no gap)."""
+        return [i for i in ids if i not in self.hidden]
+
+    @property
+    def for_editors(self) -> bool:
+        return self.edition == "editors"
+
+    @property
+    def edition_label(self) -> str:
+        return EDITIONS[self.edition]
+
+    @property
+    def copy_line(self) -> str:
+        """分发号 003 · 前台, for the running footer of a numbered copy."""
+        return f"分发号 {self.copy.copy_no} · {self.copy.holder}" if self.copy else ""
+
+    @property
+    def gaps(self) -> list[Section]:
+        return [s for s in self.sections if s.is_gap]
 
     def title_of(self, item_id: str) -> str:
         return self.titles.get(item_id, item_id)
@@ -145,12 +205,14 @@ class Handbook:
     @property
     def subtitle(self) -> str:
         """The booklet's post (客服员 岗位手册) or the whole manual's scope."""
-        return f"{self.role.title} 岗位手册" if self.role else "全册"
+        scope = f"{self.role.title} 岗位手册" if self.role else "全册"
+        return f"{scope} · 编辑版" if self.for_editors else scope
 
     @property
     def stem(self) -> str:
-        """The output file name without suffix."""
-        return f"handbook-{self.role.id}" if self.role else "handbook"
+        """The output file name without suffix: handbook[-POST][-editors][-copy003]."""
+        parts = ["handbook"] + ([self.role.id] if self.role else []) + (["editors"] if self.for_editors else [])
+        return "-".join(parts + ([f"copy{self.copy.copy_no}"] if self.copy else []))
 
     @property
     def sections(self) -> list[Section]:
@@ -177,11 +239,14 @@ class Handbook:
         if self.forms:
             out.append((1, APPENDIX_HEADING))
             out += [(2, f.heading) for f in self.forms]
+        if self.for_editors:
+            out.append((1, IMPORTS_HEADING))
         out.append((1, REVISIONS_HEADING))
         return out
 
 
 APPENDIX_HEADING = "附录 空白表单"
+IMPORTS_HEADING = "附录 导入记录"
 REVISIONS_HEADING = "修订记录"
 
 
@@ -216,8 +281,8 @@ def _forms_of(items: list[AnyItem], specs: Mapping[str, object]) -> list[str]:
 
 
 def collect(content: Content, specs: Mapping[str, object], control: ControlSettings, role: str | None = None,
-            history: History | None = None) -> Handbook:
-    """The handbook's structure: the whole manual, or the booklet of one post."""
+            edition: Edition = "staff", copy: IssuedCopy | None = None) -> Handbook:
+    """The handbook's structure: the whole manual, or the booklet of one post, in one edition."""
     role_item = None
     if role is not None:
         if role not in content.items or content.items[role].kind != "role":
@@ -226,60 +291,25 @@ def collect(content: Content, specs: Mapping[str, object], control: ControlSetti
         items = content.for_role(role)
     else:
         items = list(content.items.values())
+    if edition == "staff":
+        items = [i for i in items if not is_gap(i)]
     chapters: list[Chapter] = []
     for kind in CHAPTER_KINDS:
         of_kind = [i for i in items if i.kind == kind]
         if role_item is not None and kind == "role":
-            of_kind = [role_item]  # a booklet's first chapter is its own post, not every post naming it
+            # a booklet's first chapter is its own post, not every post naming it
+            of_kind = [role_item] if edition == "editors" or not is_gap(role_item) else []
         if not of_kind:
             continue
         # sourced first, then drafts, then gaps, each by id: a reader meets the approved text first
         order = {"sourced": 0, "draft": 1, "outline": 2}
         of_kind.sort(key=lambda i: (order[i.status], i.id))
         n = len(chapters) + 1
-        chapters.append(Chapter(n, kind, [Section(f"{n}.{j}", it) for j, it in enumerate(of_kind, 1)]))
+        chapters.append(Chapter(n, kind, [Section(f"{n}.{j}", it, edition) for j, it in enumerate(of_kind, 1)]))
     form_ids = sorted(specs) if role_item is None else _forms_of(items, specs)
     forms = [AppendixForm(k, specs[f]) for k, f in enumerate(form_ids, 1)]
-    if history is None:
-        history = content_history(content.root)
-    return Handbook(control=control, chapters=chapters, forms=forms, history=history, role=role_item,
-                    titles={i.id: i.title for i in content})
-
-
-# --- the revision table --------------------------------------------------
-def content_history(content_dir: Path | str, limit: int = MAX_REVISIONS) -> History:
-    """The revisions of content/ from ``git log``: newest first; never raises.
-
-    No git, not a repository, or a shallow clone: an empty or short list with a note saying why.
-    """
-    content_dir = Path(content_dir)
-    env = dict(os.environ, LC_ALL="C.UTF-8", GIT_TERMINAL_PROMPT="0")
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", "-C", str(content_dir), *args], capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", env=env, timeout=30)
-
-    try:
-        r = git("log", "--no-merges", "--date=short", "--format=%h%x1f%ad%x1f%an%x1f%s", "--", ".")
-    except (OSError, subprocess.SubprocessError):
-        return History(note="无修订记录: 未找到 git")
-    if r.returncode != 0:
-        return History(note="无修订记录: 内容目录不在 git 仓库中")
-    revisions = []
-    for line in r.stdout.splitlines():
-        bits = line.split("\x1f")
-        if len(bits) == 4:
-            revisions.append(Revision(date=bits[1], author=bits[2], subject=bits[3], commit=bits[0]))
-    notes = []
-    try:
-        shallow = git("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
-    except (OSError, subprocess.SubprocessError):
-        shallow = False
-    if shallow:
-        notes.append("本仓库为浅克隆, 更早的修订未列出")
-    if len(revisions) > limit:
-        notes.append(f"仅列最近 {limit} 次修订, 共 {len(revisions)} 次; 完整记录见 git log content/")
-        revisions = revisions[:limit]
-    if not revisions and not notes:
-        notes.append("无修订记录: 内容尚未提交")
-    return History(revisions=revisions, note="; ".join(notes) or None)
+    return Handbook(control=control, chapters=chapters, forms=forms, revisions=revision_record(content),
+                    role=role_item, edition=edition, copy=copy,
+                    imports=editors_work(content).imports if edition == "editors" else [],
+                    titles={i.id: i.title for i in content},
+                    hidden={i.id for i in content if is_gap(i)} if edition == "staff" else set())

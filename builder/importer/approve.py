@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from builder.core.errors import ContentError
+from builder.core.errors import ContentError, HandbookError
 from builder.core.load import Content, load_content, to_plain
 from builder.core.model import KIND_LABELS, MODELS, AnyItem, Changelog, ChangelogEntry
 from builder.importer.write import commit, dump, load_map, set_key, to_yaml_value
@@ -27,12 +27,11 @@ ACTION_WORDS = {"created": "新增", "filled": "补写待编写条目", "revised
 MAX_CHANGES_NAMED = 5
 
 
-class ApprovalError(Exception):
-    """What was asked cannot be approved: every reason, one a line."""
+class ApprovalError(HandbookError):
+    """What was asked cannot be approved: every reason, one a line (the CLI exits 2)."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__(problems)
 
 
 def describe(item: AnyItem) -> str:

@@ -46,17 +46,23 @@ class Unit:
     own_text_only: bool = False  # a container: only its own blocks (and loose subsections) are its text
 
 
-def find_units(root: Section, known: Callable[[str], str | None] | None = None) -> list[Unit]:
+def find_units(root: Section, known: Callable[[str], str | None] | None = None,
+               anchored: Callable[[str], str | None] | None = None) -> list[Unit]:
     """The items a document makes, in document order. Text before the first heading is not one of them
     unless the document has no headings at all.
 
     ``known(title)`` may name the kind of an item the content already has under that title (an
     outline gap): a section no title word places is then an item of that kind, not a policy section.
+    ``anchored(id)`` names the kind of the item an exported handbook marked on a heading: that
+    section is that item, whole (its subsections, 岗位职责 or 办理步骤, are its parts).
     """
     units: list[Unit] = []
 
     def visit(sec: Section) -> tuple[bool, list[Section]]:
         """(whether the subtree holds an item, the loose sections it leaves to its parent)."""
+        if sec.anchor is not None and anchored is not None and (marked := anchored(sec.anchor)) is not None:
+            units.append(Unit(sec, marked, by_title=False))
+            return True, []
         results = [visit(c) for c in sec.children]
         holds_item = any(r[0] for r in results)
         loose = [s for r in results if not r[0] for s in r[1]]

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from builder.core.errors import HandbookError
 from builder.importer.numbering import Number, parse_number
 
 
-class ImportInputError(Exception):
-    """The file given cannot be imported: not found, empty, not a Word/Markdown file, unreadable."""
+class ImportInputError(HandbookError):
+    """The file given cannot be imported: not found, empty, not a Word/Markdown file, unreadable.
+
+    One line, ``PATH: message``; the CLI prints it and exits 2 (the input given is invalid)."""
 
     def __init__(self, path: Path | str, message: str):
         self.path = str(path)
@@ -37,6 +40,7 @@ class Block:
     level: int = 0  # heading: 1–9; item: the list level, 0 at the top
     ordered: bool = False  # item: numbered (True) or bulleted
     rows: list[list[str]] = field(default_factory=list)  # table: cells' text, header row first
+    anchor: str | None = None  # heading: the item id an exported handbook bookmarked on it (item-<id>)
 
     @property
     def number(self) -> Number | None:

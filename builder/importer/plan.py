@@ -8,6 +8,7 @@ writes the actions (with ``accept=True`` the proposals too), all files atomicall
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from builder.core.errors import ContentError
 from builder.core.load import Content, load_content, to_plain
-from builder.core.model import KIND_FOLDERS, MANUALS, MODELS, AnyItem
+from builder.core.model import KIND_FOLDERS, MANUALS, MODELS, AnyItem, Procedure
 from builder.importer.classify import Unit, find_units
 from builder.importer.diff import Change, changes
 from builder.importer.document import Document, ImportInputError
@@ -63,6 +64,10 @@ def read_document(path: Path | str) -> Document:
     raise ImportInputError(path, f"unknown file type '{suffix or '(none)'}': import a Word .docx or a Markdown .md")
 
 
+#: the note a steps table leaves for a step's form column (builder.importer.to_items.steps_table)
+FORM_NOTE = re.compile(r"^第(\d+)步 ")
+
+
 def guess_manual(title: str) -> str | None:
     """The manual code whose title is the document's (punctuation and spaces aside)."""
     wanted = normalize(unicodedata.normalize("NFKC", title))
@@ -70,9 +75,12 @@ def guess_manual(title: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def canonical(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The fields as the model reads them (shorthands expanded, defaults left out), for comparing."""
-    item = MODELS[kind].model_validate({"id": "x", "title": "x", "kind": kind, "status": "draft", **body})
+def canonical(kind: str, body: dict[str, Any], gap: AnyItem | None = None) -> dict[str, Any]:
+    """The fields as the model reads them (shorthands expanded, defaults left out), for comparing.
+    With ``gap``: read as that gap (its status and source), for links a draft could not hold alone."""
+    status = {"status": "outline", "source": [r.model_dump(exclude_none=True) for r in gap.source]} if gap \
+        else {"status": "draft"}
+    item = MODELS[kind].model_validate({"id": "x", "title": "x", "kind": kind, **status, **body})
     return item.model_dump(include=set(BODY_FIELDS[kind]), exclude_defaults=True, mode="json")
 
 
@@ -158,7 +166,11 @@ class Plan:
                 out.append(f"      kept for the editors (no field holds it): {len(a.draft.unplaced)} line(s)")
         same = self.of("unchanged")
         if same:
-            out.append(f"  unchanged {len(same)} item(s) since the last import")
+            exported = sum(1 for a in same if a.unit is not None and a.unit.section.anchor is not None)
+            if exported:
+                out.append(f"  unchanged {exported} item(s): the exported handbook says what the content says")
+            if len(same) > exported:
+                out.append(f"  unchanged {len(same) - exported} item(s) since the last import")
         out += [f"  note: {n}" for n in self.notes]
         return out
 
@@ -186,7 +198,8 @@ def plan_import(source: Path | str | Document, content_dir: Path | str, manual: 
              for n in [i.title, *getattr(i, "aliases", [])]}
     known |= {normalize(i.imported.heading_path[-1]): i.kind for i in content
               if i.imported is not None and _same_document(i, manual, doc.title)}
-    units = find_units(root, known=lambda title: known.get(normalize(title)))
+    units = find_units(root, known=lambda title: known.get(normalize(title)),
+                       anchored=lambda item_id: content.items[item_id].kind if item_id in content.items else None)
     if not units:
         raise ImportInputError(doc.path, "found no section with text to import")
     plan = Plan(doc, manual, content, [], on or dt.date.today(), by)
@@ -216,6 +229,13 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
     drafts = [to_draft(u, names=names) for u in units]
     actions: list[Action | None] = [None] * len(units)
     claimed: set[str] = set()
+
+    # 0. a handbook exported by `handbook export`: each section names its item (bookmark item-<id>)
+    for i, unit in enumerate(units):
+        item_id = unit.section.anchor
+        if item_id is not None and item_id in content.items and item_id not in claimed:
+            actions[i] = _exported(content.items[item_id], unit, names)
+            claimed.add(item_id)
 
     # 1. sections imported before from this document: by heading path, then by a renamed heading
     for i, (key, draft) in enumerate(zip(keys, drafts, strict=True)):
@@ -275,6 +295,55 @@ def _decide(plan: Plan, units: list[Unit]) -> None:
     plan.actions = [a for a in actions if a is not None]
     for item in left:
         plan.actions.append(Action("removed", item.kind, item.title, item.id))
+
+
+def _exported(item: AnyItem, unit: Unit, names: Names) -> Action:
+    """A section of an exported handbook, mapped back to its item by id: unchanged, or a proposal."""
+    how = f"bookmark item-{item.id}"
+    if item.kind not in BUILDERS:
+        return Action("skip", item.kind, item.title, item.id, unit, None, how,
+                      reason=f"a {item.kind}, which the importer does not write: kept as it is")
+    draft = to_draft(unit, item.kind, names)
+    if not draft.body:
+        return Action("skip", item.kind, item.title, item.id, unit, draft, how,
+                      reason="no text in the document (a gap, or its text removed): kept as it is")
+    if isinstance(item, Procedure):
+        _keep_step_details(item, draft)
+    current = canonical_of(item)
+    try:
+        new = canonical(item.kind, draft.body)
+    except ValidationError:  # no text a draft needs, only links (a gap's 直接上级): compare as a gap
+        if item.status != "outline":
+            raise
+        new = canonical(item.kind, draft.body, gap=item)
+    if current == new and not draft.unplaced:
+        return Action("unchanged", item.kind, item.title, item.id, unit, draft, how)
+    return Action("propose", item.kind, item.title, item.id, unit, draft, how + "; edited in the document",
+                  proposed="fill" if item.status == "outline" else "revise",
+                  changes=changes({**current, "unplaced": []}, {**new, "unplaced": draft.unplaced}))
+
+
+def _keep_step_details(item: Procedure, draft: Draft) -> None:
+    """What a printed step shows but an import cannot read back stays as the item has it, for the
+    same step (same place, same action): its cases (branches, printed as notes under the action)
+    and the source of the step. A step whose row still shows a form (第N步 表单：…) keeps the form
+    the item links there: the document names the form by its title, the item by its id."""
+    steps = draft.body.get("steps", [])
+    for n, (old, new) in enumerate(zip(item.steps, steps, strict=False)):
+        if new.get("action") == old.action:
+            if old.branches:
+                steps[n]["branches"] = [b.model_dump(exclude_defaults=True) for b in old.branches]
+            if old.source is not None:
+                steps[n]["source"] = old.source.model_dump(exclude_none=True)
+    for note in list(draft.unplaced):
+        m = FORM_NOTE.match(note)
+        if not m:
+            continue
+        n = int(m.group(1))
+        if n <= len(steps) and n <= len(item.steps) and item.steps[n - 1].form \
+                and steps[n - 1].get("action") == item.steps[n - 1].action:
+            steps[n - 1]["form"] = item.steps[n - 1].form
+            draft.unplaced.remove(note)
 
 
 def _reimport(item: AnyItem, draft: Draft, names: Names, how: str) -> Action:

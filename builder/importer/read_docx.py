@@ -9,6 +9,13 @@
   text (``w:del``, ``w:moveFrom``) is dropped.
 - Images, drawings and text boxes inside them, field codes and a Word table of contents
   (``TOC 1`` … styles) are ignored.
+- A handbook exported by ``handbook export`` marks each item's heading with a bookmark
+  ``item-<id>`` (:data:`ITEM_BOOKMARK`), each chapter's with ``chapter-<kind>``, and its own
+  notes (source badge, cross-references, the flowchart line) with the paragraph style
+  :data:`EXPORT_NOTE_STYLE`. In such a document only the chapters' sections are read, each
+  item's heading keeping its id (``Block.anchor``), and a section an editor added to a chapter
+  as a new one; the cover, contents, chapter headings, forms appendix and 修订记录, and the
+  notes, are not text of the manual.
 """
 
 from __future__ import annotations
@@ -22,6 +29,12 @@ from typing import Any
 from builder.importer.document import Block, Document, ImportInputError, looks_like_title
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: The bookmark an exported handbook puts on each item's heading: item-<id>.
+ITEM_BOOKMARK = "item-"
+#: The bookmark on each chapter's heading (chapter-<kind>): the export's own matter has none.
+CHAPTER_BOOKMARK = "chapter-"
+#: The paragraph style of an exported handbook's own notes (badges, references): not manual text.
+EXPORT_NOTE_STYLE = "Handbook Note"
 
 
 def q(tag: str) -> str:
@@ -181,6 +194,9 @@ def read_docx(path: Path | str) -> Document:
     blocks: list[Block] = []
     title = (doc.core_properties.title or "").strip()
     counter = 0
+    exported = any((b.get(q("name")) or "").startswith(ITEM_BOOKMARK) for b in doc.element.body.iter(q("bookmarkStart")))
+    in_item = False  # in an exported handbook: inside an item's section (or a section added to a chapter)
+    in_chapter = False  # in an exported handbook: under a chapter's heading, not the export's own matter
 
     def paragraph(p: Any) -> None:
         nonlocal counter, title
@@ -199,6 +215,19 @@ def read_docx(path: Path | str) -> Document:
                 title = text
             return
         level = _outline_level(ppr) or styles.heading_level(style_id)
+        if exported:
+            nonlocal in_item, in_chapter
+            anchor = _bookmark(p, ITEM_BOOKMARK)
+            if level is not None and (anchor is not None or level <= 2):
+                if level <= 1 and anchor is None:  # a chapter, or the export's appendix / 修订记录
+                    in_chapter, in_item = _bookmark(p, CHAPTER_BOOKMARK) is not None, False
+                    return
+                in_item = anchor is not None or in_chapter  # an unmarked section in a chapter: a new one
+                if in_item:
+                    blocks.append(Block("heading", counter, text, level=level, anchor=anchor))
+                return
+            if not in_item or style_name == EXPORT_NOTE_STYLE:
+                return
         if level is not None:
             blocks.append(Block("heading", counter, text, level=level))
             return
@@ -210,18 +239,25 @@ def read_docx(path: Path | str) -> Document:
             blocks.append(Block("para", counter, text))
 
     def table(tbl: Any) -> None:
+        if exported and not in_item:
+            return
         rows = []
         first = counter + 1
         for tr in tbl.findall(q("tr")):
             cells = []
             for tc in tr.findall(q("tc")):
-                text = "\n".join(t for t in (text_of(p).replace("\t", " ").strip() for p in tc.iter(q("p"))) if t)
+                paras = [p for p in tc.iter(q("p")) if not (exported and _style_name(p) == EXPORT_NOTE_STYLE)]
+                text = "\n".join(t for t in (text_of(p).replace("\t", " ").strip() for p in paras) if t)
                 span = tc.find(f"{q('tcPr')}/{q('gridSpan')}")
                 cells += [text] * (int(span.get(q("val"), "1")) if span is not None else 1)
             if any(cells):
                 rows.append(cells)
         if rows:
             blocks.append(Block("table", first, rows=rows))
+
+    def _style_name(p: Any) -> str:
+        style_el = p.find(f"{q('pPr')}/{q('pStyle')}")
+        return styles.name(style_el.get(q("val")) if style_el is not None else None)
 
     def body(container: Any) -> None:
         for child in container:
@@ -240,6 +276,15 @@ def read_docx(path: Path | str) -> Document:
     if not title:
         title = _title_from_blocks(blocks) or path.stem
     return Document(title=title, blocks=blocks, path=path)
+
+
+def _bookmark(p: Any, prefix: str) -> str | None:
+    """What follows ``prefix`` in the name of a bookmark in the paragraph (item-<id> → the id)."""
+    for b in p.iter(q("bookmarkStart")):
+        name = b.get(q("name")) or ""
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
+    return None
 
 
 def _title_from_blocks(blocks: list[Block]) -> str | None:

@@ -32,6 +32,7 @@ class Section:
     path: list[str]  # headings as written, from the top of the document down to this one
     blocks: list[Block] = field(default_factory=list)  # text before the first subsection
     children: list[Section] = field(default_factory=list)
+    anchor: str | None = None  # the item id an exported handbook marked on the heading
 
     def walk(self) -> list[Section]:
         out = [self]
@@ -113,7 +114,8 @@ def build_sections(doc: Document) -> Section:
             stack[-1][1].blocks.append(b)
             continue
         parent = stack[-1][1]
-        section = Section(title=title.strip(), heading=b.text, index=b.index, path=parent.path + [b.text])
+        section = Section(title=title.strip(), heading=b.text, index=b.index, path=parent.path + [b.text],
+                          anchor=b.anchor)
         parent.children.append(section)
         stack.append((key, section))
     root.children = [c for c in root.children if not TOC_TITLE.match(c.title)]

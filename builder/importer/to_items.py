@@ -29,8 +29,9 @@ ACTORS = ("业主", "住户", "用户", "客户", "租户", "访客", "装修单
 #: a character that would make a longer post name of the actor found (保安 → 保安员): then it is not the actor
 NAME_GOES_ON = "员长部组队处室"
 ROLE_TITLE = re.compile(r"(?:的)?(?:岗位|工作)?职责$")
+DO_DONT = re.compile(r"^【([应忌])】\s*(.+)$", re.S)
 LABEL_ONLY = re.compile(r"^(.{1,20})[：:]$")
-LABEL_VALUE = re.compile(r"^([^：:，,。]{2,10})[：:]\s*(.+)$")
+LABEL_VALUE = re.compile(r"^([^：:，,。]{2,10})[：:]\s*(.+)$", re.S)  # the value may hold line breaks
 
 #: label patterns → field, per kind, tried in order
 ROLE_LABELS = [
@@ -41,8 +42,11 @@ ROLE_LABELS = [
     ("authority", r"权限|职权"),
     ("scope", r"范围"),
     ("requirements", r"任职|资格|要求|条件"),
+    ("duties_for", r"职责[（(](?:公寓|写字楼)(?:项目)?[）)]$"),
     ("duties", r"职责|责任|工作内容|工作任务|主要工作"),
 ]
+#: 岗位职责（写字楼项目）: duties the manual gives for one kind of property
+DUTIES_FOR = re.compile(r"[（(](公寓|写字楼)(?:项目)?[）)]$")
 PROCEDURE_LABELS = [
     ("skip", r"流程图"),
     ("materials", r"资料|材料|证件|所需|需提供|须提供"),
@@ -50,7 +54,11 @@ PROCEDURE_LABELS = [
     ("summary", r"目的|概述|简介"),
     ("steps", r"流程|步骤|程序|操作|办理|处理|作业"),
 ]
+#: a policy's or etiquette's summary, as an exported handbook labels it
+SUMMARY_LABEL = ("summary", r"^概述$")
+POLICY_LABELS = [SUMMARY_LABEL]
 ETIQUETTE_LABELS = [
+    SUMMARY_LABEL,
     ("forbidden", r"禁语|忌语|禁用|不[能可得]说"),
     ("phrases", r"用语|常用语|敬语"),
 ]
@@ -88,7 +96,7 @@ def body_digest(kind: str, body: dict[str, Any], unplaced: list[str]) -> str:
 
 #: the fields an import writes, per kind, in the model's order
 BODY_FIELDS: dict[str, list[str]] = {
-    "role": ["summary", "reports_to", "subordinates", "duties", "authority", "scope", "requirements"],
+    "role": ["summary", "reports_to", "subordinates", "duties", "duties_for", "authority", "scope", "requirements"],
     "procedure": ["summary", "trigger", "materials", "steps"],
     "policy": ["summary", "rules", "sections"],
     "etiquette": ["summary", "rules", "phrases", "forbidden"],
@@ -167,7 +175,8 @@ def groups(section: Section, known: list[tuple[str, str]], own_only: bool = Fals
     for b in section.blocks:
         text = entry(b) if b.kind != "table" else ""
         m_only = LABEL_ONLY.match(text) if b.kind in ("para", "item") else None
-        m_value = LABEL_VALUE.match(text) if b.kind in ("para", "item") else None
+        # a Word list entry (no typed number) is an entry of its list, even with a colon in it
+        m_value = LABEL_VALUE.match(text) if b.kind == "para" or (b.kind == "item" and b.number) else None
         if m_only:
             out.append(Group(m_only.group(1).strip()))
         elif m_value and _field_for(m_value.group(1), known) is not None:
@@ -291,7 +300,9 @@ def _role(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
             continue
         if name in ("reports_to", "subordinates"):
             for v in values:
-                ids = [names.role(p) for p in re.split(r"[、，,/；;\s]+", v) if p]
+                ids = [names.role(p) for p in re.split(r"[、，,；;]+", v) if p]  # a post's title may hold a /
+                if not (ids and all(ids)):
+                    ids = [names.role(p) for p in re.split(r"[、，,/；;\s]+", v) if p]
                 if ids and all(ids) and (name == "subordinates" or len(ids) == 1):
                     if name == "reports_to":
                         body["reports_to"] = ids[0]
@@ -301,6 +312,8 @@ def _role(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
                     unplaced.append(f"{g.label}：{v}")
         elif name == "summary":
             summary += values
+        elif name == "duties_for" and g.label is not None and (m := DUTIES_FOR.search(g.label)):
+            body.setdefault("duties_for", {}).setdefault(m.group(1), []).extend(values)
         elif name in lists:
             lists[name] += values
         else:
@@ -310,6 +323,8 @@ def _role(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
     if summary:
         body["summary"] = "\n".join(summary)
     body.update({k: v for k, v in lists.items() if v})
+    if "duties_for" in body:
+        body["duties_for"] = body.pop("duties_for")  # after duties, in the model's order
     return body, unplaced
 
 
@@ -366,9 +381,13 @@ def _procedure(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
 def _policy(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
     rules: list[str] = []
     sections: list[dict[str, Any]] = []
-    for g in groups(unit.section, [], unit.own_text_only):
+    summary: list[str] = []
+    for g in groups(unit.section, POLICY_LABELS, unit.own_text_only):
         found = g.values + texts(g.blocks)
-        if g.label is None:
+        if g.values and _field_for(g.label, POLICY_LABELS) == "summary":
+            summary += g.values  # 概述：… is one line; what follows it is rules
+            rules += texts(g.blocks)
+        elif g.label is None:
             rules += found
         elif found:
             sections.append({"title": g.label, "rules": found})
@@ -379,6 +398,8 @@ def _policy(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
                 rel = sub.path[len(loose.path) - 1:]
                 sections.append({"title": " · ".join(_strip_label(h) for h in rel), "rules": found})
     body: dict[str, Any] = {}
+    if summary:
+        body["summary"] = "\n".join(summary)
     if rules:
         body["rules"] = rules
     if sections:
@@ -388,13 +409,35 @@ def _policy(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
 
 def _etiquette(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
     body: dict[str, Any] = {}
-    rules: list[str] = []
-    phrases: list[str] = []
-    forbidden: list[str] = []
+    rules: list[Any] = []
+    phrases: list[Any] = []
+    forbidden: list[Any] = []
+    summary: list[str] = []
     for g in groups(unit.section, ETIQUETTE_LABELS, unit.own_text_only):
-        found = g.values + texts(g.blocks)
         name = _field_for(g.label, ETIQUETTE_LABELS)
-        {"phrases": phrases, "forbidden": forbidden}.get(name or "", rules).extend(found)
+        if name in ("phrases", "forbidden"):
+            found: list[Any] = list(g.values)
+            for b in g.blocks:
+                found += phrase_table(b.rows) or table_entries(b.rows) if b.kind == "table" else [entry(b)]
+            (phrases if name == "phrases" else forbidden).extend(f for f in found if f)
+            continue
+        if name == "summary":
+            summary += g.values  # 概述：… is one line; what follows it is rules
+        else:
+            rules += g.values
+        for b in g.blocks:
+            text = entry(b) if b.kind != "table" else ""
+            m = DO_DONT.match(text)
+            if m and rules:  # 【应】/【忌】 under a rule: what to do and not to do
+                rule = rules[-1] if isinstance(rules[-1], dict) else {"text": rules[-1]}
+                rule.setdefault("do" if m.group(1) == "应" else "dont", []).append(m.group(2).strip())
+                rules[-1] = rule
+            elif b.kind == "table":
+                rules += table_entries(b.rows)
+            elif text:
+                rules.append(text)
+    if summary:
+        body["summary"] = "\n".join(summary)
     if rules:
         body["rules"] = rules
     if phrases:
@@ -402,6 +445,24 @@ def _etiquette(unit: Unit, names: Names) -> tuple[dict[str, Any], list[str]]:
     if forbidden:
         body["forbidden"] = forbidden
     return body, []
+
+
+def phrase_table(rows: list[list[str]]) -> list[dict[str, str]] | None:
+    """Phrases from a table with a 用语 column (and a 场合 column: when to say them)."""
+    if len(rows) < 2:
+        return None
+    text = _column(rows[0], r"用语|禁语|说法", set())
+    if text is None:
+        return None
+    when = _column(rows[0], r"场合|情形|时机|适用", {text})
+    out = []
+    for r in rows[1:]:
+        if text < len(r) and r[text].strip():
+            phrase = {"text": r[text].strip()}
+            if when is not None and when < len(r) and r[when].strip():
+                phrase["when"] = r[when].strip()
+            out.append(phrase)
+    return out
 
 
 BUILDERS = {"role": _role, "procedure": _procedure, "policy": _policy, "etiquette": _etiquette}

@@ -1,13 +1,14 @@
-"""The editors' commands, to be mounted on the main CLI: ``handbook import`` and ``handbook approve``.
+"""The editors' commands: ``handbook import FILE`` and ``handbook approve ID… --by NAME``.
 
-Thin: each parses its input, calls one library function and turns its errors into one line
-each with an exit code (2: the input given is invalid; 1: the content has problems).
+Thin: each parses its input and calls one library function (:func:`builder.importer.plan.import_file`,
+:func:`builder.importer.approve.approve`). Their errors are :class:`~builder.core.errors.HandbookError`
+subclasses, which ``builder.cli.main`` turns into one line each and an exit code (2: the file or
+ids given are invalid; 1: the content has problems).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -32,12 +33,6 @@ date_option = click.option("--date", "on", callback=_date, metavar="YYYY-MM-DD",
                            help="the date to record (default: today)")
 
 
-def _fail(lines: list[str], code: int) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(code)
-
-
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--manual", metavar="CODE", help="the manual the file is (M01–M18); guessed from its title if left out")
@@ -54,24 +49,17 @@ def import_cmd(file: Path, manual: str | None, content_dir: Path, dry_run: bool,
     Each section becomes a role, procedure, policy or etiquette item by its title. A section
     whose title matches an outline gap fills it (keeping its id, links and tags); a looser
     match is only proposed until you --accept it. Importing a newer version of the same
-    document shows what changed.
+    document shows what changed. A handbook exported by `handbook export --format docx`
+    maps back by item id: only what was edited in Word is proposed.
 
     \b
     Example:
       handbook import 客服部工作手册.docx --manual M09 --dry-run
       handbook import 客服部工作手册.docx --manual M09 --by 王丽
     """
-    from builder.core.errors import ContentError
-    from builder.importer.document import ImportInputError
     from builder.importer.plan import import_file
 
-    try:
-        plan, written = import_file(file, content_dir, manual=manual, dry_run=dry_run, accept=accept,
-                                    on=on, by=by)
-    except ImportInputError as e:
-        _fail([str(e)], 2)
-    except ContentError as e:
-        _fail([str(p) for p in e.problems] + ["the content has problems: fix them (handbook check), then import"], 1)
+    plan, written = import_file(file, content_dir, manual=manual, dry_run=dry_run, accept=accept, on=on, by=by)
     for line in plan.report(accept=accept):
         click.echo(line)
     if dry_run:
@@ -99,24 +87,9 @@ def approve_cmd(ids: tuple[str, ...], by: str, note: str | None, reviewed_by: st
     Example:
       handbook approve baokan-shoufa wenyuan --by 李经理 --reviewed-by 张主管 --note 据2027版手册
     """
-    from builder.core.errors import ContentError
-    from builder.importer.approve import ApprovalError, approve
+    from builder.importer.approve import approve
 
-    try:
-        entry = approve(content_dir, list(ids), by=by, note=note, reviewed_by=reviewed_by, prepared_by=prepared_by,
-                        on=on)
-    except ApprovalError as e:
-        _fail(e.problems, 2)
-    except ContentError as e:
-        _fail([str(p) for p in e.problems] + ["the content has problems: fix them (handbook check) first"], 1)
+    entry = approve(content_dir, list(ids), by=by, note=note, reviewed_by=reviewed_by, prepared_by=prepared_by, on=on)
     click.echo(f"{entry.version} {entry.date}: approved {', '.join(entry.items)} (批准 {entry.approved_by})")
     click.echo(entry.summary)
 
-
-@click.group("editors", context_settings={"help_option_names": ["-h", "--help"]})
-def commands() -> None:
-    """The editors' commands: import manuals, approve drafts."""
-
-
-commands.add_command(import_cmd)
-commands.add_command(approve_cmd)
