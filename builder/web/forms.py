@@ -230,15 +230,12 @@ def blank(form_id: str, ext: str):
 
 
 def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Response:
+    from builder.web.render import RenderRefused, render_document
+
     try:
-        if fmt == "pdf":
-            from builder.forms.pdf import render_pdf
-
-            body = render_pdf(spec, values)
-        else:
-            from builder.forms.docx import render_docx
-
-            body = render_docx(spec, values)
+        body = render_document(spec, values, fmt)  # in a worker process, with a deadline
+    except RenderRefused as e:
+        return _refused(spec, fmt, e)
     except Exception as e:  # noqa: BLE001 - the message may carry owner data: log its type only
         log.error("form %s: rendering %s failed (%s)", spec.id, fmt, type(e).__name__)
         return Response(render_template("web/forms_error.html", spec=spec, fmt=FORMATS[fmt][1]),
@@ -247,6 +244,15 @@ def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Respon
     resp = Response(body, mimetype=FORMATS[fmt][0])
     resp.headers["Content-Disposition"] = content_disposition(name, f"{spec.id}.{fmt}")
     resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _refused(spec: FormSpec, fmt: str, e: Any) -> Response:
+    """A render stopped at its deadline, or no worker free in time: 503, said in Chinese."""
+    resp = Response(render_template("web/forms_busy.html", spec=spec, fmt=FORMATS[fmt][1], reason=e.message),
+                    status=e.status, mimetype="text/html")
+    if e.retry_after:
+        resp.headers["Retry-After"] = str(e.retry_after)
     return resp
 
 
@@ -279,8 +285,9 @@ def pack_submit(name: str):
     import io
     import zipfile
 
-    from builder.forms.output import output_name, render
+    from builder.forms.output import output_name
     from builder.forms.validate import check, values_from_form
+    from builder.web.render import RenderRefused, render_document
 
     cat = catalogue()
     pack = cat.packs.get(name) or abort(404)
@@ -303,7 +310,9 @@ def pack_submit(name: str):
     try:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for spec in specs:
-                z.writestr(output_name(spec, cleaned[spec.id], fmt), render(spec, cleaned[spec.id], fmt))
+                z.writestr(output_name(spec, cleaned[spec.id], fmt), render_document(spec, cleaned[spec.id], fmt))
+    except RenderRefused as e:
+        return _refused(specs[0], fmt, e)
     except Exception as e:  # noqa: BLE001 - log the type only: the message may carry owner data
         log.error("pack %s: rendering %s failed (%s)", name, fmt, type(e).__name__)
         return Response(render_template("web/forms_error.html", spec=specs[0], fmt=FORMATS[fmt][1]),
