@@ -147,3 +147,17 @@ def test_the_web_form_shows_a_28_digit_money_error_beside_the_cell():
     assert r.status_code == 400
     page = r.get_data(as_text=True)
     assert "最多 10 位整数, 现在有 28 位" in page and "1" * 28 in page  # shown, and what was typed kept
+
+
+def test_a_batch_refuses_the_28_digit_row_and_writes_the_others(tmp_path):
+    rows = tmp_path / "fees.csv"
+    head = "房号,费用承担单位,整改原因,费用明细1.项目/材料,费用明细1.金额(元),合计金额(元),日期\n"
+    body = "".join(f"{i}栋101,某公司,墙面开裂,腻子,120,{'1' * 28 if i == 2 else '120'},2026-03-01\n" for i in (1, 2, 3))
+    rows.write_text(head + body, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["form", "batch", "zhenggai-feiyong", "--rows", str(rows), "--format", "docx",
+                                 "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert r.exit_code == 2
+    assert f"{rows} 第3行: 合计金额(元): 最多 10 位整数, 现在有 28 位" in r.stderr.splitlines()
+    assert r.stderr.splitlines()[-1] == "共 3 行：已生成 2 份，1 行有误"
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == [
+        "zhenggai-feiyong-1栋101-2026-03-01.docx", "zhenggai-feiyong-3栋101-2026-03-01.docx"]
