@@ -127,3 +127,62 @@ def test_a_render_past_its_deadline_is_stopped_and_reported_and_the_next_works(s
     deadline = time.monotonic() + 10
     while any(w.alive for w in renderer._all) and time.monotonic() < deadline:
         time.sleep(0.1)
+
+
+# --- the whole app on waitress, as served, driven by Chromium ------------------------------------
+@pytest.fixture(scope="module")
+def served(site):
+    import threading
+
+    import waitress
+
+    from builder.cli.site import SERVER
+
+    app = make(site, hosts=allowed_hosts("127.0.0.1", env=""), render_workers=1)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **SERVER)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        app.extensions["handbook_render"].close()
+        thread.join(5)
+
+
+@pytest.mark.browser
+def test_browser_posts_pass_the_guards_and_a_28_digit_money_is_shown_as_an_error(served, artifacts, tmp_path):
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900}, accept_downloads=True)
+            page.goto(f"{served}/forms/zhenggai-feiyong")
+            page.fill("#f-room", "3栋2单元1501")
+            page.fill("#f-responsible_unit", "某装修公司")
+            page.fill("#f-reason", "墙面开裂")
+            page.fill("#f-lines-0-item", "腻子")
+            page.fill("#f-lines-0-amount", "120")
+            page.fill("#f-total", "1" * 28)
+            page.fill("#f-date", "2026-03-01")
+            page.check("input[name=_format][value=pdf]")
+            page.click("button[type=submit]")
+            page.wait_for_selector("#summary")
+            page.screenshot(path=str(artifacts / "hostile-web-28-digits.png"), full_page=True)
+            assert "最多 10 位整数, 现在有 28 位" in page.inner_text("#e-total")
+            assert page.input_value("#f-total") == "1" * 28
+            page.fill("#f-total", "120")
+            with page.expect_download() as info:
+                page.click("button[type=submit]")
+            target = tmp_path / info.value.suggested_filename
+            info.value.save_as(target)
+        finally:
+            browser.close()
+    assert target.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "某装修公司" in text and "120.00" in text

@@ -274,6 +274,8 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
         rows = read_rows(rows_file)
     except InputFileError as e:
         _fail(e.problems)
+    except KeyboardInterrupt:
+        _fail([f"{rows_file}: 已中断, 还没有生成任何文件"], 130)
     if not rows:
         _fail([f"{rows_file}: 第1行下面没有数据"])
     stop = threading.Event()

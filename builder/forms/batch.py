@@ -35,8 +35,9 @@ from builder.forms.validate import FieldError, check, row_to_data
 
 __all__ = ["BatchResult", "run_batch", "batch_zip_name", "write_new", "free_name"]
 
-#: rows a worker renders at a time (the PDF renderer shares static parts within a chunk)
-CHUNK = 8
+#: rows a worker renders at a time, at most (the PDF renderer shares static parts within a
+#: chunk; a small batch gets smaller chunks so every worker has some)
+CHUNK = 20
 
 
 @dataclass
@@ -201,15 +202,16 @@ def run_batch(spec: FormSpec, rows: Sequence[Row | tuple[int, Mapping[str, Any]]
                 continue
             outstanding[r.number] = len(fmts)
             chunk.append((r.number, values))
-            if len(chunk) == CHUNK:
+            if len(chunk) == size:
                 yield from ((k, chunk) for k in range(len(fmts)))
                 chunk = []
         if chunk:
             yield from ((k, chunk) for k in range(len(fmts)))
 
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    size = max(4, min(CHUNK, len(rows) // (n_workers * 3) or 1))
     try:
-        if n_workers > 1 and len(rows) >= 2 * CHUNK:
+        if n_workers > 1 and len(rows) >= 8:
             _in_workers(spec, jobs(), fmts, n_workers, emit, fail, stop)
         else:
             for k, chunk in jobs():
