@@ -161,3 +161,13 @@ def test_a_batch_refuses_the_28_digit_row_and_writes_the_others(tmp_path):
     assert r.stderr.splitlines()[-1] == "共 3 行：已生成 2 份，1 行有误"
     assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == [
         "zhenggai-feiyong-1栋101-2026-03-01.docx", "zhenggai-feiyong-3栋101-2026-03-01.docx"]
+
+
+def test_form_show_states_the_limits():
+    import json
+
+    r = CliRunner().invoke(cli, ["form", "show", "zhenggai-feiyong", "--json"], catch_exceptions=False)
+    fields = {f["name"]: f for f in json.loads(r.stdout)["fields"]}
+    assert fields["total"]["max_digits"] == 10 and fields["reason"]["max_length"] == 300
+    assert fields["lines"]["max_rows"] == 20
+    assert {c["name"]: c.get("max_digits") for c in fields["lines"]["columns"]}["qty"] == 12

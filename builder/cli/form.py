@@ -119,6 +119,10 @@ def _field_schema(f: Any) -> dict[str, Any]:
 
     if f.type in ("text", "textarea", "signature"):
         d["max_length"] = default_max_length(f)
+    if f.type in ("number", "money"):
+        from builder.forms.validate import max_digits
+
+        d["max_digits"] = max_digits(f)
     for key in ("help", "placeholder", "min", "max"):
         if getattr(f, key) is not None:
             d[key] = getattr(f, key)
