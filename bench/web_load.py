@@ -5,8 +5,9 @@ nothing.
 
 1. mixed load: 50 PDF submissions (20 clerks at once) and 200 searches (10 readers at once)
    started while the PDFs render: search latency p50/p99/max, and the PDFs' own;
-2. 200 keep-alive clients, each holding its connection and asking for a page 5 times:
-   the slowest request, and how many took over 5 s or failed (15 s client timeout);
+2. 200 keep-alive clients, each holding its connection and asking for a page 5 times
+   (``--pause 3 --rounds 3``: idle 3 s between, as browsers hold connections): the slowest
+   request, and how many took over 5 s or failed (15 s client timeout);
 3. a 100,000-digit meter reading: the time to refuse it, in-process (``check``) and
    through the server (skipped with ``--old``: the old server renders it for > 11 minutes).
 
@@ -138,7 +139,7 @@ def mixed(port: int, pdfs: int, searches: int) -> None:
     print(f"  PDF: p50 {pct(pdf_times, 50):.2f} s, max {max(pdf_times):.2f} s")
 
 
-def keep_alive(port: int, clients: int, rounds: int = 5) -> None:
+def keep_alive(port: int, clients: int, rounds: int = 5, pause: float = 0.2) -> None:
     times: list[float] = []
     failed: list[str] = []
     barrier = threading.Barrier(clients)
@@ -159,7 +160,7 @@ def keep_alive(port: int, clients: int, rounds: int = 5) -> None:
                     times.append(15.0)
                     conn.close()
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-                time.sleep(0.2)
+                time.sleep(pause)  # the connection stays open, idle, as a browser keeps it
         finally:
             conn.close()
 
@@ -171,7 +172,8 @@ def keep_alive(port: int, clients: int, rounds: int = 5) -> None:
         t.join()
     wall = time.perf_counter() - start
     slow = sum(1 for t in times if t > 5)
-    print(f"keep-alive: {clients} clients × {rounds} requests in {wall:.1f} s: max {max(times):.2f} s, "
+    print(f"keep-alive: {clients} clients × {rounds} requests, {pause:g} s idle between, in {wall:.1f} s: "
+          f"max {max(times):.2f} s, "
           f"p99 {pct(times, 99) * 1000:.0f} ms, over 5 s: {slow}, failed: {len(failed)} {sorted(set(failed))}")
 
 
@@ -215,6 +217,8 @@ def main() -> None:
     ap.add_argument("--pdfs", type=int, default=50)
     ap.add_argument("--searches", type=int, default=200)
     ap.add_argument("--clients", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=5, help="keep-alive: requests per client")
+    ap.add_argument("--pause", type=float, default=0.2, help="keep-alive: seconds a connection idles between requests")
     ap.add_argument("--skip", default="", help="comma-separated: mixed, keepalive, digits")
     args = ap.parse_args()
     skip = set(args.skip.split(","))
@@ -245,7 +249,7 @@ def main() -> None:
         if "mixed" not in skip:
             mixed(port, args.pdfs, args.searches)
         if "keepalive" not in skip:
-            keep_alive(port, args.clients)
+            keep_alive(port, args.clients, args.rounds, args.pause)
         if "digits" not in skip:
             digits(tree, None if args.old else port)
     finally:
