@@ -186,3 +186,16 @@ def test_browser_posts_pass_the_guards_and_a_28_digit_money_is_shown_as_an_error
     assert target.read_bytes()[:5] == b"%PDF-"
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "某装修公司" in text and "120.00" in text
+
+
+@pytest.mark.parametrize("body,ctype", [
+    (b"room=%FF%FE&owner_name=\xff\xfe", "application/x-www-form-urlencoded"),
+    ("room=3栋".encode("gb18030"), "application/x-www-form-urlencoded; charset=no-such-charset"),
+    (b"room=%00", "application/x-www-form-urlencoded"),
+    (b"--x\r\nContent-Disposition: form-data; name=room\r\n\r\n\xff\r\n--x", "multipart/form-data; boundary=x"),
+])
+def test_a_post_in_a_bad_encoding_is_never_a_500(client, caplog, body, ctype):
+    with caplog.at_level(logging.DEBUG):
+        r = client.post("/forms/yezhu-baoxiu-dan", data=body, headers={**OURS, "Content-Type": ctype})
+    assert r.status_code in (400, 413), r.status_code
+    assert not [rec for rec in caplog.records if rec.levelno >= logging.ERROR or rec.exc_info]
