@@ -139,6 +139,7 @@ def served(site):
     from builder.cli.site import SERVER
 
     app = make(site, hosts=allowed_hosts("127.0.0.1", env=""), render_workers=1)
+    app.extensions["handbook_render"].start()  # as `handbook serve` does
     server = waitress.create_server(app, host="127.0.0.1", port=0, **SERVER)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

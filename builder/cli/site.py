@@ -65,6 +65,7 @@ def serve_cmd(host: str, port: int, site_dir: Path) -> None:
         ctx.invoke(build_cmd, site_dir=site_dir, no_index=False)
     hosts = allowed_hosts(host)
     app = create_app(site_dir=site_dir, hosts=hosts)
+    app.extensions["handbook_render"].start()
     from waitress import serve
 
     click.echo(f"serving on http://{host}:{port}/  (Ctrl+C to stop); answering to: {', '.join(sorted(hosts))}", err=True)

@@ -86,6 +86,24 @@ class Renderer:
         finally:
             self._waiting.release()
 
+    def start(self) -> None:
+        """Start every worker now (fonts loaded, styles warm), so the first clerk's PDF does
+        not wait for it; ``handbook serve`` calls this before it listens."""
+        from builder.forms.workers import Worker
+
+        slots = []
+        while True:
+            try:
+                slots.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for w in slots:
+            if w is None:
+                w = Worker()
+                with self._lock:
+                    self._all.append(w)
+            self._idle.put(w)
+
     def close(self) -> None:
         with self._lock:
             for w in self._all:
