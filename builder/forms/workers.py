@@ -42,9 +42,27 @@ class WorkerError(Exception):
         super().__init__(kind)
 
 
+#: run as ``python -m builder.cli.main``, each worker re-imports that module as ``__mp_main__``
+#: and Python warns that the package imported it first: harmless, and three lines of noise
+#: on a clerk's terminal for every batch
+_RERUN_WARNING = "ignore:'builder.cli.main' found in sys.modules:RuntimeWarning"
+
+
 def context() -> Any:
+    """The forkserver context, its server started (with WeasyPrint preloaded) if it is not."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["builder.forms.workers", "builder.forms.pdf", "weasyprint", "weasyprint.text.fonts"])
+    before = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [before, _RERUN_WARNING]))
+    try:  # the fork server reads it as it starts; its children inherit the filter
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = before
     return ctx
 
 
