@@ -4,6 +4,7 @@ a field-named line per problem, exit 2, and nothing written."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -241,8 +242,10 @@ def test_batch_csv_reports_bad_rows_and_writes_the_good(tmp_path):
     r = run("form", "batch", "fanghuo-zerenshu", "--rows", str(rows), "--format", "docx", "--out", str(out))
     assert r.exit_code == 2
     assert f"{rows} 第4行: 联系电话: 应为" in r.stderr  # the third data row is spreadsheet row 4
-    assert "3 of 4 rows written" in r.stderr
-    assert len(files(out)) == 3 and "防火责任书-3栋101-20260301.docx" not in files(out)
+    assert "共 4 行：已生成 3 份，1 行有误" in r.stderr
+    docs = [f for f in files(out) if f.endswith(".docx")]
+    assert len(docs) == 3 and "防火责任书-3栋101-20260301.docx" not in docs
+    assert f"防火责任书-有误的行-{dt.date.today():%Y%m%d}.xlsx" in files(out)
 
 
 def test_batch_xlsx_pdf_zip_and_table_columns(tmp_path):
@@ -280,7 +283,7 @@ def test_batch_unknown_column_is_a_row_error(tmp_path):
     path = _rows_csv(tmp_path / "rows.csv", rows, encoding="gb18030")
     r = run("form", "batch", "fanghuo-zerenshu", "--rows", str(path), "--format", "docx", "--out", str(tmp_path / "o"))
     assert r.exit_code == 2 and "电话号码" in r.stderr
-    assert files(tmp_path / "o") == []
+    assert [f for f in files(tmp_path / "o") if not f.endswith(".xlsx")] == []
 
 
 def test_help_has_examples():
@@ -327,7 +330,7 @@ def test_xlsx_number_cells(tmp_path):
     r = run("form", "batch", "fanghuo-zerenshu", "--rows", str(path), "--format", "docx", "--out", str(tmp_path / "o"))
     assert r.exit_code == 2
     assert "第2行: 身份证号码: 在表格里被存成了数字" in r.stderr
-    assert files(tmp_path / "o") == ["防火责任书-1-102-20260301.docx"]
+    assert [f for f in files(tmp_path / "o") if not f.endswith(".xlsx")] == ["防火责任书-1-102-20260301.docx"]
 
 
 def test_an_unwritable_folder_is_a_message(tmp_path):

@@ -63,7 +63,7 @@ def _spec(forms_dir: Path, form_id: str) -> Any:
 
 
 def _check_formats(formats: str) -> list[str]:
-    from builder.forms.output import _formats
+    from builder.forms.render import parse_formats as _formats
 
     try:
         return _formats(formats)
@@ -123,6 +123,10 @@ def _field_schema(f: Any) -> dict[str, Any]:
 
     if f.type in ("text", "textarea", "signature"):
         d["max_length"] = default_max_length(f)
+    if f.type in ("number", "money"):
+        from builder.forms.validate import max_digits
+
+        d["max_digits"] = max_digits(f)
     for key in ("help", "placeholder", "min", "max"):
         if getattr(f, key) is not None:
             d[key] = getattr(f, key)
@@ -254,24 +258,31 @@ def blank_cmd(form_id: str, formats: str, out_dir: Path, forms_dir: Path) -> Non
 @out_option
 @click.option("--zip", "as_zip", is_flag=True, help="write one ZIP of all documents instead of loose files")
 @click.option("--workers", type=click.IntRange(1, 16), default=None, help="PDF render processes [cores, at most 2]")
+@click.option("--overwrite", is_flag=True,
+              help="replace files of the same name in --out (without it a new document gets a name like …(2).pdf)")
 @forms_option
 def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip: bool,
-              workers: int | None, forms_dir: Path) -> None:
+              workers: int | None, overwrite: bool, forms_dir: Path) -> None:
     """Fill one form per row of a CSV or XLSX file.
 
     Columns: the field's Chinese label (or name); a checklist item as
     "<label>.<item>" (验收项目.门窗); a table cell as "<label><n>.<column>"
     (维修材料1.材料名称, 维修材料2.数量 …). A bad row is reported by its row number
-    and skipped; the others are written. Exit 2 if any row failed (after writing the
-    good ones), 0 if all were written.
+    and skipped; the others are written, each as soon as it is made (its path printed),
+    and the refused rows are listed in "<form>-有误的行-<date>.xlsx" beside them. An
+    existing file is never replaced unless --overwrite is given. Ctrl+C stops within a
+    second or two, keeping only complete files. Exit 2 if any row failed (after writing
+    the good ones), 130 if interrupted, 0 if all were written.
 
     \b
     Example:
       handbook form batch fanghuo-zerenshu --rows owners.xlsx --format pdf --out out/ --zip
     """
-    from tqdm import tqdm
+    import signal
+    import threading
 
-    from builder.forms.output import InputFileError, batch_zip_name, read_rows, run_batch
+    from builder.forms.batch import batch_zip_name, run_batch
+    from builder.forms.inputs import InputFileError, read_rows
 
     spec = _spec(forms_dir, form_id)
     fmts = _check_formats(formats)
@@ -279,19 +290,74 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
         rows = read_rows(rows_file)
     except InputFileError as e:
         _fail(e.problems)
+    except KeyboardInterrupt:
+        _fail([f"{rows_file}: 已中断, 还没有生成任何文件"], 130)
     if not rows:
-        _fail([f"{rows_file}: no rows under the header"])
-    with tqdm(total=len(rows) * len(fmts), unit="doc", file=sys.stderr, disable=None,
-              desc=spec.title, leave=False) as bar:
-        result = _writing(lambda: run_batch(spec, rows, fmts, out_dir,
-                                            zip_name=batch_zip_name(spec) if as_zip else None,
-                                            workers=workers, progress=bar.update), out_dir)
-    if as_zip and result.written:
-        click.echo(str(result.written[0]))
-    good = result.rows - len(result.failed)
-    click.echo(f"{good} of {result.rows} rows written to {out_dir}", err=True)
+        _fail([f"{rows_file}: 第1行下面没有数据"])
+    stop = threading.Event()
+    got: list[int] = []
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        got.append(signum)
+        stop.set()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, on_signal)
+    try:
+        with _progress(len(rows) * len(fmts), spec.title) as bar:
+            result = _writing(lambda: run_batch(
+                spec, rows, fmts, out_dir, zip_name=batch_zip_name(spec) if as_zip else None, workers=workers,
+                progress=bar, stop=stop, overwrite=overwrite, on_written=lambda p: click.echo(str(p))), out_dir)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    lines = result.lines(str(rows_file))
+    if result.error_book is not None:
+        lines.append(f"有误的行已列在 {result.error_book}")
+    lines.append(result.summary())
+    if got:
+        _fail(lines, 128 + got[0])
     if result.failed:
-        _fail(result.lines(str(rows_file)) + [f"{len(result.failed)} row(s) failed"])
+        _fail(lines)
+    for line in lines:
+        click.echo(line, err=True)
+
+
+class _progress:
+    """A tqdm bar on a terminal; otherwise a plain line every 5 % or 10 s (a log, a pipe)."""
+
+    def __init__(self, total: int, title: str):
+        self.total, self.title, self.done = total, title, 0
+        self.tty = sys.stderr.isatty()
+        self.bar: Any = None
+        self.last_line = 0.0
+        self.step = max(1, total // 20)
+
+    def __enter__(self) -> _progress:
+        import time
+
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=self.total, unit="份", file=sys.stderr, desc=self.title, leave=False)
+        self.last_line = time.monotonic()
+        return self
+
+    def __call__(self, n: int) -> None:
+        import time
+
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+        elif self.done % self.step == 0 or time.monotonic() - self.last_line > 10:
+            self.last_line = time.monotonic()
+            click.echo(f"进度: {self.done}/{self.total} 份", err=True)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 @form.command("pack")

@@ -57,14 +57,27 @@ def serve_cmd(host: str, port: int, site_dir: Path) -> None:
     Example:
       handbook serve --port 8080
     """
-    from builder.web.app import create_app
+    from builder.web.app import allowed_hosts, create_app
 
     if not (site_dir / "index.html").exists():
         click.echo("no site yet: building it first", err=True)
         ctx = click.get_current_context()
         ctx.invoke(build_cmd, site_dir=site_dir, no_index=False)
-    app = create_app(site_dir=site_dir)
+    hosts = allowed_hosts(host)
+    app = create_app(site_dir=site_dir, hosts=hosts)
+    app.extensions["handbook_render"].start()
     from waitress import serve
 
-    click.echo(f"serving on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
-    serve(app, host=host, port=port, threads=8, ident="handbook")
+    click.echo(f"serving on http://{host}:{port}/  (Ctrl+C to stop); answering to: {', '.join(sorted(hosts))}", err=True)
+    if host in ("0.0.0.0", "::") and hosts == allowed_hosts("127.0.0.1"):
+        click.echo("note: other PCs reach this server by a name or address: list it in HANDBOOK_ALLOWED_HOSTS", err=True)
+    serve(app, host=host, port=port, ident="handbook", **SERVER)
+
+
+#: waitress, sized for a front desk of 20 clerks plus readers: PDFs render in worker
+#: processes (builder.web.render), so a thread waiting for one costs no CPU; 40 threads
+#: leave ≥ 20 for pages and searches while 20 wait for PDFs. Idle keep-alive connections
+#: cost no thread; 1,000 of them are allowed (poll(), not select(), past 1,024 sockets) and
+#: closed after 30 s idle.
+SERVER = {"threads": 40, "connection_limit": 1000, "channel_timeout": 30, "backlog": 1024,
+          "asyncore_use_poll": True, "cleanup_interval": 10}

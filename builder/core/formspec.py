@@ -34,6 +34,33 @@ Label = Annotated[str, Field(min_length=1)]
 #: ``{field_name}`` inside pledge and notes text: a blank filled with that field's value.
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
+# --- limits on every input ---------------------------------------------------------
+# A form's own limits (``max_length``, ``max_digits``, ``max_rows``) are bounded by these,
+# and every entry point (web post, data file, spreadsheet row) is checked against them
+# before anything is drawn: render time grows with the size of what is printed.
+
+#: text: the largest ``max_length`` a form may declare (characters after NFKC)
+MAX_TEXT_CHARS = 5000
+#: number / money: the largest ``max_digits`` (integer digits); with 4 decimals this stays
+#: well under the 28 digits of Python's default decimal context
+MAX_DIGITS = 18
+#: digits before the point when a field sets none: a meter reading, a count; a money value
+#: up to 9,999,999,999.99 元
+DEFAULT_DIGITS = {"number": 12, "money": 10}
+#: table: the largest ``max_rows`` a form may declare
+MAX_TABLE_ROWS = 200
+#: any other value (a phone, a date, a choice …) longer than this is refused unread
+MAX_SCALAR_CHARS = 200
+#: keys in one set of answers (a post, a data file, a spreadsheet row); cells in a table row
+#: beyond twice its columns (names and labels) and a few more
+MAX_KEYS = 1000
+#: a web post (form fields), in bytes
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+#: a batch: rows in one spreadsheet, a cell's characters, the file's bytes
+MAX_BATCH_ROWS = 50_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_ROWS_FILE_BYTES = 100 * 1024 * 1024
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -49,7 +76,9 @@ class FieldSpec(_Strict):
     help: str | None = None
     placeholder: str | None = None
     default: Any = None
-    max_length: int | None = Field(None, ge=1)
+    max_length: int | None = Field(None, ge=1, le=MAX_TEXT_CHARS)
+    max_digits: int | None = Field(None, ge=1, le=MAX_DIGITS,
+                                   description="number / money: digits before the point (default 12 / 10)")
     min: float | None = None
     max: float | None = None
     choices: list[Label] = Field(default_factory=list, description="for choice / multichoice")
@@ -57,7 +86,7 @@ class FieldSpec(_Strict):
     options: list[Label] = Field(default_factory=lambda: ["合格", "不合格"], description="for checklist: the answers")
     columns: list[FieldSpec] = Field(default_factory=list, description="for table: the columns")
     min_rows: int = Field(0, ge=0)
-    max_rows: int = Field(20, ge=1)
+    max_rows: int = Field(20, ge=1, le=MAX_TABLE_ROWS)
     blank_rows: int = Field(5, ge=0, description="rows printed on a blank form")
     span: int = Field(1, ge=1, le=4, description="grid cells the field takes")
     mobile_only: bool = Field(False, description="phone: refuse landlines")

@@ -54,12 +54,12 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from builder.core.formspec import FieldSpec, FormSpec
+from builder.core.formspec import DEFAULT_DIGITS, MAX_KEYS, MAX_SCALAR_CHARS, FieldSpec, FormSpec
 
 __all__ = [
     "FieldError", "FormInputError", "validate", "check", "values_from_form", "display",
     "row_to_data", "batch_columns", "default_max_length", "clean_phone", "clean_id_number",
-    "clean_date", "clean_time", "clean_datetime", "cell_text",
+    "clean_date", "clean_time", "clean_datetime", "cell_text", "max_digits",
 ]
 
 
@@ -157,6 +157,9 @@ def _text(f: FieldSpec, raw: Any, multiline: bool) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
         raise _Bad("应为文字")
     s = str(raw)
+    limit = default_max_length(f)
+    if len(s) > 4 * limit + 100:  # far over: refused before any scan (NFKC never shrinks 4:1)
+        raise _Bad(f"最多 {limit} 个字, 现在有 {len(s)} 个")
     bad = _NOT_XML.search(s)
     if bad:
         raise _Bad(f"含有无法写入文档的字符 {_char_name(bad.group())}, 请删除后重新输入")
@@ -167,7 +170,6 @@ def _text(f: FieldSpec, raw: Any, multiline: bool) -> str:
     else:
         s = re.sub(r"\s*\n\s*", " ", s).strip()
     n = len(_nfkc(s))
-    limit = default_max_length(f)
     if n > limit:
         raise _Bad(f"最多 {limit} 个字, 现在有 {n} 个")
     return s
@@ -295,17 +297,42 @@ def clean_datetime(raw: Any) -> dt.datetime:
 
 
 # --- numbers ----------------------------------------------------------------
+def max_digits(f: FieldSpec) -> int:
+    """Digits a number or money field takes before the point: its own, else the default."""
+    return f.max_digits or DEFAULT_DIGITS.get(f.type, DEFAULT_DIGITS["number"])
+
+
+def _too_many_digits(f: FieldSpec, n: int) -> _Bad:
+    return _Bad(f"最多 {max_digits(f)} 位整数, 现在有 {n} 位")
+
+
 def _decimal(f: FieldSpec, raw: Any) -> Decimal:
+    """Digits are counted and bounded on the text, before any ``Decimal`` arithmetic
+    (``quantize`` raises ``InvalidOperation`` past 28 digits, and printing a
+    100,000-digit number takes minutes)."""
     if isinstance(raw, bool):
         raise _Bad("不是数字")
     if isinstance(raw, float):
         raw = repr(raw)
-    s = _nfkc(str(raw)).strip()
+    s = str(raw)
+    if len(s) > 64:  # no number a form takes is this long: count, refuse, never parse
+        digits = sum(c.isdigit() for c in s)
+        raise _too_many_digits(f, digits) if digits > max_digits(f) else _Bad(
+            "不是数字" if f.type == "number" else "应为金额, 如 120.50")
+    s = _nfkc(s).strip()
     if f.type == "money":
         s = re.sub(r"^[¥￥]|元$", "", s).strip()
     s = s.replace(",", "")
     if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", s, re.ASCII):
         raise _Bad("不是数字" if f.type == "number" else "应为金额, 如 120.50")
+    whole = s.lstrip("+-").split(".")[0].lstrip("0")
+    if len(whole) > max_digits(f):
+        raise _too_many_digits(f, len(whole))
+    places = len(s.split(".")[1]) if "." in s else 0
+    if places > 2 and f.type == "money":
+        raise _Bad("金额最多两位小数")
+    if places > 4:
+        raise _Bad("最多四位小数")
     try:
         d = Decimal(s)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
@@ -316,11 +343,7 @@ def _decimal(f: FieldSpec, raw: Any) -> Decimal:
     if f.max is not None and d > Decimal(str(f.max)):
         raise _Bad(f"不能大于 {_plain_number(Decimal(str(f.max)))}")
     if f.type == "money":
-        if d.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise _Bad("金额最多两位小数")
-        return d.quantize(Decimal("0.01"))
-    if d.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise _Bad("最多四位小数")
+        return d.quantize(Decimal("0.01"))  # at most MAX_DIGITS + 2 digits: in the context's 28
     return d
 
 
@@ -372,6 +395,8 @@ def _checklist(f: FieldSpec, raw: Any) -> tuple[dict[str, str], list[str]]:
         raw = dict(zip(f.items, raw))
     if not isinstance(raw, Mapping):
         raise _Bad("应为每一项的结果 (项目: 合格/不合格)")
+    if len(raw) > 2 * len(f.items) + 10:
+        raise _Bad(f"只有 {len(f.items)} 项, 给了 {len(raw)} 项")
     out: dict[str, str] = {}
     bad: list[str] = []
     items = {_nfkc(i): i for i in f.items}
@@ -408,6 +433,11 @@ def _blank(raw: Any) -> bool:
 
 def _scalar(f: FieldSpec, raw: Any, warnings: list[str]) -> Any:
     t = f.type
+    if (t not in ("text", "textarea", "signature", "number", "money") and isinstance(raw, str)
+            and len(raw) > MAX_SCALAR_CHARS):
+        raise _Bad(f"太长 ({len(raw)} 个字符), 这一项最多 {MAX_SCALAR_CHARS} 个")
+    if isinstance(raw, (list, tuple, Mapping)) and len(raw) > max(len(f.choices), len(f.items)) * 2 + 10:
+        raise _Bad(f"给了 {len(raw)} 个值, 太多了")
     try:
         if t in ("text", "signature"):
             return _text(f, raw, multiline=False)
@@ -484,11 +514,18 @@ def _table(f: FieldSpec, raw: Any, errors: list[FieldError]) -> list[dict[str, A
         return []
     rows: list[dict[str, Any]] = []
     numbered = []
+    if len(raw) > 2 * f.max_rows + 20:  # blank rows are dropped, but not without end
+        errors.append(FieldError(f.name, f.label, f"最多 {f.max_rows} 行, 现在有 {len(raw)} 行"))
+        return []
+    max_cells = 2 * len(f.columns) + 10  # each column by name or label, and a few unknown
     for i, row in enumerate(raw, start=1):
         if row is None:
             continue
         if not isinstance(row, Mapping):
             errors.append(FieldError(f.name, f.label, "这一行应写出各列 (列名: 值)", row=i))
+            continue
+        if len(row) > max_cells:
+            errors.append(FieldError(f.name, f.label, f"这一行有 {len(row)} 格, 最多 {max_cells} 格", row=i))
             continue
         keyed, unknown = _lookup(f.columns, row)
         for u in unknown:
@@ -535,10 +572,14 @@ def check(spec: FormSpec, data: Mapping[str, Any] | None, *, unknown: str = "err
         data = {}
     if not isinstance(data, Mapping):
         raise FormInputError([FieldError("(form)", spec.title, "数据应为 字段: 值 的形式")], spec.id)
+    if len(data) > MAX_KEYS:
+        return {}, [FieldError("(form)", spec.title, f"有 {len(data)} 个字段, 最多 {MAX_KEYS} 个")], []
     keyed, unknown_keys = _lookup(spec.fields, data)
     if unknown == "error":
-        for u in unknown_keys:
-            errors.append(FieldError(u, u, f"“{spec.title}”没有这个字段"))
+        for u in unknown_keys[:20]:
+            errors.append(FieldError(u[:40], u[:40], f"“{spec.title}”没有这个字段"))
+        if len(unknown_keys) > 20:
+            errors.append(FieldError("(form)", spec.title, f"还有 {len(unknown_keys) - 20} 个不认识的字段"))
     values: dict[str, Any] = {}
     for f in spec.fields:
         raw = keyed.get(f.name)

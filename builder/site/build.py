@@ -1,7 +1,10 @@
 """Build the staff site with MkDocs itself, atomically: build aside, then swap.
 
 A failed build (a content problem, a strict-mode warning) leaves the last good site in
-place and raises :class:`BuildError` with the reason."""
+place and raises :class:`BuildError` with the reason. A build killed half-way leaves its
+``.site-new-<pid>-*`` / ``.site-old-<pid>`` folder behind; the next build removes those whose
+process is gone. The site is world-readable (folders 0755, files 0644), so a web server
+running as another user can serve it."""
 
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path = SITE_DI
 
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    clear_leftovers(site_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-{os.getpid()}-", dir=site_dir.parent))
     collect = _Collect()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(collect)
@@ -55,8 +59,46 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path = SITE_DI
         raise
     finally:
         mk_log.removeHandler(collect)
+    make_readable(tmp)
     swap_in(tmp, site_dir)
     return site_dir
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clear_leftovers(site_dir: Path) -> list[Path]:
+    """Remove ``.<site>-new-*`` and ``.<site>-old-*`` folders beside ``site_dir`` left by a
+    build that was killed: those whose builder process is gone (a name without a pid, from
+    before the pid was recorded, counts as gone). Returns what was removed."""
+    removed = []
+    for kind in ("new", "old"):
+        for d in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
+            pid = d.name[len(f".{site_dir.name}-{kind}-"):].split("-")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+                continue  # another build is running
+            if pid.isdigit() and int(pid) == os.getpid() and kind == "new":
+                continue
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
+def make_readable(tree: Path) -> None:
+    """Folders 0755, files 0644: mkdtemp makes the top 0700, and a umask may make more so."""
+    os.chmod(tree, 0o755)
+    for root, dirs, files in os.walk(tree):
+        for name, mode in [(d, 0o755) for d in dirs] + [(f, 0o644) for f in files]:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, mode)
 
 
 def swap_in(new: Path, target: Path) -> None:

@@ -231,10 +231,13 @@ def _header() -> Any:
 
 def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Response:
     from builder.forms.layout import with_header
-    from builder.forms.output import output_name, render
+    from builder.forms.naming import output_name
+    from builder.web.render import RenderRefused, render_document
 
     try:
-        body = render(spec, with_header(values, _header()), fmt)
+        body = render_document(spec, with_header(values, _header()), fmt)  # in a worker process, with a deadline
+    except RenderRefused as e:
+        return _refused(spec, fmt, e)
     except Exception as e:  # noqa: BLE001 - the message may carry owner data: log its type only
         log.error("form %s: rendering %s failed (%s)", spec.id, fmt, type(e).__name__)
         return Response(render_template("web/forms_error.html", spec=spec, fmt=FORMATS[fmt][1]),
@@ -248,6 +251,15 @@ def _file(body: bytes, fmt: str, name: str) -> Response:
     resp = Response(body, mimetype=FORMATS[fmt][0])
     resp.headers["Content-Disposition"] = content_disposition(name, "form." + fmt, inline=fmt == "pdf")
     resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _refused(spec: FormSpec, fmt: str, e: Any) -> Response:
+    """A render stopped at its deadline, or no worker free in time: 503, said in Chinese."""
+    resp = Response(render_template("web/forms_busy.html", spec=spec, fmt=FORMATS[fmt][1], reason=e.message),
+                    status=e.status, mimetype="text/html")
+    if e.retry_after:
+        resp.headers["Retry-After"] = str(e.retry_after)
     return resp
 
 
@@ -281,8 +293,10 @@ def pack_submit(name: str):
     import zipfile
 
     from builder.forms.layout import with_header
-    from builder.forms.output import merge_pdfs, output_name, pack_output_name, render
+    from builder.forms.naming import output_name, pack_output_name
+    from builder.forms.render import merge_pdfs
     from builder.forms.validate import check, values_from_form
+    from builder.web.render import RenderRefused, render_document
 
     cat = catalogue()
     pack = cat.packs.get(name) or abort(404)
@@ -305,15 +319,17 @@ def pack_submit(name: str):
     header = _header()
     try:
         if fmt == "pdf":
-            body = merge_pdfs([render(spec, with_header(cleaned[spec.id], header), "pdf") for spec in specs])
+            body = merge_pdfs([render_document(spec, with_header(cleaned[spec.id], header), "pdf") for spec in specs])
         else:
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
                 for i, spec in enumerate(specs, start=1):
                     for part in ("pdf", "docx"):
-                        body = render(spec, with_header(cleaned[spec.id], header), part)
+                        body = render_document(spec, with_header(cleaned[spec.id], header), part)
                         z.writestr(f"{i:02d}-{output_name(spec, cleaned[spec.id], part)}", body)
             body = buf.getvalue()
+    except RenderRefused as e:
+        return _refused(specs[0], fmt if fmt == "pdf" else "pdf", e)
     except Exception as e:  # noqa: BLE001 - log the type only: the message may carry owner data
         log.error("pack %s: rendering %s failed (%s)", name, fmt, type(e).__name__)
         return Response(render_template("web/forms_error.html", spec=specs[0], fmt="PDF"),
