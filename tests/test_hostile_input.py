@@ -50,8 +50,10 @@ def test_a_long_money_cell_names_its_row_and_column():
 
 
 def test_leading_zeros_and_ten_digits_are_fine():
-    values = validate(FEE, {**FEE_OK, "合计金额(元)": "0000000001234567890.50"}, unknown="ignore")
-    assert str(values["total"]) == "1234567890.50"
+    rows = [{"项目/材料": "腻子", "金额(元)": "0000000001234567890.50"}]
+    values = validate(FEE, {**FEE_OK, "费用明细": rows}, unknown="ignore")
+    assert str(values["lines"][0]["amount"]) == "1234567890.50"
+    assert str(values["total"]) == "1234567890.50"  # the total is the rows' sum (forms/zhenggai-feiyong)
 
 
 def test_a_long_fraction_is_refused_as_places():
