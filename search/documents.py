@@ -260,6 +260,8 @@ def glossary_docs(content: Any) -> Iterator[Doc]:
             url=f"/glossary/#{_slug(term.term)}",
             text=term.definition,
             keywords=" ".join(term.synonyms),
+            # a section of the glossary page: the box links to the term, not the page's top
+            is_part=True,
             prior=PRIOR_GLOSSARY,
             page="glossary",
             page_title="术语表",

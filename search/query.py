@@ -389,14 +389,22 @@ class Searcher:
     @staticmethod
     def _pages(opened: Opened, ranked: list[tuple[float, int]]) -> list[tuple[float, list[tuple[float, int]]]]:
         """Sections grouped by page, best page first: a page scores its best section plus
-        PAGE_SHARE of the next PAGE_MORE."""
+        PAGE_SHARE of the next PAGE_MORE; its best-scoring section (a part, where any part
+        matches) comes first, as the anchor."""
         groups: dict[str, list[tuple[float, int]]] = {}
         for sc, d in ranked:
             groups.setdefault(opened.page(d), []).append((sc, d))
+        ids = opened.column("ids")
         pages = []
-        for members in groups.values():
+        for page, members in groups.items():
             extra = sum(sc for sc, _ in members[1 : 1 + PAGE_MORE])
-            pages.append((members[0][0] + PAGE_SHARE * extra, members))
+            score = members[0][0] + PAGE_SHARE * extra
+            # the anchor: the best-matching section of the page, not the page as a whole
+            # (which matches by adding up its sections) where a section matches at all
+            part = next((i for i, (_, d) in enumerate(members) if ids[d] != page), 0)
+            if part:
+                members = [members[part]] + members[:part] + members[part + 1 :]
+            pages.append((score, members))
         pages.sort(key=lambda x: (-x[0], x[1][0][1]))
         return pages
 

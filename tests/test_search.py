@@ -515,3 +515,35 @@ def test_documents_carry_structured_fields_with_their_labels(content):
     assert not docs["zhuangxiu#step-1"].figure  # no time limit, no figure
     # every section of a page knows the page's real title
     assert {d.page_title for d in docs.values() if d.item_id == "zhuangxiu"} == {"装修备案办理流程"}
+
+
+def test_the_anchor_is_the_best_matching_section_not_the_page_top(searcher, index_dir):
+    """A page found as a whole (its parts added up) still lands on its best-matching part."""
+    from search.index import open_index
+
+    opened = open_index(index_dir)
+    ids_ = opened.column("ids")
+    pages = opened.column("pages")
+    opened.close()
+    with_parts = {p for i, p in zip(ids_, pages, strict=True) if i != p}
+    # 验房 is in one step of 入伙程序, 钥匙 or 身份 in another: the page as a whole holds both
+    for q in ("验房 钥匙", "身份 验房", "装修备案", "入伙", "营业执照 出入证"):
+        for r in searcher.search(q, limit=20):
+            if r.page in with_parts and r.sections:
+                # a section of the page matched: the result opens there, with that section's title
+                assert "#" in r.url and r.section, (q, r.id, r.url)
+    ruhuo = next(r for r in searcher.search("验房 钥匙") if r.page == "ruhuo")
+    assert ruhuo.id == "ruhuo#step-2" and ruhuo.url == "/procedures/ruhuo/#step-2" and ruhuo.section == "第2步"
+    assert ruhuo.title == "入伙程序" and "ruhuo" in [x.id for x in ruhuo.sections]  # the page folds under
+
+
+def test_a_glossary_term_is_a_section_of_the_glossary_page():
+    from types import SimpleNamespace
+
+    from search.documents import glossary_docs
+
+    term = SimpleNamespace(term="消单", definition="维修、投诉处理完成后在记录上注销。", synonyms=["销单"])
+    (doc,) = glossary_docs(SimpleNamespace(glossary=SimpleNamespace(terms=[term])))
+    # the box shows it under 术语表 with the term as the section it links to
+    assert doc.is_part and doc.page == "glossary" and doc.page_title == "术语表"
+    assert doc.url == "/glossary/#消单" and doc.title == "消单"

@@ -351,10 +351,15 @@
       groups.get(page).push(r);
     });
     var pages = [];
-    groups.forEach(function (members) {
+    groups.forEach(function (members, page) {
       var extra = 0;
       for (var i = 1; i <= p.pageMore && i < members.length; i++) extra += members[i][0];
-      pages.push([members[0][0] + p.pageShare * extra, members]);
+      var score = members[0][0] + p.pageShare * extra;
+      // the anchor: the best-matching section, not the page as a whole, where a section matches
+      var part = 0;
+      for (var k = 0; k < members.length; k++) if (docs[members[k][1]][0] !== page) { part = k; break; }
+      if (part) members = [members[part]].concat(members.slice(0, part), members.slice(part + 1));
+      pages.push([score, members]);
     });
     pages.sort(function (a, b) { return b[0] - a[0] || a[1][0][1] - b[1][0][1]; });
     var results = pages.slice(offset || 0, (offset || 0) + (limit || LIMIT)).map(function (pg) {
