@@ -63,6 +63,7 @@ def export(opened: Any) -> dict[str, Any]:
         "total": opened.vocab.total,
         "words": {w: f for w, f in opened.vocab.freq.items() if f},
         "synonyms": opened.synonyms,
+        "titleNames": opened.title_names,
         "soundOf": opened.sound_of,
         "soundsLike": opened.sounds_like,
         "stop": sorted(STOP_WORDS),
@@ -70,11 +71,12 @@ def export(opened: Any) -> dict[str, Any]:
         "postings": postings,
         "params": {
             "maxQueryChars": sq.MAX_QUERY_CHARS, "maxTerms": sq.MAX_TERMS,
-            "subWeight": sq.SUB_WEIGHT, "synWeight": sq.SYN_WEIGHT, "gramWeight": sq.GRAM_WEIGHT,
+            "subWeight": sq.SUB_WEIGHT, "synWeight": sq.SYN_WEIGHT, "absentSynWeight": sq.ABSENT_SYN_WEIGHT, "gramWeight": sq.GRAM_WEIGHT,
             "singleWeight": sq.SINGLE_WEIGHT, "homophoneWeight": sq.HOMOPHONE_WEIGHT,
             "homophones": sq.HOMOPHONES, "homophoneMin": sq.HOMOPHONE_MIN, "homophoneMax": sq.HOMOPHONE_MAX, "tiebreak": sq.TIEBREAK,
             "pageShare": sq.PAGE_SHARE, "pageMore": sq.PAGE_MORE, "foldMax": sq.FOLD_MAX,
             "intents": [[name, pattern, weights] for name, pattern, weights in sq.INTENTS],
+            "pageLike": list(sq.PAGE_LIKE),
             "titleBonus": sq.TITLE_BONUS, "kindWords": sorted(sq.KIND_WORDS), "casePrior": sq.CASE_PRIOR, "formPrior": sq.FORM_PRIOR, "situation": sq.SITUATION_RE, "situationLen": sq.SITUATION_LEN,
         },
     }
