@@ -20,7 +20,7 @@ from typing import Any
 from builder.core.atomic import write_text
 
 #: Bump with any change of the shape below (the worker checks it).
-CLIENT_VERSION = 1
+CLIENT_VERSION = 2
 GLOBAL = "__handbookSearch"
 
 
@@ -45,6 +45,7 @@ def export(opened: Any) -> dict[str, Any]:
             f["id"], opened.page(d), opened.kind(d), f.get("page_title") or f.get("title", ""),
             f.get("title", "") if f.get("part") == "1" else "", _site_url(f.get("url", "")),
             f.get("ntext", ""), round(opened.prior(d), 4), 1 if opened.figure(d) else 0, opened.page_title(d),
+            1 if opened.actor(d) else 0,
         ])
     postings: dict[str, dict[str, list[float]]] = {}
     for field in ("body", "grams"):

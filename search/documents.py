@@ -60,6 +60,8 @@ class Doc:
     page_title: str = ""
     #: states a figure or a time limit (a fact's figure, a step's 时限): 几/多久/多少 favour it
     figure: bool = False
+    #: names who does it (a step's 办理人): 谁/派谁/找谁 favour it as they favour a post's page
+    actor: bool = False
 
     def __post_init__(self) -> None:
         self.page = self.page or self.item_id
@@ -149,6 +151,7 @@ def item_docs(content: Any) -> Iterator[Doc]:
                 prior=prior * PART_PRIOR.get(p.anchor, 1.0),
                 page_title=item.title,
                 figure="时限" in extra,
+                actor="办理人" in extra,
             )
 
 

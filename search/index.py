@@ -30,7 +30,7 @@ from typing import Any
 from search.analyzer import _HAN_RE, Vocabulary, normalize, synonym_map, tokenize
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 VOCAB_FILE = "vocab.marshal"
 META_FILE = "meta.json"
 #: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
@@ -286,6 +286,7 @@ def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[
                 "pages": [d.page for d in docs],
                 "section_kinds": [d.kind for d in docs],
                 "figures": [1 if d.figure else 0 for d in docs],
+                "actors": [1 if d.actor else 0 for d in docs],
                 "page_titles": [normalize(d.page_title).lower() for d in docs],
                 "ids": [d.id for d in docs],
                 "homophones": homophones,
@@ -449,6 +450,10 @@ class Opened:
 
     def figure(self, docnum: int) -> bool:
         return bool(self._column("figures")[docnum])
+
+    def actor(self, docnum: int) -> bool:
+        """Whether the section names who does it (a step's 办理人)."""
+        return bool(self._column("actors")[docnum])
 
     def field_lengths(self, field: str) -> list[int]:
         """Every section's length in ``field`` (as whoosh stores it), read once."""

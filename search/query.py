@@ -105,7 +105,7 @@ class Answer:
 #: is to the site's search box (search.client_index), so both rank alike.
 INTENTS: list[tuple[str, str, dict[str, float]]] = [
     ("procedure", r"怎么|如何|怎样|流程|步骤|程序|手续|要带|带什么|带啥|需要什么|准备什么|哪些资料|什么资料|办理", {"procedure": 1.4}),
-    ("role", r"谁|上级|下属|哪个岗位|什么岗位|负责人", {"role": 1.6}),
+    ("role", r"谁|上级|下属|哪个岗位|什么岗位|负责人", {"role": 1.6, "actor": 1.6}),
     ("figure", r"几|多久|多少|多长|时限|期限|什么时候|哪天", {"figure": 1.4, "fact": 1.2}),
     ("form", r"表|单|填|编号|[a-z]{2}-[a-z]{2,}", {"form": 1.0}),
 ]
@@ -454,13 +454,16 @@ class Searcher:
         # the title bonus: the page's title names every concept asked (by the word or a synonym)
         asked = [n for n in p.names if n and n[0] not in KIND_WORDS]
         kinds, figures, titles = opened.column("section_kinds"), opened.column("figures"), opened.column("page_titles")
-        figure_w = weights.get("figure", 1.0)
+        actors = opened.column("actors")
+        figure_w, actor_w = weights.get("figure", 1.0), weights.get("actor", 1.0)
         ranked = []
         for d, sc in scores.items():
             k = kinds[d]
             w = weights.get(k, 1.0)
             if figures[d]:
                 w *= figure_w
+            if actors[d]:
+                w *= actor_w
             if asked and k != "glossary" and all(any(c in titles[d] for c in n) for n in asked):
                 w *= TITLE_BONUS
             ranked.append((sc * opened.prior(d) * w, d))

@@ -185,3 +185,17 @@ def test_the_dictionary_refuses_a_situation_that_points_nowhere():
         Dictionary(situations={"湿滑": ["湿滑"]})
     d = Dictionary(situations={"滑倒": ["安全保障"]})
     assert {"滑倒", "安全保障"} <= set(d.all_words())
+
+
+def test_who_questions_favour_the_step_that_names_who_does_it(real_searcher):
+    """谁/派谁: a post's page, or a procedure's step whose 办理人 is the post (投诉来了管家去)."""
+    from search.query import intent_weights
+
+    assert intent_weights("投诉来了谁去处理")["actor"] > 1 and "actor" not in intent_weights("投诉处理流程")
+    first = real_searcher.search("投诉来了谁去处理", limit=5)[0]
+    assert first.id == "tousu-chuli#step-1"  # 办理人: 贴心管家 (a post's duty mentioning 投诉 came first)
+    # 谁 is the question, not a word to find: 派谁 is not a homophone of 排水
+    opened = real_searcher._open()
+    from search.query import plan
+
+    assert not {t for g in plan("投诉来了派谁去", opened).groups for _, t, _ in g} & {"排水", "谁"}

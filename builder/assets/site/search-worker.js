@@ -343,6 +343,7 @@
       var doc = docs[d];
       var w = weights[doc[2]] || 1.0;
       if (doc[8]) w *= weights.figure || 1.0;
+      if (doc[10]) w *= weights.actor || 1.0;
       if (asked.length && doc[2] !== "glossary" && asked.every(function (n) {
         return n.some(function (c) { return doc[9].indexOf(c) >= 0; });
       })) {
