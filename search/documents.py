@@ -247,20 +247,18 @@ def form_docs(specs: Mapping[str, Any]) -> Iterator[Doc]:
         )
 
 
-def _slug(term: str) -> str:
-    return re.sub(r"\s+", "-", term.strip())
-
-
 def glossary_docs(content: Any) -> Iterator[Doc]:
+    from builder.core.urls import glossary_anchor, glossary_url
+
     glossary = getattr(content, "glossary", None)
     for term in getattr(glossary, "terms", []) or []:
         yield Doc(
-            id=f"glossary#{_slug(term.term)}",
+            id=f"glossary#{glossary_anchor(term.term)}",
             item_id="glossary",
             kind="glossary",
             title=term.term,
             title_path=SEP.join(["术语", term.term]),
-            url=f"/glossary/#{_slug(term.term)}",
+            url=glossary_url(term.term),
             text=term.definition,
             keywords=" ".join(term.synonyms),
             # a section of the glossary page: the box links to the term, not the page's top

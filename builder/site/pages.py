@@ -29,7 +29,7 @@ from builder.core.model import (
     Procedure,
     Role,
 )
-from builder.core.urls import item_src
+from builder.core.urls import glossary_anchor, item_src
 
 STATUS_LABELS = {"sourced": "来源", "outline": "待编写", "draft": "草稿"}
 KIND_ORDER = ["role", "etiquette", "procedure", "policy", "legal", "fact", "case"]
@@ -347,7 +347,9 @@ class Site:
         out = ["# 术语表\n\n"]
         for t in sorted(self.content.glossary.terms, key=lambda t: t.term):
             syn = f"(又称:{esc('、'.join(t.synonyms))})" if t.synonyms else ""
-            out.append(f"**{esc(t.term)}**{syn}\n:   {esc(t.definition)}\n\n")
+            # the term's anchor, where search results link (search.documents: /glossary/#<term>)
+            anchor = html.escape(glossary_anchor(t.term), quote=True)
+            out.append(f'<a id="{anchor}"></a>**{esc(t.term)}**{syn}\n:   {esc(t.definition)}\n\n')
         return "".join(out)
 
     def tags_page(self) -> str:
