@@ -439,7 +439,8 @@ def editor_app(tmp_path, index_dir):
     shutil.copytree(SEARCH_CONTENT, content)
     (content / "dictionary.yaml").write_text(
         "# our words\nwords:\n  - 装修备案表  # kept whole\n  - 业户\n  - 入伙\nsynonyms:\n"
-        "  - [业主, 业户, 住户]\n  - [入伙, 入住, 收楼, 交房]  # 入伙 is the manuals' word\n  - [报修, 维修]\n",
+        "  - [业主, 业户, 住户]\n  - [入伙, 入住, 收楼, 交房]  # 入伙 is the manuals' word\n  - [报修, 维修]\n"
+        "situations:\n  钥匙丢了: [钥匙]\n",
         encoding="utf-8")
     app = Flask(__name__)
     app.config.update(SEARCH_INDEX_DIR=str(index_dir), SEARCH_CONTENT_DIR=str(content),
@@ -547,3 +548,14 @@ def test_a_glossary_term_is_a_section_of_the_glossary_page():
     # the box shows it under 术语表 with the term as the section it links to
     assert doc.is_part and doc.page == "glossary" and doc.page_title == "术语表"
     assert doc.url == "/glossary/#消单" and doc.title == "消单"
+
+
+def test_editors_see_the_dictionarys_situations_and_synonyms(editor_app):
+    page = editor_app.test_client().get("/editors/searches").get_data(as_text=True)
+    assert re.search(r"<td>钥匙丢了</td><td>钥匙</td>", page)
+    assert "<td>业主 = 业户 = 住户</td>" in page
+    # a broken dictionary is named, not a traceback
+    path = Path(editor_app.config["SEARCH_CONTENT_DIR"]) / "dictionary.yaml"
+    path.write_text("situations:\n  摔倒: []\n", encoding="utf-8")
+    r = editor_app.test_client().get("/editors/searches")
+    assert r.status_code == 200 and "dictionary.yaml" in r.get_data(as_text=True)
