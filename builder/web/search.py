@@ -352,21 +352,10 @@ def editors_searches():
 
 def _dictionary():
     """content/dictionary.yaml as the core reads it (what the index uses), or why it cannot be."""
-    from pydantic import ValidationError
+    from builder.core.load import load_dictionary
 
-    from builder.core.load import read_yaml, to_plain
-    from builder.core.model import Dictionary
-
-    path = _content_dir() / "dictionary.yaml"
-    if not path.is_file():
-        return Dictionary(), ""
-    data, problems = read_yaml(path, path.name)
-    if problems:
-        return Dictionary(), str(problems[0])
-    try:
-        return Dictionary.model_validate(to_plain(data) or {}), ""
-    except ValidationError as e:
-        return Dictionary(), f"{path.name}: {e.errors()[0]['msg']} (运行 handbook check 看全部问题)"
+    dictionary, problems = load_dictionary(_content_dir())
+    return dictionary, (f"{problems[0]} (运行 handbook check 看全部问题)" if problems else "")
 
 
 def _rebuild() -> str:
