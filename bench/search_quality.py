@@ -20,6 +20,8 @@ level: its page holds a listed answer.
     python bench/search_quality.py --site site/          # a site already built
     python bench/search_quality.py --no-browser --misses --holdout ''   # while tuning
     python bench/search_quality.py --holdout-misses      # once, after tuning: what still misses
+    python bench/search_quality.py --each --dev tests/data/search_dev.yaml tests/data/search_holdout.yaml \
+        tests/data/search_holdout_2026.yaml --holdout ''  # every development file, apart and together
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from builder.core.formspec import load_specs
-
 ROOT = Path(__file__).resolve().parent.parent
+# this checkout's builder and search (and so its content/), before any installed copy: run as a
+# script, the venv's editable install of another checkout would come first
 sys.path.insert(0, str(ROOT))
+
+from builder.core.formspec import load_specs  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "search_dev.yaml"
 #: the first held-out set: looked at while tuning since, so counted as development now
@@ -243,7 +247,8 @@ def summary(per: list[dict]) -> tuple[float, float]:
     return hit, mrr
 
 
-def report(title: str, queries: list[dict], systems: list, misses_too: bool, list_misses: bool = True) -> None:
+def report(title: str, queries: list[dict], systems: list, misses_too: bool, list_misses: bool = True,
+           held_out: bool = False) -> None:
     results = {s.name: (score(s, queries, False)["per"], score(s, queries, True)["per"]) for s in systems}
     print(f"\n== {title}: {len(queries)} queries, {len({d['topic'] for d in queries})} topics")
     print(f"{'system':30} {'recall@5':>9} {'MRR':>6} {'page recall@5':>14} {'page MRR':>9}")
@@ -267,7 +272,8 @@ def report(title: str, queries: list[dict], systems: list, misses_too: bool, lis
     late = [p for p in ours if p["rank"] and 1 < p["rank"] <= K]
     print(f"\nours: {len(misses)} miss(es) at 5, {len(late)} found at rank 2–5")
     if not list_misses:
-        print("  (held-out misses not listed: run with --holdout-misses once tuning is over)")
+        if held_out:
+            print("  (held-out misses not listed: run with --holdout-misses once tuning is over)")
         return
     for p in misses:
         print(f"  MISS {p['q']}  want {p['gold']}  got {p['got']}")
@@ -284,6 +290,7 @@ def main() -> int:
     ap.add_argument("--dev", type=Path, nargs="*", default=[DEV, OLD_HOLDOUT], help="the development sets")
     ap.add_argument("--holdout", type=Path, default=HOLDOUT, help="the held-out set (reported apart; '' for none)")
     ap.add_argument("--holdout-misses", action="store_true", help="list the held-out set's misses (not while tuning)")
+    ap.add_argument("--each", action="store_true", help="also report each development file on its own")
     args = ap.parse_args()
 
     from builder.core.load import load_content
@@ -294,6 +301,8 @@ def main() -> int:
     for path in args.dev:
         dev += load_dev(path)
     sets = [(f"development ({' + '.join(p.name for p in args.dev)})", dev)]
+    if args.each and len(args.dev) > 1:
+        sets += [(f"development {p.name}", load_dev(p)) for p in args.dev]
     if args.holdout and args.holdout.is_file():
         sets.append((f"held-out {args.holdout.name} (not used for tuning)", load_dev(args.holdout)))
     content, problems = load_content(CONTENT_DIR)
@@ -323,7 +332,9 @@ def main() -> int:
                 box = SiteBrowser(site, every, anchors)
                 systems.append(box)
         for n, (title, qs) in enumerate(sets):
-            report(title, qs, systems, args.misses, list_misses=n == 0 or args.holdout_misses)
+            held_out = title.startswith("held-out")
+            report(title, qs, systems, args.misses and n == 0,
+                   list_misses=n == 0 or (held_out and args.holdout_misses), held_out=held_out)
             if box is not None:
                 empty = [d["q"] for d in qs if d["q"] in box.empty]
                 print(f"header box: {len(qs) - len(empty)}/{len(qs)} queries answered with at least one result"

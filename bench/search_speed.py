@@ -16,10 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from builder.core.formspec import load_specs
-
 ROOT = Path(__file__).resolve().parent.parent
+# this checkout's builder and search first (run as a script, the venv's editable install of
+# another checkout would come first)
 sys.path.insert(0, str(ROOT))
+
+from builder.core.formspec import load_specs  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -35,14 +37,15 @@ def main() -> int:
     args = ap.parse_args()
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from search_quality import load_dev
+    from search_quality import DEV, HOLDOUT, OLD_HOLDOUT, load_dev
 
     from builder.core.load import load_content
     from builder.core.paths import CONTENT_DIR, FORMS_DIR
     from search.index import build_from_files, build_index
     from search.query import Searcher
 
-    queries = [d["q"] for d in load_dev()]
+    # every development query (the three sets; the blind held-out set is not read here)
+    queries = list(dict.fromkeys(d["q"] for path in (DEV, OLD_HOLDOUT, HOLDOUT) if path.is_file() for d in load_dev(path)))
     t = time.perf_counter()
     content, _ = load_content(CONTENT_DIR)
     load_s = time.perf_counter() - t

@@ -20,7 +20,7 @@ from typing import Any
 from builder.core.atomic import write_text
 
 #: Bump with any change of the shape below (the worker checks it).
-CLIENT_VERSION = 1
+CLIENT_VERSION = 2
 GLOBAL = "__handbookSearch"
 
 
@@ -45,6 +45,7 @@ def export(opened: Any) -> dict[str, Any]:
             f["id"], opened.page(d), opened.kind(d), f.get("page_title") or f.get("title", ""),
             f.get("title", "") if f.get("part") == "1" else "", _site_url(f.get("url", "")),
             f.get("ntext", ""), round(opened.prior(d), 4), 1 if opened.figure(d) else 0, opened.page_title(d),
+            1 if opened.actor(d) else 0,
         ])
     postings: dict[str, dict[str, list[float]]] = {}
     for field in ("body", "grams"):
@@ -63,6 +64,7 @@ def export(opened: Any) -> dict[str, Any]:
         "total": opened.vocab.total,
         "words": {w: f for w, f in opened.vocab.freq.items() if f},
         "synonyms": opened.synonyms,
+        "titleNames": opened.title_names,
         "soundOf": opened.sound_of,
         "soundsLike": opened.sounds_like,
         "stop": sorted(STOP_WORDS),
@@ -70,11 +72,12 @@ def export(opened: Any) -> dict[str, Any]:
         "postings": postings,
         "params": {
             "maxQueryChars": sq.MAX_QUERY_CHARS, "maxTerms": sq.MAX_TERMS,
-            "subWeight": sq.SUB_WEIGHT, "synWeight": sq.SYN_WEIGHT, "gramWeight": sq.GRAM_WEIGHT,
+            "subWeight": sq.SUB_WEIGHT, "synWeight": sq.SYN_WEIGHT, "absentSynWeight": sq.ABSENT_SYN_WEIGHT, "gramWeight": sq.GRAM_WEIGHT,
             "singleWeight": sq.SINGLE_WEIGHT, "homophoneWeight": sq.HOMOPHONE_WEIGHT,
             "homophones": sq.HOMOPHONES, "homophoneMin": sq.HOMOPHONE_MIN, "homophoneMax": sq.HOMOPHONE_MAX, "tiebreak": sq.TIEBREAK,
             "pageShare": sq.PAGE_SHARE, "pageMore": sq.PAGE_MORE, "foldMax": sq.FOLD_MAX,
             "intents": [[name, pattern, weights] for name, pattern, weights in sq.INTENTS],
+            "pageLike": list(sq.PAGE_LIKE),
             "titleBonus": sq.TITLE_BONUS, "kindWords": sorted(sq.KIND_WORDS), "casePrior": sq.CASE_PRIOR, "formPrior": sq.FORM_PRIOR, "situation": sq.SITUATION_RE, "situationLen": sq.SITUATION_LEN,
         },
     }

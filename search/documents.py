@@ -54,6 +54,8 @@ class Doc:
     page_title: str = ""
     #: states a figure or a time limit (a fact's figure, a step's 时限): 几/多久/多少 favour it
     figure: bool = False
+    #: names who does it (a step's 办理人): 谁/派谁/找谁 favour it as they favour a post's page
+    actor: bool = False
 
     def __post_init__(self) -> None:
         self.page = self.page or self.item_id
@@ -143,6 +145,7 @@ def item_docs(content: Any) -> Iterator[Doc]:
                 prior=prior * PART_PRIOR.get(p.anchor, 1.0),
                 page_title=item.title,
                 figure="时限" in extra,
+                actor="办理人" in extra,
             )
 
 
@@ -238,22 +241,22 @@ def form_docs(specs: Mapping[str, Any]) -> Iterator[Doc]:
         )
 
 
-def _slug(term: str) -> str:
-    return re.sub(r"\s+", "-", term.strip())
-
-
 def glossary_docs(content: Any) -> Iterator[Doc]:
+    from builder.core.urls import glossary_anchor, glossary_url
+
     glossary = getattr(content, "glossary", None)
     for term in getattr(glossary, "terms", []) or []:
         yield Doc(
-            id=f"glossary#{_slug(term.term)}",
+            id=f"glossary#{glossary_anchor(term.term)}",
             item_id="glossary",
             kind="glossary",
             title=term.term,
             title_path=SEP.join(["术语", term.term]),
-            url=f"/glossary/#{_slug(term.term)}",
+            url=glossary_url(term.term),
             text=term.definition,
             keywords=" ".join(term.synonyms),
+            # a section of the glossary page: the box links to the term, not the page's top
+            is_part=True,
             prior=PRIOR_GLOSSARY,
             page="glossary",
             page_title="术语表",

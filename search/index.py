@@ -30,7 +30,7 @@ from typing import Any
 from search.analyzer import _HAN_RE, Vocabulary, normalize, synonym_map, tokenize
 
 #: Bump when the schema, the analyzer or the stored files change: an older index is rebuilt.
-INDEX_VERSION = 7
+INDEX_VERSION = 9
 VOCAB_FILE = "vocab.marshal"
 META_FILE = "meta.json"
 #: Extra domain words and staff-speak synonym groups kept by search (besides content/dictionary.yaml).
@@ -81,7 +81,22 @@ def lexicon(dictionary: Any, glossary: Any = None) -> tuple[list[str], list[list
         if term.synonyms:
             groups.append([term.term, *term.synonyms])
     ew, eg = extra_lexicon()
+    situ = situations(dictionary)
+    words += [w for word, means in situ.items() for w in [word, *means]]
     return words + ew, groups + eg
+
+
+def situations(dictionary: Any) -> dict[str, list[str]]:
+    """content/dictionary.yaml's situations: an everyday word → the manuals' words it points
+    to, normalised and lowercased. One way: the query's word also searches them (as a synonym
+    would), a query with the manuals' word does not search the everyday one."""
+    out: dict[str, list[str]] = {}
+    for word, means in (getattr(dictionary, "situations", None) or {}).items():
+        w = normalize(word).lower()
+        if w:
+            out.setdefault(w, [])
+            out[w] += [m for m in (normalize(x).lower() for x in means) if m and m != w and m not in out[w]]
+    return out
 
 
 DOMAIN_FREQ = 2000
@@ -247,6 +262,13 @@ def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[
             keep = words + [w for g in groups for w in g]
             sub = sub_vocabulary(full, texts, keep)
             syn = synonym_map(groups)
+            # the names a page's title may give a query's word (the title bonus): the same thing
+            # in other words (dictionary.yaml's and synonyms.txt's groups, the situations), not
+            # the glossary's looser associations (客户 for 业主, 客户诉求 for 投诉)
+            title_names = synonym_map(list(getattr(content.dictionary, "synonyms", []) or []) + extra_lexicon()[1])
+            for word, means in situations(content.dictionary).items():
+                syn[word] = list(dict.fromkeys(syn.get(word, []) + means))
+                title_names[word] = list(dict.fromkeys(title_names.get(word, []) + means))
             # a synonym that is several words is searched as those words
             syn_terms = {w: [[t.text for t in tokenize(o, sub, search=False)] for o in others]
                          for w, others in syn.items()}
@@ -258,11 +280,13 @@ def build_index(content: Any, out_dir: Path | str | None = None, specs: Mapping[
                 "kinds": sorted({d.kind for d in docs}),
                 "roles": sorted({r for d in docs for r in d.roles}),
                 "synonyms": syn_terms,
+                "title_names": title_names,
                 "priors": [d.prior for d in docs],
                 # per section, in the order added (= docnum): its page, kind, whether it states a figure
                 "pages": [d.page for d in docs],
                 "section_kinds": [d.kind for d in docs],
                 "figures": [1 if d.figure else 0 for d in docs],
+                "actors": [1 if d.actor else 0 for d in docs],
                 "page_titles": [normalize(d.page_title).lower() for d in docs],
                 "ids": [d.id for d in docs],
                 "homophones": homophones,
@@ -367,6 +391,7 @@ class Opened:
             raise IndexError_(f"index at {path} has no readable {VOCAB_FILE}: {e}") from e
         self.vocab = Vocabulary(freq, total)
         self.synonyms: dict[str, list[list[str]]] = self.meta.get("synonyms", {})
+        self.title_names: dict[str, list[str]] = self.meta.get("title_names", {})
         homophones = self.meta.get("homophones") or {}
         self.sound_of: dict[str, str] = homophones.get("chars", {})
         self.sounds_like: dict[str, list[str]] = homophones.get("words", {})
@@ -425,6 +450,10 @@ class Opened:
 
     def figure(self, docnum: int) -> bool:
         return bool(self._column("figures")[docnum])
+
+    def actor(self, docnum: int) -> bool:
+        """Whether the section names who does it (a step's 办理人)."""
+        return bool(self._column("actors")[docnum])
 
     def field_lengths(self, field: str) -> list[int]:
         """Every section's length in ``field`` (as whoosh stores it), read once."""

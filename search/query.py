@@ -105,7 +105,7 @@ class Answer:
 #: is to the site's search box (search.client_index), so both rank alike.
 INTENTS: list[tuple[str, str, dict[str, float]]] = [
     ("procedure", r"怎么|如何|怎样|流程|步骤|程序|手续|要带|带什么|带啥|需要什么|准备什么|哪些资料|什么资料|办理", {"procedure": 1.4}),
-    ("role", r"谁|上级|下属|哪个岗位|什么岗位|负责人", {"role": 1.6}),
+    ("role", r"谁|上级|下属|哪个岗位|什么岗位|负责人", {"role": 1.6, "actor": 1.6}),
     ("figure", r"几|多久|多少|多长|时限|期限|什么时候|哪天", {"figure": 1.4, "fact": 1.2}),
     ("form", r"表|单|填|编号|[a-z]{2}-[a-z]{2,}", {"form": 1.0}),
 ]
@@ -114,6 +114,9 @@ FORM_PRIOR = 0.7
 #: A page whose title holds every word asked (入伙 → 入伙程序) is what the query names (a
 #: glossary entry only defines the word).
 TITLE_BONUS = 1.5
+#: A word the handbook never uses (装潢) is asked by its synonyms (装修) at this weight, and a
+#: title that holds one of them names it.
+ABSENT_SYN_WEIGHT = 1.0
 #: Words that name a kind of page, not a page (报修流程 names 报修处理): left out of the title bonus.
 KIND_WORDS = frozenset(["流程", "程序", "步骤", "手续", "制度", "规定", "规范", "表", "表格", "标准"])
 #: A case is an answer where the query tells a situation; otherwise it weighs this much.
@@ -162,6 +165,10 @@ class Plan:
     marks: list[str]
     terms: list[str]
     message: str = ""
+    #: per concept, the names a page's title may give it: the word and its synonyms of the
+    #: dictionary (search.index: title_names)
+    #: ("" for a concept that is not a word: it never asks for the title bonus)
+    names: list[list[str]] = field(default_factory=list)
 
 
 def plan(q: str, opened: Opened) -> Plan:
@@ -176,6 +183,7 @@ def plan(q: str, opened: Opened) -> Plan:
         text = text[:MAX_QUERY_CHARS]
         message = f"查询太长, 只用了前 {MAX_QUERY_CHARS} 个字"
     groups: list[list[tuple[str, str, float]]] = []
+    names: list[list[str]] = []
     marks: list[str] = []
     nterms = 0
     for c in concepts(text, opened.vocab, normalized=True):
@@ -187,15 +195,20 @@ def plan(q: str, opened: Opened) -> Plan:
         if c.known:
             alts += [(f, c.text, cw * b) for f, b in FIELD_BOOSTS.items()]
             marks.append(c.text)
+            absent = not _in_index(opened, c.text)
+            # a title names the word itself; a word the handbook lacks, by its synonyms
+            names.append([c.text, *opened.title_names.get(c.text, [])] if absent else [c.text])
+            sw = ABSENT_SYN_WEIGHT if absent else SYN_WEIGHT
             for group in opened.synonyms.get(c.text, []):
                 for t in group:
-                    alts += [(f, t, SYN_WEIGHT * b / len(group)) for f, b in FIELD_BOOSTS.items()]
+                    alts += [(f, t, sw * b / len(group)) for f, b in FIELD_BOOSTS.items()]
                     marks.append(t)
             for sub in c.subwords:
                 alts += [(f, sub, SUB_WEIGHT * b) for f, b in FIELD_BOOSTS.items()]
                 marks.append(sub)
         else:
             marks += c.bigrams
+            names.append([])
         if HOMOPHONE_MIN <= len(c.text) <= HOMOPHONE_MAX and not _in_index(opened, c.text):
             # a word the index does not hold: the index's words that sound alike (投述 → 投诉)
             for w in sounds_like(opened, c.text)[:HOMOPHONES]:
@@ -209,7 +222,7 @@ def plan(q: str, opened: Opened) -> Plan:
         nterms += len(alts)
         groups.append(alts)
     marks = [m for m in dict.fromkeys(marks) if m]
-    return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message)
+    return Plan(groups, marks, [c for g in groups for _, c, _ in g[:1]], message, names)
 
 
 def _in_index(opened: Opened, term: str) -> bool:
@@ -306,6 +319,15 @@ def score_plan(p: Plan, searcher, allowed: set[int] | None = None) -> dict[int, 
     return total
 
 
+#: Sections that stand for the page as a whole (its summary at the top): the anchor goes to a
+#: more specific section of the page where one matches.
+PAGE_LIKE = ("summary",)
+
+
+def _page_like(doc_id: str, page: str) -> bool:
+    return doc_id == page or doc_id.partition("#")[2] in PAGE_LIKE
+
+
 class Searcher:
     """A warm searcher over one index directory; thread-safe; reopens a swapped index and
     rebuilds one that fails to open (from ``content_dir`` / ``forms_dir``)."""
@@ -389,14 +411,22 @@ class Searcher:
     @staticmethod
     def _pages(opened: Opened, ranked: list[tuple[float, int]]) -> list[tuple[float, list[tuple[float, int]]]]:
         """Sections grouped by page, best page first: a page scores its best section plus
-        PAGE_SHARE of the next PAGE_MORE."""
+        PAGE_SHARE of the next PAGE_MORE; its best-scoring section (a part, where any part
+        matches) comes first, as the anchor."""
         groups: dict[str, list[tuple[float, int]]] = {}
         for sc, d in ranked:
             groups.setdefault(opened.page(d), []).append((sc, d))
+        ids = opened.column("ids")
         pages = []
-        for members in groups.values():
+        for page, members in groups.items():
             extra = sum(sc for sc, _ in members[1 : 1 + PAGE_MORE])
-            pages.append((members[0][0] + PAGE_SHARE * extra, members))
+            score = members[0][0] + PAGE_SHARE * extra
+            # the anchor: the best-matching section of the page, not the page as a whole
+            # (which matches by adding up its sections) where a section matches at all
+            part = next((i for i, (_, d) in enumerate(members) if not _page_like(ids[d], page)), 0)
+            if part:
+                members = [members[part]] + members[:part] + members[part + 1 :]
+            pages.append((score, members))
         pages.sort(key=lambda x: (-x[0], x[1][0][1]))
         return pages
 
@@ -421,16 +451,20 @@ class Searcher:
         searcher = opened.searcher
         scores = score_plan(p, opened, allowed)
         weights = intent_weights(normalize(q))
-        asked = [c for g in p.groups for f, c, _ in g[:1] if f == "body" and c not in KIND_WORDS]
+        # the title bonus: the page's title names every concept asked (by the word or a synonym)
+        asked = [n for n in p.names if n and n[0] not in KIND_WORDS]
         kinds, figures, titles = opened.column("section_kinds"), opened.column("figures"), opened.column("page_titles")
-        figure_w = weights.get("figure", 1.0)
+        actors = opened.column("actors")
+        figure_w, actor_w = weights.get("figure", 1.0), weights.get("actor", 1.0)
         ranked = []
         for d, sc in scores.items():
             k = kinds[d]
             w = weights.get(k, 1.0)
             if figures[d]:
                 w *= figure_w
-            if asked and k != "glossary" and all(c in titles[d] for c in asked):
+            if actors[d]:
+                w *= actor_w
+            if asked and k != "glossary" and all(any(c in titles[d] for c in n) for n in asked):
                 w *= TITLE_BONUS
             ranked.append((sc * opened.prior(d) * w, d))
         ranked.sort(key=lambda x: (-x[0], x[1]))

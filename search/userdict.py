@@ -22,6 +22,8 @@ def userdict_words(dictionary: Any, extra: bool = True) -> list[str]:
     words = list(getattr(dictionary, "words", []) or [])
     for g in getattr(dictionary, "synonyms", []) or []:
         words += list(g)
+    for word, means in (getattr(dictionary, "situations", None) or {}).items():
+        words += [word, *means]
     if extra:
         from search.index import extra_lexicon
 

@@ -439,7 +439,8 @@ def editor_app(tmp_path, index_dir):
     shutil.copytree(SEARCH_CONTENT, content)
     (content / "dictionary.yaml").write_text(
         "# our words\nwords:\n  - 装修备案表  # kept whole\n  - 业户\n  - 入伙\nsynonyms:\n"
-        "  - [业主, 业户, 住户]\n  - [入伙, 入住, 收楼, 交房]  # 入伙 is the manuals' word\n  - [报修, 维修]\n",
+        "  - [业主, 业户, 住户]\n  - [入伙, 入住, 收楼, 交房]  # 入伙 is the manuals' word\n  - [报修, 维修]\n"
+        "situations:\n  钥匙丢了: [钥匙]\n",
         encoding="utf-8")
     app = Flask(__name__)
     app.config.update(SEARCH_INDEX_DIR=str(index_dir), SEARCH_CONTENT_DIR=str(content),
@@ -515,3 +516,46 @@ def test_documents_carry_structured_fields_with_their_labels(content):
     assert not docs["zhuangxiu#step-1"].figure  # no time limit, no figure
     # every section of a page knows the page's real title
     assert {d.page_title for d in docs.values() if d.item_id == "zhuangxiu"} == {"装修备案办理流程"}
+
+
+def test_the_anchor_is_the_best_matching_section_not_the_page_top(searcher, index_dir):
+    """A page found as a whole (its parts added up) still lands on its best-matching part."""
+    from search.index import open_index
+
+    opened = open_index(index_dir)
+    ids_ = opened.column("ids")
+    pages = opened.column("pages")
+    opened.close()
+    with_parts = {p for i, p in zip(ids_, pages, strict=True) if i != p}
+    # 验房 is in one step of 入伙程序, 钥匙 or 身份 in another: the page as a whole holds both
+    for q in ("验房 钥匙", "身份 验房", "装修备案", "入伙", "营业执照 出入证"):
+        for r in searcher.search(q, limit=20):
+            if r.page in with_parts and r.sections:
+                # a section of the page matched: the result opens there, with that section's title
+                assert "#" in r.url and r.section, (q, r.id, r.url)
+    ruhuo = next(r for r in searcher.search("验房 钥匙") if r.page == "ruhuo")
+    assert ruhuo.id == "ruhuo#step-2" and ruhuo.url == "/procedures/ruhuo/#step-2" and ruhuo.section == "第2步"
+    assert ruhuo.title == "入伙程序" and "ruhuo" in [x.id for x in ruhuo.sections]  # the page folds under
+
+
+def test_a_glossary_term_is_a_section_of_the_glossary_page():
+    from types import SimpleNamespace
+
+    from search.documents import glossary_docs
+
+    term = SimpleNamespace(term="消单", definition="维修、投诉处理完成后在记录上注销。", synonyms=["销单"])
+    (doc,) = glossary_docs(SimpleNamespace(glossary=SimpleNamespace(terms=[term])))
+    # the box shows it under 术语表 with the term as the section it links to
+    assert doc.is_part and doc.page == "glossary" and doc.page_title == "术语表"
+    assert doc.url == "/glossary/#消单" and doc.title == "消单"
+
+
+def test_editors_see_the_dictionarys_situations_and_synonyms(editor_app):
+    page = editor_app.test_client().get("/editors/searches").get_data(as_text=True)
+    assert re.search(r"<td>钥匙丢了</td><td>钥匙</td>", page)
+    assert "<td>业主 = 业户 = 住户</td>" in page
+    # a broken dictionary is named, not a traceback
+    path = Path(editor_app.config["SEARCH_CONTENT_DIR"]) / "dictionary.yaml"
+    path.write_text("situations:\n  摔倒: []\n", encoding="utf-8")
+    r = editor_app.test_client().get("/editors/searches")
+    assert r.status_code == 200 and "dictionary.yaml" in r.get_data(as_text=True)

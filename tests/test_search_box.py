@@ -194,3 +194,26 @@ def test_engine_in_chromium_ranks_as_the_python_engine(browser, tmp_path):
         return out; }""", queries)
     differ = [q for q in queries if [list(x) for x in want[q]] != [[a, b, list(c)] for a, b, c in got[q]]]
     assert not differ, f"{len(differ)} queries rank differently, e.g. {differ[:3]}: {want[differ[0]][:3]} vs {got[differ[0]][:3]}"
+
+
+def test_a_glossary_result_lands_on_its_term(tmp_path):
+    """Search links a term to /glossary/#<term>: the glossary page, rendered with the site's
+    Markdown extensions, has that anchor for every term (it had none: the link opened the top)."""
+    import re
+
+    import markdown
+    import yaml
+
+    from builder.core.load import load_content
+    from builder.site.pages import Site
+    from search.documents import glossary_docs
+
+    content, _ = load_content(ROOT / "content")
+    exts = [e if isinstance(e, str) else next(iter(e)) for e in yaml.safe_load(
+        re.sub(r"!!python/name:\S+", "x", (ROOT / "mkdocs.yml").read_text(encoding="utf-8")))["markdown_extensions"]]
+    page = markdown.markdown(Site(content).glossary(), extensions=[e for e in exts if e in ("attr_list", "md_in_html", "def_list")])
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    docs = list(glossary_docs(content))
+    assert len(docs) == len(content.glossary.terms) > 20
+    for d in docs:
+        assert d.url.startswith("/glossary/#") and d.url.split("#", 1)[1] in ids, d.url

@@ -143,3 +143,59 @@ def test_a_homophone_typo_finds_the_word_it_sounds_like(real_searcher):
     assert "<mark>投诉</mark>" in got.results[0].snippet
     # a word the index holds is searched as itself only
     assert real_searcher.search("报修", limit=1)[0].item_id == "baoxiu"
+
+
+def test_a_situation_told_in_everyday_words_reaches_the_manuals_matter(real_searcher):
+    """content/dictionary.yaml's situations: 滑倒 is filed under 安全保障 (the duty of care for
+    public areas), 阳光房 under 搭建 — one way: 安全保障 does not search for falls."""
+    from search.query import plan
+
+    got = real_searcher.search("业主在大堂滑倒了", limit=5)
+    assert got[0].id == "minfadian-yinsi-anquan-baozhang#article-3"
+    assert "<mark>大堂</mark>" in got[0].snippet
+    assert [r.page for r in real_searcher.search("阳光房", limit=2)] == [
+        "zhuangxiu-bei-an", "zhuzhai-shinei-zhuangxiu-guanli-banfa"]
+    opened = real_searcher._open()
+    asked = {t for g in plan("滑倒", opened).groups for _, t, _ in g}
+    assert {"安全保障", "湿滑"} <= asked
+    back = {t for g in plan("安全保障", opened).groups for _, t, _ in g}
+    assert "滑倒" not in back and "摔倒" not in back
+
+
+def test_a_synonym_in_the_query_names_the_page_as_its_word_would(real_searcher):
+    # 装潢 is what owners say for 装修: the page titled 装修… is named, as for 装修 itself
+    assert real_searcher.search("装潢要办什么手续", limit=1)[0].page == real_searcher.search(
+        "装修要办什么手续", limit=1)[0].page == "zhuangxiu-bei-an"
+
+
+def test_a_summary_is_not_the_anchor_where_a_part_of_the_page_answers(real_searcher):
+    r = next(r for r in real_searcher.search("业主把房子租出去要告知物业吗", limit=5)
+             if r.page == "minfadian-wuye-fuwu-hetong")
+    assert r.id == "minfadian-wuye-fuwu-hetong#article-6" and "<mark>出租</mark>" in r.snippet
+
+
+def test_the_dictionary_refuses_a_situation_that_points_nowhere():
+    from pydantic import ValidationError
+
+    from builder.core.model import Dictionary
+
+    with pytest.raises(ValidationError, match="at least one word"):
+        Dictionary(situations={"摔倒": []})
+    with pytest.raises(ValidationError, match="stands for itself"):
+        Dictionary(situations={"湿滑": ["湿滑"]})
+    d = Dictionary(situations={"滑倒": ["安全保障"]})
+    assert {"滑倒", "安全保障"} <= set(d.all_words())
+
+
+def test_who_questions_favour_the_step_that_names_who_does_it(real_searcher):
+    """谁/派谁: a post's page, or a procedure's step whose 办理人 is the post (投诉来了管家去)."""
+    from search.query import intent_weights
+
+    assert intent_weights("投诉来了谁去处理")["actor"] > 1 and "actor" not in intent_weights("投诉处理流程")
+    first = real_searcher.search("投诉来了谁去处理", limit=5)[0]
+    assert first.id == "tousu-chuli#step-1"  # 办理人: 贴心管家 (a post's duty mentioning 投诉 came first)
+    # 谁 is the question, not a word to find: 派谁 is not a homophone of 排水
+    opened = real_searcher._open()
+    from search.query import plan
+
+    assert not {t for g in plan("投诉来了派谁去", opened).groups for _, t, _ in g} & {"排水", "谁"}

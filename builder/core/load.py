@@ -161,6 +161,23 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
+def load_dictionary(root: Path | str) -> tuple[Dictionary, list[Problem]]:
+    """content/dictionary.yaml alone (what the editors' searches page shows), with its problems
+    (an empty Dictionary where it cannot be read)."""
+    root = Path(root)
+    path = root / "dictionary.yaml"
+    display = display_path(path, root)
+    if not path.is_file():
+        return Dictionary(), [Problem(display, 1, "(file)", "missing: content needs dictionary.yaml")]
+    data, problems = read_yaml(path, display)
+    if problems:
+        return Dictionary(), problems
+    try:
+        return Dictionary.model_validate(to_plain(data) or {}), []
+    except ValidationError as e:
+        return Dictionary(), validation_problems(display, data, e)
+
+
 def load_content(root: Path | str) -> tuple[Content, list[Problem]]:
     """Load and validate every file under ``root``; never raises for content mistakes."""
     root = Path(root)

@@ -601,10 +601,25 @@ class Glossary(Strict):
 
 
 class Dictionary(Strict):
-    """Domain words for segmentation and the synonym groups staff actually use."""
+    """Domain words for segmentation, the synonym groups staff actually use, and the
+    everyday words for a situation that point to the manuals' words (one way)."""
 
     words: list[Text] = Field(default_factory=list)
     synonyms: list[list[Text]] = Field(default_factory=list)
+    situations: dict[Text, list[Text]] = Field(
+        default_factory=dict,
+        description="everyday words for what happened → the manuals' words for it, one way "
+                    "(摔倒 → 安全保障: a search for a fall also finds the duty of care, not the reverse)")
+
+    @field_validator("situations")
+    @classmethod
+    def _situations(cls, m: dict[str, list[str]]) -> dict[str, list[str]]:
+        for word, means in m.items():
+            if not means:
+                raise ValueError(f"'{word}' needs at least one word of the manuals it stands for")
+            if word in means:
+                raise ValueError(f"'{word}' stands for itself")
+        return m
 
     @field_validator("synonyms")
     @classmethod
@@ -621,6 +636,9 @@ class Dictionary(Strict):
             seen.setdefault(w, None)
         for g in self.synonyms:
             for w in g:
+                seen.setdefault(w, None)
+        for word, means in self.situations.items():
+            for w in [word, *means]:
                 seen.setdefault(w, None)
         return list(seen)
 

@@ -29,3 +29,15 @@ def role_path_url(role_id: str) -> str:
 def form_url(form_id: str) -> str:
     """The fillable web form (served by ``handbook serve``)."""
     return f"/forms/{form_id}"
+
+
+def glossary_anchor(term: str) -> str:
+    """A term's anchor on the glossary page: the term, its whitespace as hyphens."""
+    import re
+
+    return re.sub(r"\s+", "-", term.strip())
+
+
+def glossary_url(term: str) -> str:
+    """A term on the glossary page (what search results link to)."""
+    return f"/glossary/#{glossary_anchor(term)}"

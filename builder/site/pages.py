@@ -32,7 +32,7 @@ from builder.core.model import (
     Step,
     staff_visible,
 )
-from builder.core.urls import item_src
+from builder.core.urls import glossary_anchor, item_src
 from builder.site.cards import card_groups, profile_value
 from builder.site.editors import EditorsPages
 from builder.site.markup import esc, hesc, href, rel, zh_punct
@@ -440,7 +440,9 @@ class Site:
         out = ["# 术语表\n\n"]
         for t in sorted(self.content.glossary.terms, key=lambda t: t.term):
             syn = f"（又称：{esc('、'.join(t.synonyms))}）" if t.synonyms else ""
-            out.append(f"**{esc(t.term)}**{syn}\n:   {esc(t.definition)}\n\n")
+            # the term's anchor, where search results link (search.documents: /glossary/#<term>)
+            anchor = hesc(glossary_anchor(t.term))
+            out.append(f'<a id="{anchor}"></a>**{esc(t.term)}**{syn}\n:   {esc(t.definition)}\n\n')
         return "".join(out)
 
     def tags_page(self) -> str:

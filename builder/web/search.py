@@ -243,6 +243,7 @@ form.inline input[type=text]{width:7rem;padding:.2rem}
 .msg{padding:.5rem .8rem;border-radius:4px;background:#e8f5e9}
 .err{background:#ffebee;color:#b00020}
 .help{color:#555}
+h2{font-size:1.1rem;margin-top:2rem}
 </style>
 </head>
 <body>
@@ -279,6 +280,23 @@ form.inline input[type=text]{width:7rem;padding:.2rem}
 {% else %}
 <p>还没有没找到的搜索。</p>
 {% endif %}
+<h2>词典里的说法</h2>
+{% if dictionary_error %}<p class="msg err">{{ dictionary_error }}</p>{% endif %}
+<p class="help">情境词: 员工和业主讲一件事时的说法, 搜索时也找手册里对应的用词(单向: 搜“安全保障”不会找“摔倒”)。
+在 <code>content/dictionary.yaml</code> 的 <code>situations</code> 下编辑; 同义词组在 <code>synonyms</code> 下, 搜索时互相代替。</p>
+<table>
+<thead><tr><th>情境词</th><th>也找(手册用词)</th></tr></thead>
+<tbody>
+{% for word, means in situations.items() %}<tr><td>{{ word }}</td><td>{{ means|join("、") }}</td></tr>
+{% else %}<tr><td colspan="2">还没有情境词。</td></tr>{% endfor %}
+</tbody>
+</table>
+<table>
+<thead><tr><th>同义词组</th></tr></thead>
+<tbody>
+{% for group in synonyms %}<tr><td>{{ group|join(" = ") }}</td></tr>{% endfor %}
+</tbody>
+</table>
 </main>
 </body>
 </html>
@@ -315,7 +333,18 @@ def editors_searches():
         except OSError as e:
             message, failed, status = f"写不了 {path.name}: {e.strerror}", True, 500
     rows = search_log().rows()
-    return render_template_string(EDITORS, rows=rows, message=message, failed=failed), status
+    dictionary, dictionary_error = _dictionary()
+    return render_template_string(
+        EDITORS, rows=rows, message=message, failed=failed, dictionary_error=dictionary_error,
+        situations=dictionary.situations, synonyms=dictionary.synonyms), status
+
+
+def _dictionary():
+    """content/dictionary.yaml as the core reads it (what the index uses), or why it cannot be."""
+    from builder.core.load import load_dictionary
+
+    dictionary, problems = load_dictionary(_content_dir())
+    return dictionary, (f"{problems[0]} (运行 handbook check 看全部问题)" if problems else "")
 
 
 def _rebuild() -> str:

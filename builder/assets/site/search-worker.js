@@ -170,7 +170,7 @@
 
   /* search.query.plan */
   Engine.prototype.plan = function (text) {
-    var p = this.p, groups = [], marks = [], nterms = 0;
+    var p = this.p, groups = [], names = [], marks = [], nterms = 0;
     var cs = this.concepts(text.toLowerCase());
     for (var i = 0; i < cs.length; i++) {
       if (nterms >= p.maxTerms) break;
@@ -180,9 +180,13 @@
         alts.push(["body", c.text, cw]);
         marks.push(c.text);
         var syn = this.data.synonyms[c.text] || [];
+        var absent = !Object.prototype.hasOwnProperty.call(this.data.postings.body, c.text);
+        // a title names the word itself; a word the handbook lacks, by its synonyms
+        names.push(absent ? [c.text].concat(this.data.titleNames[c.text] || []) : [c.text]);
+        var sw = absent ? p.absentSynWeight : p.synWeight;
         for (var g = 0; g < syn.length; g++) {
           for (var t = 0; t < syn[g].length; t++) {
-            alts.push(["body", syn[g][t], p.synWeight / syn[g].length]);
+            alts.push(["body", syn[g][t], sw / syn[g].length]);
             marks.push(syn[g][t]);
           }
         }
@@ -192,6 +196,7 @@
         }
       } else {
         marks = marks.concat(c.bigrams);
+        names.push([]);
       }
       if (c.text.length >= p.homophoneMin && c.text.length <= p.homophoneMax &&
           !Object.prototype.hasOwnProperty.call(this.data.postings.body, c.text)) {
@@ -209,7 +214,7 @@
       nterms += alts.length;
       groups.push(alts);
     }
-    return { groups: groups, marks: marks.filter(function (m, k) { return m && marks.indexOf(m) === k; }) };
+    return { groups: groups, names: names, marks: marks.filter(function (m, k) { return m && marks.indexOf(m) === k; }) };
   };
 
   /* search.query.sounds_like */
@@ -331,14 +336,17 @@
     var plan = this.plan(text);
     if (!plan.groups.length) return { total: 0, results: [] };
     var scores = this.score(plan), weights = this.weights(text);
-    var asked = plan.groups.map(function (g) { return g[0]; })
-      .filter(function (a) { return a && a[0] === "body" && p.kindWords.indexOf(a[1]) < 0; }).map(function (a) { return a[1]; });
+    // the title bonus: the page's title names every concept asked (by the word or a synonym)
+    var asked = plan.names.filter(function (n) { return n.length && p.kindWords.indexOf(n[0]) < 0; });
     var ranked = [];
     scores.forEach(function (sc, d) {
       var doc = docs[d];
       var w = weights[doc[2]] || 1.0;
       if (doc[8]) w *= weights.figure || 1.0;
-      if (asked.length && doc[2] !== "glossary" && asked.every(function (c) { return doc[9].indexOf(c) >= 0; })) {
+      if (doc[10]) w *= weights.actor || 1.0;
+      if (asked.length && doc[2] !== "glossary" && asked.every(function (n) {
+        return n.some(function (c) { return doc[9].indexOf(c) >= 0; });
+      })) {
         w *= p.titleBonus;
       }
       ranked.push([sc * doc[7] * w, d]);
@@ -351,10 +359,18 @@
       groups.get(page).push(r);
     });
     var pages = [];
-    groups.forEach(function (members) {
+    groups.forEach(function (members, page) {
       var extra = 0;
       for (var i = 1; i <= p.pageMore && i < members.length; i++) extra += members[i][0];
-      pages.push([members[0][0] + p.pageShare * extra, members]);
+      var score = members[0][0] + p.pageShare * extra;
+      // the anchor: the best-matching section, not the page as a whole, where a section matches
+      var part = 0;
+      for (var k = 0; k < members.length; k++) {
+        var id = docs[members[k][1]][0], hash = id.indexOf("#");
+        if (id !== page && (hash < 0 || p.pageLike.indexOf(id.slice(hash + 1)) < 0)) { part = k; break; }
+      }
+      if (part) members = [members[part]].concat(members.slice(0, part), members.slice(part + 1));
+      pages.push([score, members]);
     });
     pages.sort(function (a, b) { return b[0] - a[0] || a[1][0][1] - b[1][0][1]; });
     var results = pages.slice(offset || 0, (offset || 0) + (limit || LIMIT)).map(function (pg) {
