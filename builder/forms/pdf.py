@@ -24,7 +24,9 @@ Two paths, one result:
 
 from __future__ import annotations
 
+import atexit
 import functools
+import gc
 import io
 import logging
 import re
@@ -215,7 +217,16 @@ def plain_renderer() -> PlainRenderer:
     with _renderer_lock:
         if _plain is None:
             _plain = PlainRenderer()
+            atexit.register(_release)
         return _plain
+
+
+def _release() -> None:
+    """Drop the renderers while the interpreter still has its modules: WeasyPrint's
+    ``FontConfiguration.__del__`` calls ``shutil.rmtree``, which is gone at the very end."""
+    global _plain, _renderer
+    _plain = _renderer = None
+    gc.collect()
 
 
 def select_renderer() -> Renderer:
