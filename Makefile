@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: a Simplified-Chinese font, HarfBuzz subsetting for WeasyPrint (without it
-# a CJK form takes ~11 s), DejaVu for ☐/☑, Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests.
-DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+# a CJK form takes ~11 s), DejaVu for ☐/☑, Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests,
+# postgresql for the register's tests (they start a throwaway cluster of their own; pg_dump for backups).
+DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium postgresql
 MERMAID := .cache/mermaid/mermaid.min.js
 
 export NO_MKDOCS_2_WARNING := 1
