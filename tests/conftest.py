@@ -53,3 +53,7 @@ def real_content():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# The register's fixtures: db_url (SQLite and a throwaway PostgreSQL), reg, clock, key_file.
+from register_fixtures import clock, db_url, key_file, pg_cluster, reg  # noqa: E402, F401
