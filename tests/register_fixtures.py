@@ -38,7 +38,7 @@ BAOXIU_SPEC: dict[str, Any] = {
     "layout": [{"block": "title"}],
 }
 
-ID_A = "44030519900101351X"   # checksum-valid, made up
+ID_A = "44030519900105351X"   # checksum-valid, made up
 ID_B = "11010519491231002X"
 
 

@@ -55,7 +55,13 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 _NAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,30}$")
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("handbook-register: no such user")
+_dummy_hash: list[str] = []  # made on the first unknown login, so importing stays fast
+
+
+def _dummy() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash("handbook-register: no such user"))
+    return _dummy_hash[0]
 
 
 def _check_role(role: str) -> str:
@@ -141,7 +147,7 @@ class Accounts(RegisterBase):
         """The account if the password is right and the account is active, else None (same time either way)."""
         with reading(self.engine) as conn:
             row = conn.execute(select(users).where(users.c.name == (name or "").strip())).first()
-        ok = verify_password(row.password_hash if row else _DUMMY_HASH, password or "")
+        ok = verify_password(row.password_hash if row else _dummy(), password or "")
         now = self._now()
         with writing(self.engine) as conn:
             if row is None or not ok or row.disabled_at is not None:

@@ -2,8 +2,9 @@
 
 SQLite: the file is made 0600 in a 0700 folder before the first connection (SQLite gives
 its ``-wal``/``-shm`` files the same mode); each connection runs in WAL mode with
-``synchronous=FULL`` (a number handed to a clerk survives a power cut), foreign keys on and
-a 30 s busy timeout. Python's sqlite3 is told to leave transactions to us: reads begin with
+``synchronous=FULL`` (a number handed to a clerk survives a power cut), foreign keys on,
+``secure_delete`` (a purged value is overwritten, not left in a free page) and a 30 s busy
+timeout. Python's sqlite3 is told to leave transactions to us: reads begin with
 ``BEGIN`` (a consistent snapshot; WAL readers never block the writer) and writes with
 ``BEGIN IMMEDIATE``, which takes the database's write lock at once, so two writers queue
 instead of deadlocking on a lock upgrade.
@@ -11,8 +12,10 @@ instead of deadlocking on a lock upgrade.
 PostgreSQL: ``postgresql://`` URLs get the psycopg 3 driver; the default READ COMMITTED
 isolation is enough because every write that must be serial locks a row (the counter).
 
-Both engines hide bound parameters from error messages (``hide_parameters``): a failed
-statement must never carry a name or phone into a log.
+Both engines hide bound parameters from error messages and SQL logs (``hide_parameters``),
+and their logger (``sqlalchemy.engine.Engine.handbook_register``) is held at INFO, so even a
+developer who turns SQLAlchemy's logging up to DEBUG gets statements, never result rows:
+no name or phone reaches a log.
 
 :func:`migrate` upgrades to the newest Alembic revision shipped in ``migrations/``, under a
 lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so processes that open
@@ -21,6 +24,7 @@ a new register at the same time do not race.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +39,8 @@ from .errors import ConfigError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _WRITE = "handbook_register_write"
+LOGGING_NAME = "handbook_register"
+logging.getLogger(f"sqlalchemy.engine.Engine.{LOGGING_NAME}").setLevel(logging.INFO)  # never rows (DEBUG)
 _MIGRATION_LOCK = 7_201_504_150  # PostgreSQL advisory lock key: "register migrations"
 
 
@@ -70,14 +76,15 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30) -> Eng
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         _prepare_sqlite_file(u.database or "")
-        engine = create_engine(url, hide_parameters=True, pool_size=pool_size, max_overflow=max_overflow,
+        engine = create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size, max_overflow=max_overflow,
                                connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
             cur = dbapi_conn.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000",
+                           "secure_delete=ON"):
                 cur.execute(f"PRAGMA {pragma}")
             cur.close()
 
@@ -86,7 +93,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30) -> Eng
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
         return engine
-    return create_engine(url, hide_parameters=True, pool_size=pool_size, max_overflow=max_overflow,
+    return create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size, max_overflow=max_overflow,
                          pool_pre_ping=True)
 
 

@@ -11,6 +11,12 @@ data and, in batches of 500 (each its own short transaction, so clerks keep work
 
 The record itself stays: number, form, version, dates, status and who issued it, so ledgers
 and counts per form and month are unchanged. It cannot be reprinted afterwards.
+
+Old copies: on SQLite, ``secure_delete`` overwrites the freed bytes and a WAL checkpoint
+(TRUNCATE) drops the old pages. On PostgreSQL a plain ``VACUUM`` frees the old row versions;
+their bytes stay on disk until the space is reused, so run ``VACUUM FULL records`` in a
+quiet hour when the old values must be gone from the files at once. Backups taken before
+the purge still hold the values: let them expire on the same schedule.
 """
 
 from __future__ import annotations
@@ -59,4 +65,22 @@ class Retention(RegisterBase):
                 total += len(ids)
         with writing(self.engine) as conn:
             write_audit(conn, self._now(), by_, "purge", detail=f"before {before.isoformat()}: {total} records")
+        if total:
+            self._scrub()
         return PurgeResult(before=before, records=total)
+
+    def _scrub(self) -> None:
+        """Let go of old copies of the purged values where the database keeps them."""
+        if self.engine.dialect.name == "sqlite":
+            # secure_delete zeroed the freed cells; the WAL still holds the old pages until a
+            # checkpoint copies the new ones back and truncates it (best effort while others read).
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in ("records", "lookups", "dues", "events"):
+                conn.exec_driver_sql(f"VACUUM {table}")
