@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from register_pg import PgCluster, pg_cluster  # noqa: F401  (re-exported as a fixture)
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")

@@ -27,8 +27,8 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -63,7 +63,7 @@ class PgCluster:
 
     # --- life cycle -----------------------------------------------------------
     @classmethod
-    def start(cls, fast: bool = True) -> "PgCluster":
+    def start(cls, fast: bool = True) -> PgCluster:
         """initdb + start. ``fast`` turns fsync off (tests); the bench keeps the defaults."""
         bindir = find_bindir()
         if bindir is None:
@@ -106,7 +106,7 @@ class PgCluster:
                 self._run(["pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop"], check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> "PgCluster":
+    def __enter__(self) -> PgCluster:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builder.register import open_register  # noqa: E402
 from register_fixtures import issue_baoxiu  # noqa: E402
+
+from builder.register import open_register  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from register_fixtures import issue_baoxiu
 from sqlalchemy import func, select
 
-from builder.register import open_register
 from builder.register.schema import audit, counters, events, form_versions, lookups, records
-from register_fixtures import issue_baoxiu
 
 WORKER = Path(__file__).resolve().parent / "register_worker.py"
 
@@ -35,7 +34,8 @@ def check_consistent(reg) -> list[str]:
         n_records = conn.execute(select(func.count()).select_from(records)).scalar_one()
         issued_events = conn.execute(select(func.count()).select_from(events)
                                      .where(events.c.action == "issued")).scalar_one()
-        issue_audits = conn.execute(select(func.count()).select_from(audit).where(audit.c.action == "issue")).scalar_one()
+        issue_audits = conn.execute(select(func.count()).select_from(audit)
+                                    .where(audit.c.action == "issue")).scalar_one()
         assert n_records == issued_events == issue_audits
         with_lookups = conn.execute(select(func.count(func.distinct(lookups.c.record_id)))).scalar_one()
         assert with_lookups == n_records  # every record's digests are there

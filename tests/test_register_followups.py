@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from register_fixtures import baoxiu_values, issue_baoxiu
 from sqlalchemy import func, select
 
 from builder.register import Conflict, InvalidInput, NotFound
 from builder.register.schema import records
-from register_fixtures import baoxiu_values, issue_baoxiu
 
 
 def test_void_keeps_the_record_and_its_history(reg, clock):

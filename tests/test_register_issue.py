@@ -7,11 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from register_fixtures import BAOXIU_SPEC, ID_A, ID_B, baoxiu_values, issue_baoxiu
 from sqlalchemy import func, select
 
 from builder.register import Conflict, InvalidInput, NotFound, RegisterError
 from builder.register.schema import counters, form_versions, records
-from register_fixtures import BAOXIU_SPEC, ID_A, ID_B, baoxiu_values, issue_baoxiu
 
 
 def test_issue_numbers_per_prefix_and_year(reg, clock):

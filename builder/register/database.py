@@ -76,8 +76,8 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30) -> Eng
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         _prepare_sqlite_file(u.database or "")
-        engine = create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size, max_overflow=max_overflow,
-                               connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size,
+                               max_overflow=max_overflow, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -93,8 +93,8 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30) -> Eng
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
         return engine
-    return create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size, max_overflow=max_overflow,
-                         pool_pre_ping=True)
+    return create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size,
+                         max_overflow=max_overflow, pool_pre_ping=True)
 
 
 @contextmanager
