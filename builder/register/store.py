@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 
 from .accounts import Accounts
 from .audit import AuditLog
@@ -27,6 +27,8 @@ from .keys import Keyring
 from .ledger import Ledger
 from .retention import Retention
 from .schema import meta
+
+_KEY_LOCK = 7_201_504_151  # PostgreSQL advisory lock key: "register key check"
 
 
 class Register(Corrections, Finding, FollowUps, Ledger, Retention, Backups, Accounts, AuditLog):
@@ -68,6 +70,8 @@ def _check_key(engine: Engine, keys: Keyring, path: Path) -> None:
         if conn.execute(select(meta.c.value).where(meta.c.key == "key_check")).scalar_one_or_none() == check:
             return
     with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":  # two first openers at once: one row wins
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _KEY_LOCK})
         stored = conn.execute(select(meta.c.value).where(meta.c.key == "key_check")).scalar_one_or_none()
         if stored is None:
             conn.execute(insert(meta).values(key="key_check", value=check))
