@@ -42,6 +42,8 @@ class RegisterBase:
         self.keys = keys
         self.clock = clock
         self.tz = tz  # None: the machine's local time zone
+        #: form versions known to be stored (added after a commit), so issuing skips their insert
+        self._known_versions: set[str] = set()
 
     # --- time -----------------------------------------------------------------
     def _now(self) -> dt.datetime:

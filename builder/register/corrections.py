@@ -51,6 +51,7 @@ class Corrections(Issuing):
         reason_ = check_text(reason, "更正原因", 200)
         by_ = check_text(by, "by", 60)
         assert by_ is not None
+        stored_versions: set[str] = set()
         with writing(self.engine) as conn:
             row = self._record(conn, number, lock=True)
             if row.status not in _OPEN:
@@ -64,7 +65,7 @@ class Corrections(Issuing):
                     .where(dues.c.done_at.is_(None)))}
             prepared = _prepare(IssueRequest(row.form_id, row.form_code, row.form_title, spec, values, due,
                                              row.prefix))
-            new = self._store(conn, [prepared], by_, supersedes_id=row.id)[0]
+            new = self._store(conn, [prepared], by_, row.id, stored_versions)[0]
             new_id = conn.execute(select(records.c.id).where(records.c.number == new.number)).scalar_one()
             conn.execute(update(records).where(records.c.id == row.id).values(status="superseded"))
             conn.execute(insert(events).values(record_id=row.id, action="superseded", at=new.issued_at, by=by_,
@@ -72,4 +73,5 @@ class Corrections(Issuing):
             conn.execute(update(events).where(events.c.record_id == new_id).where(events.c.action == "issued")
                          .values(action="supersedes", reason=reason_))
             write_audit(conn, new.issued_at, by_, "supersede", row.number, f"by {new.number}")
+        self._known_versions |= stored_versions
         return new

@@ -93,8 +93,10 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30) -> Eng
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
         return engine
+    # No pre-ping (a round trip on every checkout): after a server restart one request fails
+    # and the pool is refreshed. An issue is never retried blindly: a lost COMMIT may have landed.
     return create_engine(url, hide_parameters=True, logging_name=LOGGING_NAME, pool_size=pool_size,
-                         max_overflow=max_overflow, pool_pre_ping=True)
+                         max_overflow=max_overflow, pool_recycle=3600)
 
 
 @contextmanager

@@ -135,30 +135,35 @@ class Issuing(RegisterBase):
         prepared = [_prepare(r) for r in requests]
         if not prepared:
             return []
+        stored_versions: set[str] = set()
         with writing(self.engine) as conn:
-            issued = self._store(conn, prepared, by, supersedes_id=None)
+            issued = self._store(conn, prepared, by, None, stored_versions)
             if self._hook_before_commit is not None:
                 self._hook_before_commit()
+        self._known_versions |= stored_versions  # committed: no insert for them next time
         return issued
 
-    def _store(self, conn: Connection, prepared: list[_Prepared], by: str,
-               supersedes_id: int | None) -> list[Issued]:
-        """Inside a write transaction: take numbers and insert everything for ``prepared``."""
+    def _store(self, conn: Connection, prepared: list[_Prepared], by: str, supersedes_id: int | None,
+               stored_versions: set[str]) -> list[Issued]:
+        """Inside a write transaction: take numbers and insert everything for ``prepared``.
+
+        The form versions inserted are added to ``stored_versions``; the caller remembers them
+        in ``_known_versions`` once the transaction has committed.
+        """
         now = self._now()  # after the lock: numbers and issue times rise together
         today = self._local_date(now)
         need: dict[str, int] = {}
         for p in prepared:
             need[p.prefix] = need.get(p.prefix, 0) + 1
         first = {prefix: next_seq(conn, prefix, today.year, n) for prefix, n in sorted(need.items())}
-        seen_versions: set[str] = set()
         out = []
         for p in prepared:
             seq = first[p.prefix]
             first[p.prefix] += 1
             number = format_number(p.prefix, today.year, seq)
-            if p.version not in seen_versions:
+            if p.version not in stored_versions and p.version not in self._known_versions:
                 _insert_version(conn, p.version, p.req.form_id, p.spec, now)
-                seen_versions.add(p.version)
+                stored_versions.add(p.version)
             sealed = None
             if p.secrets:
                 sealed = self.keys.seal(json.dumps(p.secrets, ensure_ascii=False).encode(), number.encode())

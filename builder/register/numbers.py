@@ -74,16 +74,12 @@ def next_seq(conn: Connection, prefix: str, year: int, count: int = 1) -> int:
     The counter row stays locked until the transaction ends. Callers taking several
     counters lock them in sorted order, so two batches cannot deadlock.
     """
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        conn.execute(postgresql.insert(counters).values(prefix=prefix, year=year, last=0)
-                     .on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        conn.execute(sqlite.insert(counters).values(prefix=prefix, year=year, last=0)
-                     .on_conflict_do_nothing())
-    else:  # pragma: no cover - only the two databases are supported
-        raise InvalidInput(f"unsupported database {dialect}")
     where = (counters.c.prefix == prefix) & (counters.c.year == year)
-    last = conn.execute(select(counters.c.last).where(where).with_for_update()).scalar_one()
+    locked = select(counters.c.last).where(where).with_for_update()
+    last = conn.execute(locked).scalar_one_or_none()
+    if last is None:  # the first number of this prefix and year: make the row, then lock it
+        ins = (postgresql.insert(counters) if conn.dialect.name == "postgresql" else sqlite.insert(counters))
+        conn.execute(ins.values(prefix=prefix, year=year, last=0).on_conflict_do_nothing())
+        last = conn.execute(locked).scalar_one()
     conn.execute(update(counters).where(where).values(last=last + count))
     return int(last) + 1
