@@ -64,7 +64,7 @@ def norm_id(s: str) -> str:
 
 def phone_digits(s: str) -> str:
     d = re.sub(r"\D", "", unicodedata.normalize("NFKC", s))
-    if d.startswith("0086"):
+    if d.startswith("0086") and len(d) > 11:
         d = d[4:]
     elif d.startswith("86") and len(d) == 13:
         d = d[2:]

@@ -19,7 +19,7 @@ from .backup import Backups
 from .config import settings
 from .context import utc_now
 from .corrections import Corrections
-from .database import make_engine, migrate, reading, writing
+from .database import WalCheckpointer, make_engine, migrate, reading, writing
 from .errors import ConfigError
 from .finding import Finding
 from .followups import FollowUps
@@ -38,22 +38,28 @@ class Register(Corrections, Finding, FollowUps, Ledger, Retention, Backups, Acco
     and from many processes on the same database.
     """
 
+    _checkpointer: WalCheckpointer | None = None
+
     def close_connections(self) -> None:
-        """Release pooled connections (the object stays usable; connections reopen on demand)."""
+        """Release pooled connections and stop WAL checkpoints (call when done with the register)."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.engine.dispose()
 
 
 def open_register(url: str | None = None, *, key_file: Path | str | None = None,
                   clock: Callable[[], dt.datetime] = utc_now, tz: dt.tzinfo | None = None,
-                  pool_size: int = 10) -> Register:
+                  pool_size: int = 10, durable: bool = True) -> Register:
     """Open (and create or upgrade) the register.
 
     ``url``: an SQLAlchemy URL; default ``HANDBOOK_DATABASE_URL``, else SQLite in the data
     folder. ``key_file``: default ``HANDBOOK_REGISTER_KEY_FILE``, else ``<data dir>/register.key``.
     ``clock`` and ``tz`` are for tests (an aware "now", and the zone that decides "today").
+    ``durable=False``: commits do not wait for the disk (see :func:`.database.make_engine`).
     """
     cfg = settings(url)
-    engine = make_engine(cfg.url, pool_size=pool_size)
+    engine = make_engine(cfg.url, pool_size=pool_size, durable=durable, background_checkpoints=True)
     try:
         migrate(engine)
         keys = Keyring.load_or_create(Path(key_file) if key_file else cfg.key_file)
@@ -61,7 +67,10 @@ def open_register(url: str | None = None, *, key_file: Path | str | None = None,
     except BaseException:
         engine.dispose()
         raise
-    return Register(engine, keys, clock=clock, tz=tz)
+    reg = Register(engine, keys, clock=clock, tz=tz)
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        reg._checkpointer = WalCheckpointer(engine.url.database).start()
+    return reg
 
 
 def _check_key(engine: Engine, keys: Keyring, path: Path) -> None:
