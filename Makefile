@@ -16,7 +16,7 @@ MERMAID := .cache/mermaid/mermaid.min.js
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-packages serve build check test test-fast bench export clean golden
+.PHONY: setup system-packages serve build check test test-fast bench export clean golden lint-register test-register
 
 setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache .cache/fonts/.done
 
@@ -69,6 +69,14 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow"
+
+# The register: its tests run on SQLite and on a PostgreSQL cluster they start themselves.
+test-register: setup
+	$(BIN)/python -m pytest tests/test_register*.py
+
+lint-register: setup
+	$(BIN)/ruff check --select E,F,W,I,B,UP,SIM --line-length 120 builder/register tests/test_register*.py tests/register_*.py bench/register.py
+	$(BIN)/mypy --strict --follow-imports=silent builder/register
 
 golden: setup
 	$(BIN)/python -m pytest --update-golden tests/
