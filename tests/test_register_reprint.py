@@ -38,7 +38,8 @@ def test_reprint_is_the_document_first_issued(reg):
     spec = specs["yezhu-baoxiu-dan"]
     values = validate(spec, {"room": "5栋1单元802", "owner_name": "张三丰", "phone": "13812345678",
                              "report_time": "2026-04-21 09:30", "category": "水电",
-                             "description": "卫生间天花板渗水", "materials": [{"item": "水管", "qty": "2", "price": "35.5"}],
+                             "description": "卫生间天花板渗水",
+                             "materials": [{"item": "水管", "qty": "2", "price": "35.5"}],
                              "date": "2026-04-23"})
     first_doc = docx_text(render(spec, values, "docx"))
     issued = reg.issue(spec.id, spec.code, spec.title, spec.model_dump(mode="json"), values,

@@ -10,7 +10,7 @@ Wiring (the forms, the CLI and the web app)::
     reg = open_register()                      # HANDBOOK_DATABASE_URL or SQLite in HANDBOOK_DATA_DIR
     values = validate(spec, data)              # forms: errors → no number taken
     issued = reg.issue(spec.id, spec.code, spec.title, spec.model_dump(mode="json"), values,
-                       issued_by=user.name, due=values.get("followup_due"))
+                       issued_by=user.name, due=due)  # due: the 回访 date the form's rules computed
     pdf = render(spec, values | {"register_number": issued.number}, "pdf")   # print the number
 
     r = reg.reprint_data("BX-2026-000123", by=user.name)                    # the same document
