@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from builder.register.database import head_revision
+from builder.register import ConfigError, open_register
+from builder.register.database import head_revision, make_engine
 from builder.register.schema import metadata
 
 
@@ -40,3 +42,18 @@ def test_processes_opening_a_new_register_at_once(db_url, tmp_path):
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], results
     assert [out.strip() for out, _ in results] == ["0", "0", "0"]
+
+
+def test_a_database_from_a_newer_handbook_is_refused(db_url, key_file):
+    open_register(db_url, key_file=key_file).close_connections()
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(ConfigError, match="schema revision 9999, which this version of the handbook does not know"):
+        open_register(db_url, key_file=key_file)
+
+
+def test_an_unreachable_server_is_one_line(tmp_path, key_file):
+    with pytest.raises(ConfigError, match="^cannot open the register database: "):
+        open_register(f"postgresql://nobody@/nothing?host={tmp_path}", key_file=key_file)

@@ -52,10 +52,15 @@ def _fail(message: str) -> NoReturn:
 
 @contextmanager
 def _errors() -> Iterator[None]:
+    from sqlalchemy.exc import OperationalError
+
     try:
         yield
     except RegisterError as e:
         _fail(str(e))
+    except OperationalError as e:  # the server went away, the file is locked for 30 s …
+        first = (str(e.orig).strip().splitlines() or [type(e.orig).__name__])[0]
+        _fail(f"the register database is not available: {first}")
 
 
 def _reg(ctx: click.Context) -> Register:

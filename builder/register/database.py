@@ -204,11 +204,13 @@ def current_revision(conn: Connection) -> str | None:
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the newest revision (a no-op when it is there already)."""
     from alembic import command
+    from alembic.util import CommandError
 
     head = head_revision()
     try:
         with reading(engine) as conn:
-            if current_revision(conn) == head:
+            current = current_revision(conn)
+            if current == head:
                 return
         with writing(engine) as conn:
             if conn.dialect.name == "postgresql":
@@ -216,4 +218,8 @@ def migrate(engine: Engine) -> None:
             if current_revision(conn) != head:
                 command.upgrade(_alembic_config(conn), "head")
     except OperationalError as e:
-        raise ConfigError(f"cannot open the register database: {e.orig}") from None
+        first = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else type(e.orig).__name__
+        raise ConfigError(f"cannot open the register database: {first}") from None
+    except CommandError:
+        raise ConfigError(f"the register database is at schema revision {current}, which this version of "
+                          f"the handbook does not know (newest: {head}); update the handbook") from None
