@@ -34,6 +34,7 @@ from .results import LedgerResult
 from .schema import STATUS_LABELS, dues, events, form_versions, records
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FIXED_HEADERS = ["编号", "开单日期", "开单人", "状态"]
 TAIL_HEADERS = ["回访截止", "回访日期", "回访结果", "回访人", "消单日期", "消单人", "作废/更正说明"]
 
@@ -66,7 +67,7 @@ def cell(value: Any, ftype: str = "text") -> Any:
         if value and all(isinstance(r, Mapping) for r in value):  # a table's rows
             return "\n".join(", ".join(str(cell(v) or "") for v in r.values()) for r in value)
         return "、".join(str(cell(v)) for v in value)
-    return str(value)
+    return _CONTROL.sub("", str(value))  # XLSX cannot hold control characters
 
 
 def _write_atomically(out: Path, wb: Any) -> None:
