@@ -69,7 +69,10 @@ class PgCluster:
         if bindir is None:
             raise FileNotFoundError("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "
                                     "(apt-get install postgresql)")
-        root = Path(tempfile.mkdtemp(prefix="handbook-pg-"))
+        base = tempfile.gettempdir()
+        if len(base) > 60:  # a Unix socket path has at most 107 bytes
+            base = "/tmp"
+        root = Path(tempfile.mkdtemp(prefix="handbook-pg-", dir=base))
         as_user: str | None = None
         if os.geteuid() == 0:
             as_user = SERVER_USER
