@@ -8,14 +8,15 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: a Simplified-Chinese font, HarfBuzz subsetting for WeasyPrint (without it
-# a CJK form takes ~11 s), DejaVu for ☐/☑, Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests.
-DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+# a CJK form takes ~11 s), DejaVu for ☐/☑, Pango for WeasyPrint, pdftotext/pdffonts/pdftoppm, chromium for tests,
+# postgresql for the register's tests (they start a throwaway cluster of their own; pg_dump for backups).
+DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium postgresql
 MERMAID := .cache/mermaid/mermaid.min.js
 
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-packages serve build check lint test test-fast bench export clean golden lock
+.PHONY: setup system-packages serve build check lint test test-fast test-register bench export clean golden lock
 
 setup: system-packages $(STAMP) $(MERMAID) .cache/jieba.cache .cache/fonts/.done
 
@@ -84,6 +85,11 @@ test: setup lint
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow"
+
+# The register: its tests run on SQLite and on a PostgreSQL cluster they start themselves.
+test-register: setup
+	$(BIN)/python -m pytest tests/test_register*.py
+
 
 golden: setup
 	$(BIN)/python -m pytest --update-golden tests/

@@ -67,3 +67,7 @@ def enrich_fixture_content(content: Path) -> None:
     baoxiu.write_text(text + "rhyme: {title: 报修口诀, lines: [报修先登记, 回访两天内]}\n", encoding="utf-8")
     with (content / "roles" / "qiantai.yaml").open("a", encoding="utf-8") as f:
         f.write("duties_for:\n  写字楼:\n    - 引导访客到达所访单位。\n")
+
+
+# The register's fixtures: db_url (SQLite and a throwaway PostgreSQL), reg, clock, key_file.
+from register_fixtures import clock, db_url, key_file, pg_cluster, reg  # noqa: E402, F401
