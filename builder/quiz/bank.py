@@ -78,8 +78,9 @@ class _Ctx:
     """What every generator needs: the content, the posts, the forms' titles, the settings."""
 
     def __init__(self, content: Content, forms: dict[str, str] | None = None,
-                 ordered: set[str] | None = None):
+                 ordered: set[str] | None = None, form_uses: dict[str, list[str]] | None = None):
         self.content = content
+        self.form_uses = dict(form_uses or {})
         self.roles: dict[str, Role] = {r.id: r for r in content.of_kind("role")}  # type: ignore[misc]
         self.forms = dict(forms or {})
         self.ordered = set(ordered or ())
@@ -130,9 +131,37 @@ def _source(item: Item, anchors: list[str]) -> Source:
                   sections=[s.section for s in item.source] if item.status != "draft" else [])
 
 
+#: a supervisor as the one who does it: 物业服务中心经理每月抽查, 客服部负责人制定, 客服主管负责…编制
+SUPERVISOR_DOES = re.compile(r"(?<![向报给知])(物业服务中心|客服部|项目|部门)?(经理|主管|负责人)"
+                             r"(?=每|负责|在|制定|编制|要|随机|对|定期|抽查|检查)")
+#: the titles of posts that supervise (they keep the supervisor's questions)
+SUPERVISOR_POST = re.compile(r"经理|主管|主任|负责人|领班|组长")
+
+
+def frontline(role: Role) -> bool:
+    """A post that serves owners at the desk or on the floor (客服员, 前台, 管家), not one that supervises."""
+    return not SUPERVISOR_POST.search(role.title) and "部门" not in role.title
+
+
+def _posts_for(ctx: _Ctx, item: Item, said: list[str]) -> list[str]:
+    """The posts whose material a question comes from: a supervisor's duty (经理每月抽查) is asked
+    of supervisors only, even where the item lists front-line posts among those who must know it."""
+    posts = ctx.posts(item)
+    if any(SUPERVISOR_DOES.search(normalise(t)) for t in said):
+        bosses = [p for p in posts if p in ctx.roles and not frontline(ctx.roles[p])]
+        return bosses or [r.id for r in ctx.roles.values() if r.id in ("kefu-zhuguan", "kefu-jingli")]
+    return posts
+
+
 def _make(ctx: _Ctx, item: Item, anchors: list[str], gen: str, **fields) -> Question:
     qid = f"{item.id}.{anchors[0]}.{gen}" if anchors else f"{item.id}.{gen}"
-    fields.setdefault("posts", ctx.posts(item))
+    said = [str(fields.get("stem", "")), *fields.get("evidence", [])]
+    if isinstance(item, Fact):
+        said.append(item.answer)
+    if isinstance(item, Procedure):
+        parts = {p.anchor: p for p in item.parts()}
+        said += [f"{parts[a].title}{parts[a].text}" for a in anchors if a in parts and a.startswith("step-")]
+    fields.setdefault("posts", _posts_for(ctx, item, said))
     fields.setdefault("tags", list(item.tags))
     fields.setdefault("topic", ctx.topic(item))
     fields.setdefault("draft", item.status == "draft")
@@ -388,10 +417,11 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
         for k in range(len(seq) - 1):
             i, j = seq[k], seq[k + 1]
             then = texts[j]
-            pool = [texts[x] for x in seq if x not in (i, j) and not _clash(then, texts[x])]
+            # wrong options are later steps: a step already done is ruled out without knowing the procedure
+            pool = [texts[x] for x in seq if x > j and not _clash(then, texts[x])]
             qid = f"{item.id}.{anchors[j]}.next"
             wrong = _pick(pool, 3, qid)
-            if len(wrong) < 2:
+            if not wrong:
                 continue
             out.append(_make(ctx, item, [anchors[i], anchors[j]], "next", type="single",
                              stem=f"办理{doing}时，{texts[i]}。下一步做什么？",
@@ -430,11 +460,13 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
             continue
         seen_forms.add(s.form)
         title = ctx.forms[s.form]
-        others = sorted({t for f, t in ctx.forms.items() if f != s.form and not _clash(t, title)})
+        # wrong options: forms of the same procedure (same stage, same kind), not any form of the company
+        others = sorted({t for f, t in ctx.forms.items() if f != s.form and not _clash(t, title)
+                         and item.id in ctx.form_uses.get(f, [])})
         qid = f"{item.id}.{anchors[i]}.form"
         wrong = _pick(others, 3, qid)
         stem = _form_stem(s.action, title, doing)
-        if len(wrong) < 3 or stem is None:
+        if len(wrong) < 2 or stem is None:
             continue
         clause = _strip_end(re.split(r"[,，;；。:：]", s.action)[0]).removeprefix("并")
         out.append(_make(ctx, item, [anchors[i]], "form", type="single", stem=stem,
@@ -451,12 +483,15 @@ _CONDITION = re.compile(r"如(果)?(?P<cond>[^，,。]{4,40})[，,](则)?(?P<res
 def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> list[Question]:
     """'如装修需要破坏原防水结构，则需提醒业主签署“业主承诺”' → what must the owner sign in that case?"""
     out: list[Question] = []
-    names = [m.group(1) for s in item.steps for m in _NAMED.finditer(s.action)]
-    names += [m.group(1) for t in item.materials for m in _NAMED.finditer(t)]
+    # what the steps have the owner fill or sign, and the procedure's forms: not a field (“…”栏),
+    # not a certificate the materials list asks for (a different kind of paper)
+    names = [m.group(1) for s in item.steps for m in _NAMED.finditer(s.action)
+             if s.action[m.end():m.end() + 1] != "栏"]
+    names += [t for f, t in sorted(ctx.forms.items()) if item.id in ctx.form_uses.get(f, [])]
     for i, s in enumerate(item.steps):
         for k, m in enumerate(_CONDITION.finditer(s.action)):
             answer = m.group("name")
-            pool = [n for n in dict.fromkeys(names) if not _clash(n, answer)]
+            pool = [n for n in dict.fromkeys(names) if not _clash(n, answer) and loose(n) not in loose(m.group())]
             qid = f"{item.id}.{anchors[i]}.if-{k + 1}"
             wrong = _pick(pool, 3, qid)
             if len(wrong) < 2:
@@ -572,7 +607,7 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
     for i, rule in enumerate(item.rules, 1):
         anchor = f"rule-{i}"
         m = _WHEN.match(rule.text)
-        when = m.group(1) if m else item.title
+        when = m.group(1) if m else f"按「{item.title}」的要求"
         for j, (text, truth) in enumerate([(d, True) for d in rule.do] + [(d, False) for d in rule.dont], 1):
             claim = _strip_end(text)
             out.append(_make(ctx, item, [anchor], f"rule-{j}", type="truefalse",
@@ -582,10 +617,15 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
             if truth:
                 changed = _changed_detail(claim)
                 if changed:
+                    # a fact that states the same figure (铃响三声内) asks the same thing
+                    fig = parse_figure(claim)
+                    core = claim[fig.start:fig.unit_end] if fig is not None else ""
+                    same = (ctx.fact_asks(core, claim) or ctx.fact_asks(core + "内", claim)) if core else None
+                    out[-1].asks = same or out[-1].asks
                     out.append(_make(ctx, item, [anchor], f"rule-{j}-changed", type="truefalse",
                                      stem=f"{when}，{changed}。这样做对吗？", claim=changed, answer=False,
                                      explanation=f"应为：{claim}。{_strip_end(rule.text)}。", difficulty=2,
-                                     family="detail", asks=f"{item.id}#{anchor}:rule:{j}", evidence=[text]))
+                                     family="detail", asks=out[-1].asks, evidence=[text]))
                     out[-2].family = "detail"
         if len(rule.do) >= 2 and rule.dont and not any(_clash(a, b) for a in rule.do for b in rule.dont) \
                 and len({normalise(x) for x in rule.do + rule.dont}) == len(rule.do + rule.dont):
@@ -757,10 +797,12 @@ def authored(ctx: _Ctx, item: Item) -> list[Question]:
 
 
 def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str, str] | None = None,
-               ordered: set[str] | None = None, decisions: dict[str, Decision] | None = None) -> Bank:
+               ordered: set[str] | None = None, decisions: dict[str, Decision] | None = None,
+               form_uses: dict[str, list[str]] | None = None) -> Bank:
     """Every question from ``content``, authored first then generated, ordered by item id.
 
-    Only approved material by default; ``include_draft`` adds questions made from drafts (marked
+    ``form_uses`` (form id → the procedures that use it) gives a "which form" question its
+    wrong options: forms of the same procedure. Only approved material by default; ``include_draft`` adds questions made from drafts (marked
     ``draft``, 待审核 on every paper). ``forms`` (form id → title) lets steps be asked about the
     form they use; ``ordered`` names the procedures whose steps are a sequence (order and next-step
     questions); without it, the settings in ``content/quiz.settings.json`` are read. ``decisions``
@@ -774,7 +816,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
 
     if ordered is None:
         ordered = read_settings(content.root).ordered_procedures
-    ctx = _Ctx(content, forms=forms, ordered=ordered)
+    ctx = _Ctx(content, forms=forms, ordered=ordered, form_uses=form_uses)
 
     def wanted(item: Item) -> bool:
         return approved(item) or (include_draft and staff_visible(item))
@@ -806,7 +848,6 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
         decisions = read_decisions(content.root)
     out: list[Question] = []
     refused: list[Refused] = []
-    kept: dict[tuple[str, str], str] = {}
     for q in made:
         item = content.items[q.source.item_id]
         d = decisions.get(q.id)
@@ -826,22 +867,56 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
             continue
         if d is not None:
             q.review = d.decision
-        if q.origin == "generated" and (q.asks, q.type) in kept:
-            # the same figure asked by a fact and by the step that states it: the fact's wording stays
-            refused.append(Refused(question=q, reasons=[f"same-as: asks what {kept[(q.asks, q.type)]} asks"]))
-            continue
-        kept[(q.asks, q.type)] = q.id
         out.append(q)
+    out = _one_per_fact(out, refused)
     for q in out:  # a multiple choice keys its answers in the order of its options
         if q.type == "multiple" and isinstance(q.answer, list):
             q.answer = [o for o in q.options if o in q.answer] + [a for a in q.answer if a not in q.options]
     return Bank(questions=out, refused=refused)
 
 
+#: the format kept when one fact could be asked several ways: a choice among neighbours of the same
+#: kind first, then an order, a true/false on a changed detail, and a blank last
+FORMAT_RANK = {"single": 0, "multiple": 1, "order": 2, "truefalse": 3, "blank": 4}
+
+
+def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Question]:
+    """One question per fact per bank: the same figure asked by a fact, by the step that states it
+    and by a rule, or as a blank and as a choice, is asked once, in its best format. A trainer's
+    question and a trainer's 采用 always stay. A pair of the same rank (a true/false true as written
+    and with its detail changed) keeps one by the fact's hash, so the bank's true/false is balanced."""
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        groups.setdefault(q.asks, []).append(q)
+    keep: set[str] = set()
+    for asks, group in groups.items():
+        fixed = [q for q in group if q.origin == "authored" or q.review]
+        if fixed:
+            keep.update(q.id for q in fixed)
+            continue
+        order = {q.id: n for n, q in enumerate(group)}
+        best = min(FORMAT_RANK.get(q.type, 9) for q in group)
+        ties = [q for q in group if FORMAT_RANK.get(q.type, 9) == best]
+        # a fact's own wording first (the step and the rule that state its figure come after it)
+        ties.sort(key=lambda q: (q.source.kind != "fact", order[q.id]))
+        if len(ties) > 1 and all(q.type == "truefalse" for q in ties):
+            ties = [ties[_rng(asks).randrange(len(ties))]]
+        keep.add(ties[0].id)
+    out = []
+    for q in questions:
+        if q.id in keep:
+            out.append(q)
+            continue
+        chosen = next(k.id for k in groups[q.asks] if k.id in keep)
+        refused.append(Refused(question=q, reasons=[f"same-as: asks what {chosen} asks"]))
+    return out
+
+
 def bank_for(project: Project, include_draft: bool = False) -> Bank:
     """The bank of a loaded project: its forms' titles, settings and the trainer's decisions."""
     forms = {k: spec.title for k, spec in project.specs.items()}
-    return build_bank(project.content, include_draft=include_draft, forms=forms)
+    uses = {k: list(spec.procedures) for k, spec in project.specs.items()}
+    return build_bank(project.content, include_draft=include_draft, forms=forms, form_uses=uses)
 
 
 def _disambiguate(content: Content, questions: list[Question]) -> None:
