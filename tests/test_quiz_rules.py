@@ -309,3 +309,19 @@ def test_a_supervisors_duty_is_not_in_a_front_line_paper(real_content):
     assert "qiantai-shoufei" not in q.posts
     plain = bank.by_id()["huifang-shenloushui-san-tian.answer.figure-choice"]
     assert "kefu-yuan" in plain.posts
+
+
+def test_a_form_question_whose_stem_echoes_the_forms_name_is_refused():
+    echo = _form("办理入伙时，接待人员陪同业主验房，用的是哪张表？", "房屋验收表", ["业主服务需求调查表", "防火责任书", "房屋维修表"],
+                 family="form")
+    assert "form-in-stem" in names(echo, ZHUANGXIU)
+    fair = _form("办理装修备案时，如装修需要破坏原防水结构，提醒业主签署（　）。", "业主承诺", ["装修声明", "装修备案表", "防火责任书"])
+    assert "form-in-stem" not in names(fair, ZHUANGXIU)
+
+
+def test_what_to_say_at_a_moment_of_a_call(real_content):
+    bank = build_bank(real_content)
+    q = bank.by_id()["dianhua-liyi.rule-3.say-1"]  # 当对方表示完毕,可以问询“还有别的什么吗?”
+    assert q.answer == "还有别的什么吗？" and len(q.options) == 4 and "当对方表示完毕时" in q.stem
+    # 当对方表示没有别的事可说“您放心,我一定办好”,最后说“再见”: 再见 is right then too, so no fair options
+    assert "dianhua-liyi.rule-3.say-2" not in bank.by_id()

@@ -637,6 +637,7 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
                              explanation=f"{_strip_end(rule.text)}。",
                              difficulty=2, family="rule-multi", asks=f"{item.id}#{anchor}:rule-multi",
                              evidence=right + wrong))
+    out += _say_when(ctx, item)
     if len(bad) >= 2 and len(std) >= 2:
         right, wrong = bad[:3], [t for t in std if not any(_clash(t, b) for b in bad)][:3]
         if len(wrong) >= 2 and len({normalise(x) for x in right + wrong}) == len(right + wrong):
@@ -645,6 +646,38 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
                              stem="接待业主时，以下哪些是服务禁语，不能说？", options=_choices(right, wrong, qid),
                              answer=right, explanation=f"禁语：{'、'.join(bad)}；标准用语：{'、'.join(std)}。",
                              difficulty=2, family="multi", asks=f"{item.id}#forbidden:multi", evidence=right + wrong))
+    return out
+
+
+#: “当对方表示完毕，可以问询‘还有别的什么吗?’”: what to say at a moment of the conversation
+_SAY_WHEN = re.compile(r"(?P<when>当[^“”。;；:：,，]{2,16}?)[,，]?(可以|应|要|再)?(认真)?(问询|说|可说|回答)[:：]?“(?P<phrase>[^”]{2,24})”")
+_QUOTED = re.compile(r"“([^”]{2,24})”")
+
+
+def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
+    """At the desk or on the phone, at a given moment, which of the item's phrases is said: the
+    wrong options are the item's other phrases (said in the same conversation, at other moments)."""
+    out: list[Question] = []
+    said = list(dict.fromkeys([p.text for p in item.phrases]
+                              + [m.group(1) for r in item.rules for m in _QUOTED.finditer(r.text)]))
+    for i, rule in enumerate(item.rules, 1):
+        for k, m in enumerate(_SAY_WHEN.finditer(rule.text), 1):
+            answer = m.group("phrase")
+            # the phrase said next in the same breath (…可说“您放心”,最后说“再见”) is also right then
+            nxt = _QUOTED.search(rule.text, m.end())
+            then = nxt.group(1) if nxt and "当" not in rule.text[m.end():nxt.start()] else None
+            wrong = [t for t in said if not _clash(t, answer) and not similar(t, answer) and t != then]
+            qid = f"{item.id}.rule-{i}.say-{k}"
+            wrong = _pick(wrong, 3, qid)
+            if len(wrong) < 3:
+                continue
+            when = m.group("when")
+            when = when if when.endswith(("时", "后")) else when + "时"
+            out.append(_make(ctx, item, [f"rule-{i}"], f"say-{k}", type="single",
+                             stem=f"按「{item.title}」的要求，{when}，应说哪一句？",
+                             options=_choices(answer, wrong, qid), answer=answer,
+                             explanation=f"{_strip_end(rule.text)}。", difficulty=2, family="say",
+                             asks=f"{item.id}#rule-{i}:say:{k}", evidence=[answer]))
     return out
 
 

@@ -339,7 +339,21 @@ def form_in_stem(q: Question, item: Item) -> str | None:
         word = shared_keyword(a, q.stem)
         if word and not any(word in loose(o) for o in q.options if o not in q.answers):
             return f"the stem holds '{word}' of the answer '{answer}' and no wrong option does"
+        # 陪同业主验房 → 房屋验收表: not one word, but more of the stem's characters than any wrong option
+        hits = _stem_chars(a, q.stem)
+        if len(hits) >= 2 and all(len(_stem_chars(o, q.stem)) < len(hits) for o in q.options if o not in q.answers):
+            return f"the stem holds '{''.join(hits)}' of the answer '{answer}', more than any wrong option"
     return None
+
+
+_FORM_CHARS = set("表单卡书条证记录")
+_COMMON_CHARS = {ch for w in COMMON_WORDS for ch in w}
+
+
+def _stem_chars(name: str, stem: str) -> list[str]:
+    """The characters of a form's name, besides 表/单 and the common words' characters, that the stem holds."""
+    s = loose(stem)
+    return [ch for ch in dict.fromkeys(loose(name)) if ch in s and ch not in _FORM_CHARS | _COMMON_CHARS]
 
 
 def plain_true(q: Question, item: Item) -> str | None:
