@@ -154,3 +154,9 @@ def test_coverage_names_what_is_not_asked(capsys):
     missing = {(m["item"], m["what"]) for m in data["missing"]}
     assert ("xiezilou-jingli-yi-ren", "数字") in missing  # a staffing count: refused as a list count
     assert all(m["why_not"] or m["what"] for m in data["missing"])
+    # a supervisor's duty is asked, but of supervisors only, and the report says so
+    sup = {(m["item"], m["what"]) for m in data["supervisors_only"]}
+    assert ("ruhuo-shoufei-meiyue-jiancha", "数字") in sup
+    assert ("ruhuo-shoufei-meiyue-jiancha", "数字") not in missing
+    # a time limit a step states is asked by the fact that says it first (装修备案期限最长不得超过三个月)
+    assert ("zhuangxiu-bei-an", "时限") not in missing

@@ -93,11 +93,14 @@ class _Ctx:
     def fact_asks(self, core: str, text: str) -> str | None:
         """What a fact asks, when a fact states the same figure as ``text`` (a step, a rule):
         then both ask one thing, and the bank keeps the fact's wording."""
-        for fact in self.facts:
-            if fact.figure and figure_core(fact.figure) == core:
-                where = (fact.quote or "") + fact.answer
-                if loose(text) in loose(where) or similar(text, fact.answer, 0.45):
-                    return f"figure:{loose_key(fact.answer, figure_core(fact.figure))}"
+        same = [f for f in self.facts if f.figure and figure_core(f.figure) == core]
+        # the fact whose own answer says it first; a fact that only quotes a longer passage after
+        for fact in same:
+            if loose(text) in loose(fact.answer) or similar(text, fact.answer, 0.45):
+                return f"figure:{loose_key(fact.answer, figure_core(fact.figure or ''))}"
+        for fact in same:
+            if loose(text) in loose(fact.quote or ""):
+                return f"figure:{loose_key(fact.answer, figure_core(fact.figure or ''))}"
         return None
 
     def posts(self, item: Item) -> list[str]:
