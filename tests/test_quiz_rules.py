@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXTURES
 
 from builder.core.check import load_valid
-from builder.core.model import Procedure, Role
+from builder.core.model import Fact, Procedure, Role
 from builder.quiz import rules
 from builder.quiz.bank import build_bank
 from builder.quiz.question import BLANK, Question, Source
@@ -303,7 +303,7 @@ def test_a_supervisors_duty_is_not_in_a_front_line_paper(real_content):
 
     bank = build_bank(real_content)
     roles = {r.id: r for r in real_content.of_kind("role")}
-    q = bank.by_id()["ruhuo-shoufei-meiyue-jiancha.answer.figure-choice"]  # 物业服务中心经理每月一次检查
+    q = bank.by_id()["ruhuo-shoufei-meiyue-jiancha.answer.figure-blank"]  # 物业服务中心经理____一次检查
     assert q.posts and not any(frontline(roles[p]) for p in q.posts)
     assert "qiantai-shoufei" in real_content.items["ruhuo-shoufei-meiyue-jiancha"].roles
     assert "qiantai-shoufei" not in q.posts
@@ -325,3 +325,14 @@ def test_what_to_say_at_a_moment_of_a_call(real_content):
     assert q.answer == "还有别的什么吗？" and len(q.options) == 4 and "当对方表示完毕时" in q.stem
     # 当对方表示没有别的事可说“您放心,我一定办好”,最后说“再见”: 再见 is right then too, so no fair options
     assert "dianhua-liyi.rule-3.say-2" not in bank.by_id()
+
+
+def test_a_stem_that_leaves_out_who_does_it_is_refused():
+    fact = Fact(id="ruhuo-shoufei", title="t", status="sourced", source=[{"manual": "M01", "section": "s"}],
+                question="入伙收费情况多久检查一次?", answer="物业服务中心经理每月一次检查入伙收费情况是否符合要求、规范。",
+                figure="每月一次")
+    bad = make(stem="入伙收费情况多久检查一次？", options=["每天", "每周", "每月", "每季度"], answer="每月")
+    assert "doer-missing" in names(bad, fact)
+    fair = make(type="blank", stem=f"物业服务中心经理{BLANK}一次检查入伙收费情况是否符合要求、规范。", options=[],
+                answer="每月")
+    assert "doer-missing" not in names(fair, fact)

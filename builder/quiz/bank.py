@@ -56,6 +56,7 @@ from builder.quiz.question import (  # noqa: F401
     similar,
     text_hash,
 )
+from builder.quiz.rules import SUPERVISOR_DOES
 
 
 # --- building blocks --------------------------------------------------------
@@ -134,9 +135,6 @@ def _source(item: Item, anchors: list[str]) -> Source:
                   sections=[s.section for s in item.source] if item.status != "draft" else [])
 
 
-#: a supervisor as the one who does it: 物业服务中心经理每月抽查, 客服部负责人制定, 客服主管负责…编制
-SUPERVISOR_DOES = re.compile(r"(?<![向报给知])(物业服务中心|客服部|项目|部门)?(经理|主管|负责人)"
-                             r"(?=每|负责|在|制定|编制|要|随机|对|定期|抽查|检查)")
 #: the titles of posts that supervise (they keep the supervisor's questions)
 SUPERVISOR_POST = re.compile(r"经理|主管|主任|负责人|领班|组长")
 

@@ -426,6 +426,25 @@ def undefined_other(q: Question, item: Item) -> str | None:
     return None
 
 
+#: a supervisor as the one who does it: 物业服务中心经理每月抽查, 客服部负责人制定, 客服主管负责…编制
+SUPERVISOR_DOES = re.compile(r"(?<![向报给知])(物业服务中心|客服部|项目|部门)?(经理|主管|负责人)"
+                             r"(?=每|负责|在|制定|编制|要|随机|对|定期|抽查|检查)")
+
+
+def doer_missing(q: Question, item: Item) -> str | None:
+    """'入伙收费情况多久检查一次？' — the manual says who checks (物业服务中心经理); a stem that leaves the
+    doer out asks the candidate about someone else's duty without saying so."""
+    if q.family not in ("figure", "limit"):
+        return None
+    from builder.core.model import Fact
+
+    text = item.answer if isinstance(item, Fact) else " ".join(q.evidence)
+    m = SUPERVISOR_DOES.search(normalise(text))
+    if m and m.group(2) not in normalise(q.stem):
+        return f"the source says who does it ({m.group()}); the stem does not"
+    return None
+
+
 #: every rule, by name (each function's docstring says what it refuses)
 RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("article-number", article_number),
@@ -448,6 +467,7 @@ RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("open-blank", open_blank),
     ("scrape-damage", scrape_damage),
     ("undefined-other", undefined_other),
+    ("doer-missing", doer_missing),
 ]
 
 
