@@ -336,3 +336,13 @@ def test_a_stem_that_leaves_out_who_does_it_is_refused():
     fair = make(type="blank", stem=f"物业服务中心经理{BLANK}一次检查入伙收费情况是否符合要求、规范。", options=[],
                 answer="每月")
     assert "doer-missing" not in names(fair, fact)
+
+
+def test_whose_approval_a_case_of_renovation_needs(real_content):
+    bank = build_bank(real_content).by_id()
+    q = bank["zhuangxiu-bei-an.material-7.approver"]  # 如需进行烧、焊等动火作业,须报消防主管部门审批
+    assert q.answer == "消防主管部门" and q.stem.endswith("须报哪个部门审批？") and len(q.options) == 4
+    assert all(o.endswith(("部门", "委员会")) for o in q.options)
+    # 改变住宅外立面 needs the planning office *and* the owners' committee: the committee is no wrong option,
+    # which leaves three options: not asked
+    assert "zhuangxiu-bei-an.material-6.approver" not in bank

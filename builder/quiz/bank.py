@@ -452,6 +452,7 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
                                      f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", 2, gen="limit",
                                      evidence=[clause])
     out += _conditions(ctx, item, doing, anchors)
+    out += _approvers(ctx, item, doing)
     # the form a step fills in (asked once, where the form is first used)
     seen_forms: set[str] = set()
     for i, s in enumerate(steps):
@@ -503,6 +504,39 @@ def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> l
                              options=_choices(answer, wrong, qid), answer=answer,
                              explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", difficulty=2,
                              family="condition", asks=f"{item.id}#{anchors[i]}:if:{k}", evidence=[m.group()]))
+    return out
+
+
+#: “如需进行烧、焊等动火作业,须报消防主管部门审批”: in that case, whose approval the owner needs
+_APPROVER = re.compile(r"如(?P<cond>[^，,。;；]{4,40})[，,](?P<mid>[^。;；]*?)(?P<verb>须报|须经|应提供|须提供)"
+                       r"(?P<body>[\u4e00-\u9fff]{2,12}?(?:主管部门|部门))(?P<tail>审批|批准|签发[^，,。;；]{0,12})")
+_BODY = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:主管部门|委员会))")
+
+
+def _approvers(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
+    """A case the materials or steps name (动火作业, 改变外立面, 户外广告) and the outside body whose approval
+    it needs; the wrong options are the other bodies the same procedure names (消防主管部门, 工商部门,
+    业主委员会), never one the same sentence also requires."""
+    out: list[Question] = []
+    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
+    texts += [(f"step-{i}", s.action) for i, s in enumerate(item.steps, 1)]
+    found = [(a, m) for a, t in texts for m in _APPROVER.finditer(t)]
+    bodies = list(dict.fromkeys([m.group("body") for _, m in found]
+                                + [b for _, t in texts for b in _BODY.findall(t) if "委员会" in b]))
+    for anchor, m in found:
+        answer = m.group("body")
+        sentence = next(t for a, t in texts if a == anchor)
+        wrong = [b for b in bodies if not _clash(b, answer) and loose(b) not in loose(sentence)]
+        qid = f"{item.id}.{anchor}.approver"
+        wrong = _pick(wrong, 3, qid)
+        if len(wrong) < 3:
+            continue  # four options of one kind, or none
+        tail = m.group("tail")
+        stem = f"办理{doing}时，如{m.group('cond')}，{m.group('mid')}{m.group('verb')}哪个部门{tail}？"
+        out.append(_make(ctx, item, [anchor], "approver", type="single", stem=stem.replace("，，", "，"),
+                         options=_choices(answer, wrong, qid), answer=answer,
+                         explanation=f"{item.title}：{_strip_end(sentence)}。", difficulty=2, family="approver",
+                         asks=f"{item.id}#{anchor}:approver", evidence=[m.group()]))
     return out
 
 
