@@ -346,3 +346,14 @@ def test_whose_approval_a_case_of_renovation_needs(real_content):
     # 改变住宅外立面 needs the planning office *and* the owners' committee: the committee is no wrong option,
     # which leaves three options: not asked
     assert "zhuangxiu-bei-an.material-6.approver" not in bank
+
+
+def test_the_bank_never_holds_two_questions_of_one_item_that_answer_each_other(real_content):
+    bank = build_bank(real_content)
+    qs = [q for q in bank.questions if q.origin == "generated"]
+    pairs = [(a.id, b.id) for a in qs for b in qs
+             if a is not b and a.source.item_id == b.source.item_id and rules.gives_away(a, b)]
+    assert pairs == []
+    refused = {r.question.id: r.reasons for r in bank.refused}
+    # 入伙: step 2 is the key of "after step 1, what next?" and the stem of "after step 2, what next?"
+    assert refused["ruhuo.step-2.next"] == ["gives-away: ruhuo.step-1.next and this one answer each other"]

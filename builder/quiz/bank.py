@@ -970,13 +970,22 @@ def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Que
         if len(ties) > 1 and all(q.type == "truefalse" for q in ties):
             ties = [ties[_rng(asks).randrange(len(ties))]]
         keep.add(ties[0].id)
-    out = []
+    from builder.quiz.rules import gives_away
+
+    out: list[Question] = []
     for q in questions:
-        if q.id in keep:
-            out.append(q)
+        if q.id not in keep:
+            chosen = next(k.id for k in groups[q.asks] if k.id in keep)
+            refused.append(Refused(question=q, reasons=[f"same-as: asks what {chosen} asks"]))
             continue
-        chosen = next(k.id for k in groups[q.asks] if k.id in keep)
-        refused.append(Refused(question=q, reasons=[f"same-as: asks what {chosen} asks"]))
+        # two questions on one item that give each other away (入伙's step 2 is one question's key and
+        # the next one's stem) are one question asked twice: the first stays
+        other = next((k for k in out if q.origin == k.origin == "generated" and k.source.item_id == q.source.item_id
+                      and (gives_away(q, k) or gives_away(k, q))), None)
+        if other is not None:
+            refused.append(Refused(question=q, reasons=[f"gives-away: {other.id} and this one answer each other"]))
+            continue
+        out.append(q)
     return out
 
 
