@@ -3,6 +3,11 @@ and, with --sample N, a seeded random sample of the default bank for a blind rev
 
     .venv/bin/python bench/quiz.py
     .venv/bin/python bench/quiz.py --sample 40 --seed 2026 --out /tmp/quiz-sample-40.md
+    .venv/bin/python bench/quiz.py --sample 40 --seed 4242 --posts all   # supervisors' questions too
+
+By default the sample is drawn from the questions a front-line post (客服员, 前台, 管家 …) must
+know: what a trainer puts in front of staff. A supervisor's duty (经理每月抽查) is asked of
+supervisors only and is left out unless ``--posts all``.
 
 The sample file holds only what a reviewer needs: each question as a candidate reads it, its
 key, and its source (the manual by title and section, and the source text); a second file
@@ -21,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder.core.project import load_valid_project  # noqa: E402
-from builder.quiz.bank import bank_for  # noqa: E402
+from builder.quiz.bank import bank_for, frontline  # noqa: E402
 from builder.quiz.export import export  # noqa: E402
 from builder.quiz.paper import PaperSpec, draw, key_pdf, paper_docx, paper_pdf  # noqa: E402
 from builder.quiz.sheet import LETTERS  # noqa: E402
@@ -51,12 +56,15 @@ def figures() -> None:
             timed(f"export {fmt}", lambda fmt=fmt: export(bank, content, fmt, Path(tmp) / f"bank.{fmt}"))
 
 
-def sample(n: int, seed: int, out: Path) -> None:
+def sample(n: int, seed: int, out: Path, posts: str = "staff") -> None:
     project = load_valid_project()
     content = project.content
     bank = bank_for(project)
-    picked = random.Random(seed).sample(bank.questions, min(n, len(bank.questions)))
-    lines = [f"# 题目抽样:{len(picked)} 题(题库 {len(bank)} 题中按种子 {seed} 随机抽取)", ""]
+    staff = {r.id for r in content.of_kind("role") if frontline(r)}  # type: ignore[arg-type]
+    pool = bank.questions if posts == "all" else [q for q in bank.questions if staff & set(q.posts)]
+    picked = random.Random(seed).sample(pool, min(n, len(pool)))
+    which = "题库" if posts == "all" else "一线岗位(客服员、前台、管家等)题库"
+    lines = [f"# 题目抽样:{len(picked)} 题({which} {len(pool)} 题中按种子 {seed} 随机抽取)", ""]
     ids = []
     for i, q in enumerate(picked, 1):
         item = content.items[q.source.item_id]
@@ -77,7 +85,7 @@ def sample(n: int, seed: int, out: Path) -> None:
         ids.append(f"{i}\t{q.id}\t{q.family}\t{q.type}")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     Path(str(out) + ".ids").write_text("\n".join(ids) + "\n", encoding="utf-8")
-    print(f"{out}: {len(picked)} questions; ids in {out}.ids")
+    print(f"{out}: {len(picked)} of {len(pool)} questions ({posts}; bank {len(bank)}); ids in {out}.ids")
 
 
 if __name__ == "__main__":
@@ -85,8 +93,10 @@ if __name__ == "__main__":
     ap.add_argument("--sample", type=int, help="draw N questions for a blind review instead of timing")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, default=Path("/tmp/quiz-sample-40.md"))
+    ap.add_argument("--posts", choices=["staff", "all"], default="staff",
+                    help="staff: questions a front-line post must know (default); all: the whole bank")
     args = ap.parse_args()
     if args.sample:
-        sample(args.sample, args.seed, args.out)
+        sample(args.sample, args.seed, args.out, args.posts)
     else:
         figures()

@@ -139,7 +139,7 @@ def test_gift_reads_back_to_the_same_questions(real):
     assert len(got) == len(bank)
     for q, g in zip(sorted(bank.questions, key=lambda q: q.id), sorted(got, key=lambda g: g["id"])):
         _same(q, g)
-    assert {g["category"] for g in got} >= {"$course$/top/物业客服题库/投诉", "$course$/top/物业客服题库/礼仪"}
+    assert {g["category"] for g in got} >= {"$course$/top/物业客服题库/投诉", "$course$/top/物业客服题库/入伙"}
 
 
 def test_gift_escapes_every_special_character():

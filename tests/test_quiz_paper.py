@@ -60,7 +60,7 @@ def test_options_are_shuffled_by_seed_and_the_letters_follow(real):
     content, bank = real
     singles = {}
     for seed in range(6):
-        for pq in draw(bank, content, PaperSpec(count=30, seed=seed)).questions:
+        for pq in draw(bank, content, PaperSpec(count=20, seed=seed)).questions:
             q = pq.question
             if q.type == "single":
                 assert pq.options[ord(pq.answer_letters) - 65] == q.answer
@@ -72,8 +72,8 @@ def test_options_are_shuffled_by_seed_and_the_letters_follow(real):
 
 def test_filters_and_bad_arguments(real):
     content, bank = real
-    paper = draw(bank, content, PaperSpec(count=5, seed=1, topic="tousu", difficulty=2))
-    assert all(pq.question.difficulty == 2 and "tousu" in pq.question.tags + [pq.question.topic]
+    paper = draw(bank, content, PaperSpec(count=3, seed=1, topic="ruhuo", difficulty=2))
+    assert len(paper.questions) == 3 and all(pq.question.difficulty == 2 and "ruhuo" in pq.question.tags + [pq.question.topic]
                for pq in paper.questions)
     with pytest.raises(PaperError) as e:
         draw(bank, content, PaperSpec(count=0, seed=1, role="nobody", topic="nothing", difficulty=5))

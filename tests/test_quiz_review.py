@@ -61,7 +61,7 @@ def test_the_sheet_lists_every_question_with_its_source_by_title(content_dir, tm
     assert {r[0] for r in body} == ids
     by_id = {r[0]: r for r in body}
     assert by_id["ling-xiang.answer.figure-choice"][1] == "在题库"
-    assert by_id["yongyu.rule-1.rule-1"][1] == "待采用" and "common-sense" in by_id["yongyu.rule-1.rule-1"][7]
+    assert by_id["yongyu.rule-1.rule-2"][1] == "待采用" and "common-sense" in by_id["yongyu.rule-1.rule-2"][7]
     assert by_id["yongyu.forbidden.pick-1"][3].startswith("〔待审核〕")  # a draft's question says so
     cite = by_id["baoxiu.step-1.order"][6]
     assert "《物业客服工作内容》" in cite and "/procedures/" not in cite
@@ -74,7 +74,7 @@ def test_decisions_round_trip_and_survive_regeneration(content_dir, tmp_path, ca
     _fill(sheet, {
         "ling-xiang.answer.figure-blank": {"决定": "弃用", "备注": "与选择题重复"},
         "ling-xiang.answer.figure-choice": {"决定": "修改", "修改后题干": "业主来电，前台最迟铃响几声内接起？"},
-        "yongyu.rule-1.rule-1": {"决定": "采用"},  # held until adopted
+        "yongyu.rule-1.rule-2": {"决定": "采用"},  # held until adopted
     })
     assert main(["quiz", "review", *args, "--apply", str(sheet)]) == 0
     stored = read_decisions(content_dir)
@@ -86,7 +86,7 @@ def test_decisions_round_trip_and_survive_regeneration(content_dir, tmp_path, ca
     assert "ling-xiang.answer.figure-blank" not in bank
     assert bank["ling-xiang.answer.figure-choice"].stem == "业主来电，前台最迟铃响几声内接起？"
     assert bank["ling-xiang.answer.figure-choice"].answer == "三声"  # the key is kept
-    assert bank["yongyu.rule-1.rule-1"].review == "采用"
+    assert bank["yongyu.rule-1.rule-2"].review == "采用"
     # a new sheet shows the stored decisions, and applying it unchanged changes nothing
     again = tmp_path / "again.xlsx"
     assert main(["quiz", "review", *args, "--out", str(again)]) == 0
@@ -154,3 +154,9 @@ def test_coverage_names_what_is_not_asked(capsys):
     missing = {(m["item"], m["what"]) for m in data["missing"]}
     assert ("xiezilou-jingli-yi-ren", "数字") in missing  # a staffing count: refused as a list count
     assert all(m["why_not"] or m["what"] for m in data["missing"])
+    # a supervisor's duty is asked, but of supervisors only, and the report says so
+    sup = {(m["item"], m["what"]) for m in data["supervisors_only"]}
+    assert ("ruhuo-shoufei-meiyue-jiancha", "数字") in sup
+    assert ("ruhuo-shoufei-meiyue-jiancha", "数字") not in missing
+    # a time limit a step states is asked by the fact that says it first (装修备案期限最长不得超过三个月)
+    assert ("zhuangxiu-bei-an", "时限") not in missing

@@ -56,6 +56,7 @@ from builder.quiz.question import (  # noqa: F401
     similar,
     text_hash,
 )
+from builder.quiz.rules import SUPERVISOR_DOES
 
 
 # --- building blocks --------------------------------------------------------
@@ -65,8 +66,9 @@ class _Ctx:
     """What every generator needs: the content, the posts, the forms' titles, the settings."""
 
     def __init__(self, content: Content, forms: dict[str, str] | None = None,
-                 ordered: set[str] | None = None):
+                 ordered: set[str] | None = None, form_uses: dict[str, list[str]] | None = None):
         self.content = content
+        self.form_uses = dict(form_uses or {})
         self.roles: dict[str, Role] = {r.id: r for r in content.of_kind("role")}  # type: ignore[misc]
         self.forms = dict(forms or {})
         self.ordered = set(ordered or ())
@@ -79,11 +81,14 @@ class _Ctx:
     def fact_asks(self, core: str, text: str) -> str | None:
         """What a fact asks, when a fact states the same figure as ``text`` (a step, a rule):
         then both ask one thing, and the bank keeps the fact's wording."""
-        for fact in self.facts:
-            if fact.figure and figure_core(fact.figure) == core:
-                where = (fact.quote or "") + fact.answer
-                if loose(text) in loose(where) or similar(text, fact.answer, 0.45):
-                    return f"figure:{loose_key(fact.answer, figure_core(fact.figure))}"
+        same = [f for f in self.facts if f.figure and figure_core(f.figure) == core]
+        # the fact whose own answer says it first; a fact that only quotes a longer passage after
+        for fact in same:
+            if loose(text) in loose(fact.answer) or similar(text, fact.answer, 0.45):
+                return f"figure:{loose_key(fact.answer, figure_core(fact.figure or ''))}"
+        for fact in same:
+            if loose(text) in loose(fact.quote or ""):
+                return f"figure:{loose_key(fact.answer, figure_core(fact.figure or ''))}"
         return None
 
     def posts(self, item: Item) -> list[str]:
@@ -117,9 +122,34 @@ def _source(item: Item, anchors: list[str]) -> Source:
                   sections=[s.section for s in item.source] if item.status != "draft" else [])
 
 
+#: the titles of posts that supervise (they keep the supervisor's questions)
+SUPERVISOR_POST = re.compile(r"经理|主管|主任|负责人|领班|组长")
+
+
+def frontline(role: Role) -> bool:
+    """A post that serves owners at the desk or on the floor (客服员, 前台, 管家), not one that supervises."""
+    return not SUPERVISOR_POST.search(role.title) and "部门" not in role.title
+
+
+def _posts_for(ctx: _Ctx, item: Item, said: list[str]) -> list[str]:
+    """The posts whose material a question comes from: a supervisor's duty (经理每月抽查) is asked
+    of supervisors only, even where the item lists front-line posts among those who must know it."""
+    posts = ctx.posts(item)
+    if any(SUPERVISOR_DOES.search(normalise(t)) for t in said):
+        bosses = [p for p in posts if p in ctx.roles and not frontline(ctx.roles[p])]
+        return bosses or [r.id for r in ctx.roles.values() if r.id in ("kefu-zhuguan", "kefu-jingli")]
+    return posts
+
+
 def _make(ctx: _Ctx, item: Item, anchors: list[str], gen: str, **fields) -> Question:
     qid = f"{item.id}.{anchors[0]}.{gen}" if anchors else f"{item.id}.{gen}"
-    fields.setdefault("posts", ctx.posts(item))
+    said = [str(fields.get("stem", "")), *fields.get("evidence", [])]
+    if isinstance(item, Fact):
+        said.append(item.answer)
+    if isinstance(item, Procedure):
+        parts = {p.anchor: p for p in item.parts()}
+        said += [f"{parts[a].title}{parts[a].text}" for a in anchors if a in parts and a.startswith("step-")]
+    fields.setdefault("posts", _posts_for(ctx, item, said))
     fields.setdefault("tags", list(item.tags))
     fields.setdefault("topic", ctx.topic(item))
     fields.setdefault("draft", item.status == "draft")
@@ -375,10 +405,11 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
         for k in range(len(seq) - 1):
             i, j = seq[k], seq[k + 1]
             then = texts[j]
-            pool = [texts[x] for x in seq if x not in (i, j) and not _clash(then, texts[x])]
+            # wrong options are later steps: a step already done is ruled out without knowing the procedure
+            pool = [texts[x] for x in seq if x > j and not _clash(then, texts[x])]
             qid = f"{item.id}.{anchors[j]}.next"
             wrong = _pick(pool, 3, qid)
-            if len(wrong) < 2:
+            if not wrong:
                 continue
             out.append(_make(ctx, item, [anchors[i], anchors[j]], "next", type="single",
                              stem=f"办理{doing}时，{texts[i]}。下一步做什么？",
@@ -408,6 +439,7 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
                                      f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", 2, gen="limit",
                                      evidence=[clause])
     out += _conditions(ctx, item, doing, anchors)
+    out += _approvers(ctx, item, doing)
     # the form a step fills in (asked once, where the form is first used)
     seen_forms: set[str] = set()
     for i, s in enumerate(steps):
@@ -417,11 +449,13 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
             continue
         seen_forms.add(s.form)
         title = ctx.forms[s.form]
-        others = sorted({t for f, t in ctx.forms.items() if f != s.form and not _clash(t, title)})
+        # wrong options: forms of the same procedure (same stage, same kind), not any form of the company
+        others = sorted({t for f, t in ctx.forms.items() if f != s.form and not _clash(t, title)
+                         and item.id in ctx.form_uses.get(f, [])})
         qid = f"{item.id}.{anchors[i]}.form"
         wrong = _pick(others, 3, qid)
         stem = _form_stem(s.action, title, doing)
-        if len(wrong) < 3 or stem is None:
+        if len(wrong) < 2 or stem is None:
             continue
         clause = _strip_end(re.split(r"[,，;；。:：]", s.action)[0]).removeprefix("并")
         out.append(_make(ctx, item, [anchors[i]], "form", type="single", stem=stem,
@@ -438,12 +472,15 @@ _CONDITION = re.compile(r"如(果)?(?P<cond>[^，,。]{4,40})[，,](则)?(?P<res
 def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> list[Question]:
     """'如装修需要破坏原防水结构，则需提醒业主签署“业主承诺”' → what must the owner sign in that case?"""
     out: list[Question] = []
-    names = [m.group(1) for s in item.steps for m in _NAMED.finditer(s.action)]
-    names += [m.group(1) for t in item.materials for m in _NAMED.finditer(t)]
+    # what the steps have the owner fill or sign, and the procedure's forms: not a field (“…”栏),
+    # not a certificate the materials list asks for (a different kind of paper)
+    names = [m.group(1) for s in item.steps for m in _NAMED.finditer(s.action)
+             if s.action[m.end():m.end() + 1] != "栏"]
+    names += [t for f, t in sorted(ctx.forms.items()) if item.id in ctx.form_uses.get(f, [])]
     for i, s in enumerate(item.steps):
         for k, m in enumerate(_CONDITION.finditer(s.action)):
             answer = m.group("name")
-            pool = [n for n in dict.fromkeys(names) if not _clash(n, answer)]
+            pool = [n for n in dict.fromkeys(names) if not _clash(n, answer) and loose(n) not in loose(m.group())]
             qid = f"{item.id}.{anchors[i]}.if-{k + 1}"
             wrong = _pick(pool, 3, qid)
             if len(wrong) < 2:
@@ -454,6 +491,39 @@ def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> l
                              options=_choices(answer, wrong, qid), answer=answer,
                              explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", difficulty=2,
                              family="condition", asks=f"{item.id}#{anchors[i]}:if:{k}", evidence=[m.group()]))
+    return out
+
+
+#: “如需进行烧、焊等动火作业,须报消防主管部门审批”: in that case, whose approval the owner needs
+_APPROVER = re.compile(r"如(?P<cond>[^，,。;；]{4,40})[，,](?P<mid>[^。;；]*?)(?P<verb>须报|须经|应提供|须提供)"
+                       r"(?P<body>[\u4e00-\u9fff]{2,12}?(?:主管部门|部门))(?P<tail>审批|批准|签发[^，,。;；]{0,12})")
+_BODY = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:主管部门|委员会))")
+
+
+def _approvers(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
+    """A case the materials or steps name (动火作业, 改变外立面, 户外广告) and the outside body whose approval
+    it needs; the wrong options are the other bodies the same procedure names (消防主管部门, 工商部门,
+    业主委员会), never one the same sentence also requires."""
+    out: list[Question] = []
+    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
+    texts += [(f"step-{i}", s.action) for i, s in enumerate(item.steps, 1)]
+    found = [(a, m) for a, t in texts for m in _APPROVER.finditer(t)]
+    bodies = list(dict.fromkeys([m.group("body") for _, m in found]
+                                + [b for _, t in texts for b in _BODY.findall(t) if "委员会" in b]))
+    for anchor, m in found:
+        answer = m.group("body")
+        sentence = next(t for a, t in texts if a == anchor)
+        wrong = [b for b in bodies if not _clash(b, answer) and loose(b) not in loose(sentence)]
+        qid = f"{item.id}.{anchor}.approver"
+        wrong = _pick(wrong, 3, qid)
+        if len(wrong) < 3:
+            continue  # four options of one kind, or none
+        tail = m.group("tail")
+        stem = f"办理{doing}时，如{m.group('cond')}，{m.group('mid')}{m.group('verb')}哪个部门{tail}？"
+        out.append(_make(ctx, item, [anchor], "approver", type="single", stem=stem.replace("，，", "，"),
+                         options=_choices(answer, wrong, qid), answer=answer,
+                         explanation=f"{item.title}：{_strip_end(sentence)}。", difficulty=2, family="approver",
+                         asks=f"{item.id}#{anchor}:approver", evidence=[m.group()]))
     return out
 
 
@@ -559,7 +629,7 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
     for i, rule in enumerate(item.rules, 1):
         anchor = f"rule-{i}"
         m = _WHEN.match(rule.text)
-        when = m.group(1) if m else item.title
+        when = m.group(1) if m else f"按「{item.title}」的要求"
         for j, (text, truth) in enumerate([(d, True) for d in rule.do] + [(d, False) for d in rule.dont], 1):
             claim = _strip_end(text)
             out.append(_make(ctx, item, [anchor], f"rule-{j}", type="truefalse",
@@ -569,10 +639,15 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
             if truth:
                 changed = _changed_detail(claim)
                 if changed:
+                    # a fact that states the same figure (铃响三声内) asks the same thing
+                    fig = parse_figure(claim)
+                    core = claim[fig.start:fig.unit_end] if fig is not None else ""
+                    same = (ctx.fact_asks(core, claim) or ctx.fact_asks(core + "内", claim)) if core else None
+                    out[-1].asks = same or out[-1].asks
                     out.append(_make(ctx, item, [anchor], f"rule-{j}-changed", type="truefalse",
                                      stem=f"{when}，{changed}。这样做对吗？", claim=changed, answer=False,
                                      explanation=f"应为：{claim}。{_strip_end(rule.text)}。", difficulty=2,
-                                     family="detail", asks=f"{item.id}#{anchor}:rule:{j}", evidence=[text]))
+                                     family="detail", asks=out[-1].asks, evidence=[text]))
                     out[-2].family = "detail"
         if len(rule.do) >= 2 and rule.dont and not any(_clash(a, b) for a in rule.do for b in rule.dont) \
                 and len({normalise(x) for x in rule.do + rule.dont}) == len(rule.do + rule.dont):
@@ -584,6 +659,7 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
                              explanation=f"{_strip_end(rule.text)}。",
                              difficulty=2, family="rule-multi", asks=f"{item.id}#{anchor}:rule-multi",
                              evidence=right + wrong))
+    out += _say_when(ctx, item)
     if len(bad) >= 2 and len(std) >= 2:
         right, wrong = bad[:3], [t for t in std if not any(_clash(t, b) for b in bad)][:3]
         if len(wrong) >= 2 and len({normalise(x) for x in right + wrong}) == len(right + wrong):
@@ -592,6 +668,38 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
                              stem="接待业主时，以下哪些是服务禁语，不能说？", options=_choices(right, wrong, qid),
                              answer=right, explanation=f"禁语：{'、'.join(bad)}；标准用语：{'、'.join(std)}。",
                              difficulty=2, family="multi", asks=f"{item.id}#forbidden:multi", evidence=right + wrong))
+    return out
+
+
+#: “当对方表示完毕，可以问询‘还有别的什么吗?’”: what to say at a moment of the conversation
+_SAY_WHEN = re.compile(r"(?P<when>当[^“”。;；:：,，]{2,16}?)[,，]?(可以|应|要|再)?(认真)?(问询|说|可说|回答)[:：]?“(?P<phrase>[^”]{2,24})”")
+_QUOTED = re.compile(r"“([^”]{2,24})”")
+
+
+def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
+    """At the desk or on the phone, at a given moment, which of the item's phrases is said: the
+    wrong options are the item's other phrases (said in the same conversation, at other moments)."""
+    out: list[Question] = []
+    said = list(dict.fromkeys([p.text for p in item.phrases]
+                              + [m.group(1) for r in item.rules for m in _QUOTED.finditer(r.text)]))
+    for i, rule in enumerate(item.rules, 1):
+        for k, m in enumerate(_SAY_WHEN.finditer(rule.text), 1):
+            answer = m.group("phrase")
+            # the phrase said next in the same breath (…可说“您放心”,最后说“再见”) is also right then
+            nxt = _QUOTED.search(rule.text, m.end())
+            then = nxt.group(1) if nxt and "当" not in rule.text[m.end():nxt.start()] else None
+            wrong = [t for t in said if not _clash(t, answer) and not similar(t, answer) and t != then]
+            qid = f"{item.id}.rule-{i}.say-{k}"
+            wrong = _pick(wrong, 3, qid)
+            if len(wrong) < 3:
+                continue
+            when = m.group("when")
+            when = when if when.endswith(("时", "后")) else when + "时"
+            out.append(_make(ctx, item, [f"rule-{i}"], f"say-{k}", type="single",
+                             stem=f"按「{item.title}」的要求，{when}，应说哪一句？",
+                             options=_choices(answer, wrong, qid), answer=answer,
+                             explanation=f"{_strip_end(rule.text)}。", difficulty=2, family="say",
+                             asks=f"{item.id}#rule-{i}:say:{k}", evidence=[answer]))
     return out
 
 
@@ -744,10 +852,12 @@ def authored(ctx: _Ctx, item: Item) -> list[Question]:
 
 
 def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str, str] | None = None,
-               ordered: set[str] | None = None, decisions: dict[str, Decision] | None = None) -> Bank:
+               ordered: set[str] | None = None, decisions: dict[str, Decision] | None = None,
+               form_uses: dict[str, list[str]] | None = None) -> Bank:
     """Every question from ``content``, authored first then generated, ordered by item id.
 
-    Only approved material by default; ``include_draft`` adds questions made from drafts (marked
+    ``form_uses`` (form id → the procedures that use it) gives a "which form" question its
+    wrong options: forms of the same procedure. Only approved material by default; ``include_draft`` adds questions made from drafts (marked
     ``draft``, 待审核 on every paper). ``forms`` (form id → title) lets steps be asked about the
     form they use; ``ordered`` names the procedures whose steps are a sequence (order and next-step
     questions); without it, the settings in ``content/quiz.settings.json`` are read. ``decisions``
@@ -761,7 +871,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
 
     if ordered is None:
         ordered = read_settings(content.root).ordered_procedures
-    ctx = _Ctx(content, forms=forms, ordered=ordered)
+    ctx = _Ctx(content, forms=forms, ordered=ordered, form_uses=form_uses)
 
     def wanted(item: Item) -> bool:
         return item.approved or (include_draft and staff_visible(item))
@@ -793,7 +903,6 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
         decisions = read_decisions(content.root)
     out: list[Question] = []
     refused: list[Refused] = []
-    kept: dict[tuple[str, str], str] = {}
     for q in made:
         item = content.items[q.source.item_id]
         d = decisions.get(q.id)
@@ -813,22 +922,65 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
             continue
         if d is not None:
             q.review = d.decision
-        if q.origin == "generated" and (q.asks, q.type) in kept:
-            # the same figure asked by a fact and by the step that states it: the fact's wording stays
-            refused.append(Refused(question=q, reasons=[f"same-as: asks what {kept[(q.asks, q.type)]} asks"]))
-            continue
-        kept[(q.asks, q.type)] = q.id
         out.append(q)
+    out = _one_per_fact(out, refused)
     for q in out:  # a multiple choice keys its answers in the order of its options
         if q.type == "multiple" and isinstance(q.answer, list):
             q.answer = [o for o in q.options if o in q.answer] + [a for a in q.answer if a not in q.options]
     return Bank(questions=out, refused=refused)
 
 
+#: the format kept when one fact could be asked several ways: a choice among neighbours of the same
+#: kind first, then an order, a true/false on a changed detail, and a blank last
+FORMAT_RANK = {"single": 0, "multiple": 1, "order": 2, "truefalse": 3, "blank": 4}
+
+
+def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Question]:
+    """One question per fact per bank: the same figure asked by a fact, by the step that states it
+    and by a rule, or as a blank and as a choice, is asked once, in its best format. A trainer's
+    question and a trainer's 采用 always stay. A pair of the same rank (a true/false true as written
+    and with its detail changed) keeps one by the fact's hash, so the bank's true/false is balanced."""
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        groups.setdefault(q.asks, []).append(q)
+    keep: set[str] = set()
+    for asks, group in groups.items():
+        fixed = [q for q in group if q.origin == "authored" or q.review]
+        if fixed:
+            keep.update(q.id for q in fixed)
+            continue
+        order = {q.id: n for n, q in enumerate(group)}
+        best = min(FORMAT_RANK.get(q.type, 9) for q in group)
+        ties = [q for q in group if FORMAT_RANK.get(q.type, 9) == best]
+        # a fact's own wording first (the step and the rule that state its figure come after it)
+        ties.sort(key=lambda q: (q.source.kind != "fact", order[q.id]))
+        if len(ties) > 1 and all(q.type == "truefalse" for q in ties):
+            ties = [ties[_rng(asks).randrange(len(ties))]]
+        keep.add(ties[0].id)
+    from builder.quiz.rules import gives_away
+
+    out: list[Question] = []
+    for q in questions:
+        if q.id not in keep:
+            chosen = next(k.id for k in groups[q.asks] if k.id in keep)
+            refused.append(Refused(question=q, reasons=[f"same-as: asks what {chosen} asks"]))
+            continue
+        # two questions on one item that give each other away (入伙's step 2 is one question's key and
+        # the next one's stem) are one question asked twice: the first stays
+        other = next((k for k in out if q.origin == k.origin == "generated" and k.source.item_id == q.source.item_id
+                      and (gives_away(q, k) or gives_away(k, q))), None)
+        if other is not None:
+            refused.append(Refused(question=q, reasons=[f"gives-away: {other.id} and this one answer each other"]))
+            continue
+        out.append(q)
+    return out
+
+
 def bank_for(project: Project, include_draft: bool = False) -> Bank:
     """The bank of a loaded project: its forms' titles, settings and the trainer's decisions."""
     forms = {k: spec.title for k, spec in project.specs.items()}
-    return build_bank(project.content, include_draft=include_draft, forms=forms)
+    uses = {k: list(spec.procedures) for k, spec in project.specs.items()}
+    return build_bank(project.content, include_draft=include_draft, forms=forms, form_uses=uses)
 
 
 def _disambiguate(content: Content, questions: list[Question]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from builder.core.load import Content
 from builder.core.model import Fact, Policy, Procedure
-from builder.quiz.bank import _clause_with, _Ctx, _limits, _rule_figures, loose
+from builder.quiz.bank import _clause_with, _Ctx, _limits, _rule_figures, frontline, loose
 from builder.quiz.question import Bank
 
 
@@ -30,8 +30,11 @@ class Need:
     posts: list[str]
     figure: str = ""
     where: str = ""  # the words around the figure
+    wheres: list[str] = field(default_factory=list)  # every place the item states it
     asked_by: list[str] = field(default_factory=list)
     why_not: list[str] = field(default_factory=list)
+    #: asked, but only of supervisors (经理每月抽查): a front-line post that must know it is not asked
+    supervisors_only: bool = False
 
 
 @dataclass
@@ -49,7 +52,9 @@ class Report:
             by_what[n.what]["asked"] += bool(n.asked_by)
         return {"summary": dict(by_what),
                 "missing": [{"item": n.item_id, "anchor": n.anchor, "what": n.what, "text": n.text,
-                             "posts": n.posts, "why_not": n.why_not} for n in self.missing]}
+                             "posts": n.posts, "why_not": n.why_not} for n in self.missing],
+                "supervisors_only": [{"item": n.item_id, "anchor": n.anchor, "what": n.what, "text": n.text,
+                                      "asked_by": n.asked_by} for n in self.needs if n.supervisors_only]}
 
     def lines(self) -> list[str]:
         data = self.to_json()
@@ -58,6 +63,10 @@ class Report:
         for n in self.missing:
             why = "; ".join(n.why_not) or "no generator asks it (write a question beside the item)"
             out.append(f"  {n.item_id}#{n.anchor} [{n.what}] {n.text[:50]} — {why}")
+        sup = [n for n in self.needs if n.supervisors_only]
+        out.append(f"asked of supervisors only (a supervisor's duty, not in a front-line paper): {len(sup)}")
+        for n in sup:
+            out.append(f"  {n.item_id}#{n.anchor} [{n.what}] {n.text[:50]}")
         return out
 
 
@@ -87,26 +96,33 @@ def coverage(content: Content, bank: Bank) -> Report:
                 needs.append(Need(item.id, f"step-{i}", "步骤", s.action, posts))
                 for core in _limits(s):
                     bits = [b for b in re.split(r"[;；]", s.time_limit or "") if core in b and len(loose(b)) > len(loose(core))]
-                    where = bits[0] if bits else _clause_with(s.action, core)
-                    needs.append(Need(item.id, f"step-{i}", "时限", f"{s.action} ({core})", posts, core, where))
+                    wheres = bits + [_clause_with(s.action, core)]
+                    needs.append(Need(item.id, f"step-{i}", "时限", f"{s.action} ({core})", posts, core, wheres[0],
+                                      wheres))
         elif isinstance(item, Policy):
             rules = [(f"rule-{i}", r) for i, r in enumerate(item.rules, 1)]
             rules += [(f"section-{i}", r) for i, sec in enumerate(item.sections, 1) for r in sec.rules]
             for anchor, rule in rules:
                 for core in _rule_figures(rule):
-                    needs.append(Need(item.id, anchor, "时限", f"{rule} ({core})", posts, core, _clause_with(rule, core)))
+                    clause = _clause_with(rule, core)
+                    needs.append(Need(item.id, anchor, "时限", f"{rule} ({core})", posts, core, clause, [clause]))
     ctx = _Ctx(content)
+    staff = {r.id for r in ctx.roles.values() if frontline(r)}
+    q_posts = {q.id: q.posts for q in bank.questions}
     by_asks: dict[str, list[str]] = defaultdict(list)
     for q in bank.questions:
         by_asks[q.asks].append(q.id)
     for n in needs:
         qs = list(asked.get((n.item_id, n.anchor), []))
-        if n.figure:  # a fact that states the same figure asks it
-            key = ctx.fact_asks(n.figure, n.where)
-            qs += by_asks.get(key or "", [])
+        if n.figure:  # a fact that states the same figure asks it (in any of the places that state it)
+            for where in n.wheres or [n.where]:
+                key = ctx.fact_asks(n.figure, where)
+                qs += [q for q in by_asks.get(key or "", []) if q not in qs]
         if n.what == "时限":
             qs = [q for q in qs if ".limit" in q or ".figure" in q or ".answer." in q]
         n.asked_by = qs
+        if qs and any(p in staff for p in n.posts) and not any(staff & set(q_posts.get(q, [])) for q in qs):
+            n.supervisors_only = True
         if not qs:
             n.why_not = sorted(set(refused.get((n.item_id, n.anchor), [])))
     return Report(needs=needs)

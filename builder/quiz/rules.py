@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from builder.core.model import Item, Role
+from builder.core.model import Item, Procedure, Role
 from builder.quiz.question import BLANK, Question, normalise
 
 # --- helpers ----------------------------------------------------------------
@@ -275,6 +275,176 @@ def two_questions(q: Question, item: Item) -> str | None:
     return None
 
 
+# --- round two: what a blind trainer found in the first bank ----------------------------------
+def _step_index(item: Procedure, text: str) -> int | None:
+    """The 1-based number of the step whose action holds ``text`` (an option is a step shortened)."""
+    t = loose(text.split("：", 1)[-1] if "：" in text[:14] else text)
+    for i, s in enumerate(item.steps, 1):
+        action = loose(s.action)
+        if t and (t in action or action in t):
+            return i
+    return None
+
+
+def next_step_distractor(q: Question, item: Item) -> str | None:
+    """A 'what comes next' question offers four options, and its wrong options are later steps:
+    a step already done is ruled out by the candidate without knowing the procedure."""
+    if q.family != "next" or not isinstance(item, Procedure):
+        return None
+    if len(q.options) < 4:
+        return f"{len(q.options)} options; a next-step question needs four (three later steps)"
+    anchors = q.source.anchors or []
+    m = re.fullmatch(r"step-(\d+)", anchors[0]) if anchors else None
+    if m is None:
+        return None
+    now = int(m.group(1))
+    for o in q.options:
+        if o in q.answers:
+            continue
+        k = _step_index(item, o)
+        if k is not None and k <= now:
+            return f"the wrong option '{o[:16]}' is step {k}, done before step {now}: the key falls out by elimination"
+    return None
+
+
+#: what a form, a document or a statement one signs is called (not a field, not a certificate to hand in)
+_FORM_NOUN = re.compile(r"(表|单|卡|书|条|证|记录|协议|声明|承诺|须知|手册|规约)(\s*[(（][A-Za-z][)）])?$")
+
+
+def option_kind(q: Question, item: Item) -> str | None:
+    """Every option of a 'which form / what to sign' question is of the answer's kind: not a field
+    of a form (“顾客对以上意见确认”栏), not the document the stem already names (the missing one)."""
+    if q.family not in ("form", "condition"):
+        return None
+    text = "".join(p.text for p in item.parts())
+    for o in q.options:
+        if o in q.answers:
+            continue
+        if re.search(rf"[“\"]?{re.escape(o)}[”\"]?栏", text):
+            return f"'{o}' is a field of a form, not a form"
+        if len(loose(o)) >= 2 and loose(o) in loose(q.stem):
+            return f"'{o}' is named in the stem: it is ruled out by reading"
+        if q.family == "form" and not _FORM_NOUN.search(o):
+            return f"'{o}' is not a form"
+    return None
+
+
+def form_in_stem(q: Question, item: Item) -> str | None:
+    """A 'which form' question whose stem holds a word of the answer's name that no wrong option
+    holds (办理报修……填写哪张表 → 业主报修单): the stem gives it away."""
+    if q.family not in ("form", "condition"):
+        return None
+    for answer in q.answers:
+        a = re.sub(r"[(（][A-Za-z][)）]$", "", answer)
+        word = shared_keyword(a, q.stem)
+        if word and not any(word in loose(o) for o in q.options if o not in q.answers):
+            return f"the stem holds '{word}' of the answer '{answer}' and no wrong option does"
+        # 陪同业主验房 → 房屋验收表: not one word, but more of the stem's characters than any wrong option
+        hits = _stem_chars(a, q.stem)
+        if len(hits) >= 2 and all(len(_stem_chars(o, q.stem)) < len(hits) for o in q.options if o not in q.answers):
+            return f"the stem holds '{''.join(hits)}' of the answer '{answer}', more than any wrong option"
+    return None
+
+
+_FORM_CHARS = set("表单卡书条证记录")
+_COMMON_CHARS = {ch for w in COMMON_WORDS for ch in w}
+
+
+def _stem_chars(name: str, stem: str) -> list[str]:
+    """The characters of a form's name, besides 表/单 and the common words' characters, that the stem holds."""
+    s = loose(stem)
+    return [ch for ch in dict.fromkeys(loose(name)) if ch in s and ch not in _FORM_CHARS | _COMMON_CHARS]
+
+
+def plain_true(q: Question, item: Item) -> str | None:
+    """A true/false on a plain true statement is a coin toss; only a statement with one detail
+    (a figure, a side) that a trainer could change is asked as true/false."""
+    if q.type == "truefalse" and q.answer is True and q.family != "detail":
+        return "a plain true statement: a 50% guess"
+    return None
+
+
+#: what anyone says without training: the period or count a thing has by custom
+CUSTOMARY = {"租金": "每月", "工资": "每月", "预算": "年度", "年报": "每年", "复印件": "一张"}
+_ONE_COUNT = re.compile(r"^(一|1)(张|份|本|个|名|人|套)$")
+
+
+def customary(q: Question, item: Item) -> str | None:
+    """Trivial recall: a copy is 一张, a budget 年度, rent 每月 — answered right without the manual."""
+    if q.family not in ("figure", "limit"):
+        return None
+    answer = loose(str(q.answer))
+    if _ONE_COUNT.match(answer):
+        return f"'{q.answer}' is the count anyone guesses"
+    said = loose(" ".join([q.stem, *q.evidence]))
+    for noun, usual in CUSTOMARY.items():
+        if noun in said and usual in answer:
+            return f"'{q.answer}' {noun} is what {noun} is by custom"
+    return None
+
+
+def open_blank(q: Question, item: Item) -> str | None:
+    """A blank takes a figure, a period or a time; a word (月报, 年度) or a period that qualifies a
+    noun (负责____维修、投诉的记录) has other natural fillers (报告, 日常, 所有)."""
+    if q.type != "blank" or q.family not in ("figure", "limit"):
+        return None
+    from builder.quiz.figures import parse_figure
+
+    answer = normalise(str(q.answer))
+    if parse_figure(answer) is None and not answer.startswith("每") and not re.search(r"\d:\d\d", answer):
+        return f"'{q.answer}' is a word, not a figure: other words fit the blank"
+    after = re.split(r"[，。；,;？?]", q.stem.split(BLANK, 1)[-1])[0]
+    if answer.startswith("每") and "的" in after:
+        return f"'____{after[:8]}' qualifies a noun: 日常, 所有 fit as well"
+    return None
+
+
+_HEADING = re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]")
+
+
+def scrape_damage(q: Question, item: Item) -> str | None:
+    """A stem with a section heading in it (客户服务口诀·前台服务), a source cut off at ':' (the list
+    that followed is lost), or a verb said twice (负责收取工程人员收取的…): the scrape, not the manual."""
+    if _HEADING.search(q.stem):
+        return "the stem holds a section heading"
+    for text in [q.stem, *q.options]:
+        m = re.search(r"([\u4e00-\u9fff]{2})[^，。；,;]{1,6}\1的", normalise(text))
+        if m and m.group(1) not in COMMON_WORDS:
+            return f"'{m.group()}' says '{m.group(1)}' twice: scrape damage"
+    parts = {p.anchor: p.text for p in item.parts()}
+    for a in q.source.anchors or [q.source.anchor or ""]:
+        if normalise(parts.get(a, "")).endswith((":", "：")) and q.family in ("order", "next", "form"):
+            return f"the source of {a} ends in ':', the list after it is lost"
+    return None
+
+
+def undefined_other(q: Question, item: Item) -> str | None:
+    """'其他项目维修____回访': 其他 means nothing unless the stem says other than what (除……以外)."""
+    # (…等其他资料 closes a list the stem has just given: it is defined)
+    if re.search(r"(?<![等及和与或、])其[他它][\u4e00-\u9fff]", q.stem) and not re.search(r"除.+(以外|之外|外)", q.stem):
+        return "'其他' in the stem without saying other than what"
+    return None
+
+
+#: a supervisor as the one who does it: 物业服务中心经理每月抽查, 客服部负责人制定, 客服主管负责…编制
+SUPERVISOR_DOES = re.compile(r"(?<![向报给知])(物业服务中心|客服部|项目|部门)?(经理|主管|负责人)"
+                             r"(?=每|负责|在|制定|编制|要|随机|对|定期|抽查|检查)")
+
+
+def doer_missing(q: Question, item: Item) -> str | None:
+    """'入伙收费情况多久检查一次？' — the manual says who checks (物业服务中心经理); a stem that leaves the
+    doer out asks the candidate about someone else's duty without saying so."""
+    if q.family not in ("figure", "limit"):
+        return None
+    from builder.core.model import Fact
+
+    text = item.answer if isinstance(item, Fact) else " ".join(q.evidence)
+    m = SUPERVISOR_DOES.search(normalise(text))
+    if m and m.group(2) not in normalise(q.stem):
+        return f"the source says who does it ({m.group()}); the stem does not"
+    return None
+
+
 #: every rule, by name (each function's docstring says what it refuses)
 RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("article-number", article_number),
@@ -289,6 +459,15 @@ RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("list-count", list_count),
     ("not-a-limit", not_a_limit),
     ("two-questions", two_questions),
+    ("next-step-distractor", next_step_distractor),
+    ("option-kind", option_kind),
+    ("form-in-stem", form_in_stem),
+    ("plain-true", plain_true),
+    ("customary", customary),
+    ("open-blank", open_blank),
+    ("scrape-damage", scrape_damage),
+    ("undefined-other", undefined_other),
+    ("doer-missing", doer_missing),
 ]
 
 
