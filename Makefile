@@ -60,9 +60,9 @@ $(MERMAID):
 .cache/jieba.cache: $(STAMP) content/dictionary.yaml
 	$(BIN)/python -m search.warm
 
-# A small CJK font cut from Noto Sans CJK SC, so a PDF form subsets in ~3 ms (builder/form_fonts.py).
-.cache/fonts/.done: $(STAMP) builder/form_fonts.py
-	$(BIN)/python -m builder.form_fonts
+# A small CJK font cut from Noto Sans CJK SC, so a PDF form subsets in ~3 ms (builder/forms/fonts.py).
+.cache/fonts/.done: $(STAMP) builder/forms/fonts.py
+	$(BIN)/python -m builder.forms.fonts
 	@touch $@
 
 # The editor's check: every content/forms problem, then quiz questions whose source changed.
