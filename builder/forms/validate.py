@@ -196,8 +196,8 @@ def clean_phone(raw: str, mobile_only: bool = False) -> str:
         m = _LANDLINE.fullmatch(s) if "-" in s else None
         if m is None and _DIGITS.fullmatch(digits_only) and digits_only.startswith("0") and len(digits_only) > 1:
             # no hyphen: 010 and 02x are three-digit area codes, every other one has four
-            area = 3 if digits_only[1] in "12" else 4
-            m = _LANDLINE.fullmatch(digits_only[:area] + "-" + digits_only[area:])
+            width = 3 if digits_only[1] in "12" else 4
+            m = _LANDLINE.fullmatch(digits_only[:width] + "-" + digits_only[width:])
         if m:
             area, local = m.groups()
             if (area[1] in "12") == (len(area) == 3):
@@ -491,13 +491,13 @@ def _lookup(spec_fields: list[FieldSpec], data: Mapping[str, Any]) -> tuple[dict
     unknown: list[str] = []
     for k, v in data.items():
         key = str(k).strip()
-        f = by_name.get(key) or by_label.get(_nfkc(key))
-        if f is None:
+        found = by_name.get(key) or by_label.get(_nfkc(key))
+        if found is None:
             unknown.append(key)
-        elif f.name in out and not _blank(out[f.name]) and not _blank(v) and out[f.name] != v:
-            out[f.name] = _Conflict(out[f.name], v)
-        elif f.name not in out or _blank(out[f.name]):
-            out[f.name] = v
+        elif found.name in out and not _blank(out[found.name]) and not _blank(v) and out[found.name] != v:
+            out[found.name] = _Conflict(out[found.name], v)
+        elif found.name not in out or _blank(out[found.name]):
+            out[found.name] = v
     return out, unknown
 
 

@@ -80,6 +80,7 @@ def moodle_xml(bank: Bank, content: Content) -> bytes:
                 right = q.answers
                 wrong = [o for o in q.options if o not in right]
                 for o in q.options:
+                    frac: float
                     if q.type == "single":
                         frac = 100 if o in right else 0
                     else:
@@ -88,8 +89,8 @@ def moodle_xml(bank: Bank, content: Content) -> bytes:
                     text(a, "feedback", "", "html")
             elif q.type == "truefalse":
                 for value in ("true", "false"):
-                    right = (value == "true") == bool(q.answer)
-                    a = text(el, "answer", value, "moodle_auto_format", fraction="100" if right else "0")
+                    is_right = (value == "true") == bool(q.answer)
+                    a = text(el, "answer", value, "moodle_auto_format", fraction="100" if is_right else "0")
                     text(a, "feedback", "", "html")
             elif q.type == "blank":
                 Sub(el, "usecase").text = "0"

@@ -33,7 +33,7 @@ def _plain(v: Any) -> Any:
 class _AsDict:
     def as_dict(self) -> dict[str, Any]:
         """JSON-able: dates as ISO text, decimals as text."""
-        return _plain(asdict(self))  # type: ignore[call-overload, no-any-return]
+        return _plain(asdict(self))  # type: ignore[call-overload, no-any-return, unused-ignore]
 
 
 @dataclass(frozen=True)
