@@ -137,7 +137,7 @@ def test_a_paper_by_blueprint(real_content):
 def test_a_draft_question_says_待审核_on_the_candidates_paper(tmp_path):
     content = load_valid(GOOD, GOOD_FORMS)
     bank = build_bank(content, include_draft=True)
-    paper = draw(bank, content, PaperSpec(count=6, seed=1, date="2026-12-01"))
+    paper = draw(bank, content, PaperSpec(count=5, seed=1, date="2026-12-01"))
     drafts = [pq for pq in paper.questions if pq.question.draft]
     assert drafts
     pdf = tmp_path / "paper.pdf"

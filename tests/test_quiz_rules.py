@@ -99,6 +99,23 @@ def test_no_ordering_question_on_a_list_without_an_order():
     assert "unordered-list" not in names(listed.model_copy(update={"sequence": True}))
 
 
+def test_an_order_question_whose_options_say_their_place_is_refused():
+    cued = make(type="order", stem="装修备案的办理顺序是？", options=["需先确认业主身份", "收取装修押金", "填写完相关表格后复核"],
+                answer=["需先确认业主身份", "收取装修押金", "填写完相关表格后复核"], family="order", sequence=True)
+    assert "order-cue" in names(cued)
+    plain = cued.model_copy(update={"options": ["确认业主身份", "收取装修押金", "复核表格", "发放装修许可证"],
+                                    "answer": ["确认业主身份", "收取装修押金", "复核表格", "发放装修许可证"]})
+    assert "order-cue" not in names(plain)
+
+
+def test_ordering_three_steps_is_common_sense():
+    three = make(type="order", stem="报修处理的先后顺序是？", options=["接报修电话并填单", "完成维修并交接", "回访"],
+                 answer=["接报修电话并填单", "完成维修并交接", "回访"], family="order", sequence=True)
+    assert "short-order" in names(three)
+    four = three.model_copy(update={"options": three.options + ["消单"], "answer": three.answer + ["消单"]})
+    assert "short-order" not in names(four)
+
+
 def test_the_real_unordered_procedures_get_no_order_questions(real_content):
     bank = build_bank(real_content)
     ordered = {q.source.item_id for q in bank.questions if q.family in ("order", "next")}

@@ -16,17 +16,11 @@ from pathlib import Path
 
 from register_fixtures import ID_A
 
+from builder.core.formspec import FormSpec, load_specs
+from builder.forms.render import render
+from builder.forms.validate import validate
+
 ROOT = Path(__file__).resolve().parent.parent
-
-try:  # the restructured package, else the flat modules of today
-    from builder.core.formspec import FormSpec, load_specs  # type: ignore[import-not-found]
-    from builder.forms.output import render  # type: ignore[import-not-found]
-    from builder.forms.validate import validate  # type: ignore[import-not-found]
-except ImportError:
-    from builder.form_output import render
-    from builder.formspec import FormSpec, load_specs
-
-    from builder.forms import validate
 
 
 def docx_text(data: bytes) -> str:
@@ -38,10 +32,10 @@ def test_reprint_is_the_document_first_issued(reg):
     specs, _ = load_specs(ROOT / "forms")
     spec = specs["yezhu-baoxiu-dan"]
     values = validate(spec, {"room": "5栋1单元802", "owner_name": "张三丰", "phone": "13812345678",
-                             "report_time": "2026-04-21 09:30", "category": "水电",
+                             "report_time": "2026-04-21 09:30", "category": "房屋渗漏水", "sub_type": "水电",
                              "description": "卫生间天花板渗水",
                              "materials": [{"item": "水管", "qty": "2", "price": "35.5"}],
-                             "date": "2026-04-23"})
+                             "done_date": "2026-04-23"})
     first_doc = docx_text(render(spec, values, "docx"))
     issued = reg.issue(spec.id, spec.code, spec.title, spec.model_dump(mode="json"), values,
                        issued_by="前台小王", due=dt.date(2026, 4, 30))

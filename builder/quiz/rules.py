@@ -195,6 +195,25 @@ def unordered_list(q: Question, item: Item) -> str | None:
     return None
 
 
+#: words that tell an option's place in a sequence (先确认…, 最后…, 填写完…后) and so give it away
+ORDER_CUE = re.compile(r"^(先|首先|然后|接着|随后|最后|最终)|(需|要|应)先|(完|完成|结束|之)后[，,]?")
+
+
+def order_cue(q: Question, item: Item) -> str | None:
+    """An order or next-step question whose options say where they stand (需先…, …完成后…)."""
+    if q.family not in ("order", "next"):
+        return None
+    cued = [o for o in q.options if ORDER_CUE.search(normalise(o))]
+    return f"'{cued[0]}' tells its own place in the order" if cued else None
+
+
+def short_order(q: Question, item: Item) -> str | None:
+    """Putting three or fewer steps in order (接报修 → 维修 → 回访) is common sense, not the procedure."""
+    if q.type == "order" and len(q.options) <= 3:
+        return f"{len(q.options)} steps to order: common sense, not the procedure"
+    return None
+
+
 #: units of time: one class (三天内 beside 一星期内 is a fair choice), compared in hours.
 HOURS = {"分钟": 1 / 60, "小时": 1, "个小时": 1, "天": 24, "日": 24, "工作日": 24, "个工作日": 24,
          "星期": 168, "个星期": 168, "周": 168, "个月": 720, "月": 720, "年": 8760}
@@ -455,6 +474,8 @@ RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("editorial-post", editorial_post),
     ("back-reference", back_reference),
     ("unordered-list", unordered_list),
+    ("order-cue", order_cue),
+    ("short-order", short_order),
     ("implausible-distractor", implausible_distractor),
     ("list-count", list_count),
     ("not-a-limit", not_a_limit),
