@@ -1,8 +1,8 @@
-"""Form files: names, atomic writes, one form, a pack, a batch of spreadsheet rows.
+"""Form files written: one form, a pack, a batch of spreadsheet rows (the files' names come
+from :mod:`builder.forms.naming`, the drawing from :mod:`builder.forms.render`).
 
-* :func:`output_name` — ``<form>-<room or key field>-<date>.<ext>``, safe on Windows too.
-* :func:`write_form` — render every format first, then write each file through a temp file
-  and ``os.replace``: a failure leaves nothing half-written.
+* :func:`write_form` — render every format first, then write the files all or nothing
+  (:func:`builder.core.atomic.write_all`): a failure leaves nothing half-written.
 * :func:`write_pack` — one set of answers fills every form of a pack; every form is
   validated before anything is drawn, and nothing is written unless all are valid; with
   PDF, the whole pack is also written as one PDF in its order (:func:`merge_pdfs`).
