@@ -166,7 +166,8 @@ def _safe_next(target: str | None) -> str:
 def login() -> Any:
     nxt = _safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("web/login.html", next=nxt, error=None, name="")
+        error = None if register_of().list_users() else "还没有任何账号: 请管理员在本机运行 handbook user add 姓名 --role 管理员。"
+        return render_template("web/login.html", next=nxt, error=error, name="")
     name = (request.form.get("name") or "").strip()
     password = request.form.get("password") or ""
     user = register_of().authenticate(name, password) if name and password else None

@@ -29,6 +29,10 @@ from builder.web.auth import need, register_of
 
 bp = Blueprint("register", __name__, template_folder=str(TEMPLATES_DIR))
 
+#: a record's history in plain Chinese
+ACTIONS = {"issued": "开单", "voided": "作废", "superseded": "已更正为", "supersedes": "更正自", "visited": "登记回访",
+           "closed": "消单", "purged": "清除个人信息"}
+
 
 def _reg() -> Any:
     reg = register_of()
@@ -129,7 +133,9 @@ def record(number: str) -> Any:
 
     spec = catalogue().specs.get(d.summary.form_id)
     labels = {f.name: f.label for f in spec.fields} if spec is not None else {}
-    return render_template("web/register_record.html", d=d, s=d.summary, labels=labels,
+    tz = _reg().tz
+    return render_template("web/register_record.html", d=d, s=d.summary, labels=labels, actions=ACTIONS,
+                           when=lambda at: at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                            done=request.args.get("done", ""), error=request.args.get("error", ""))
 
 
