@@ -85,6 +85,8 @@ def test_a_clerk_issues_finds_and_follows_up_a_repair(served, tmp_path):
             page.check("input[name=category][value=其他]")
             page.fill("#f-description", "卫生间天花板渗水")
             page.fill("#f-done_date", "2026-03-01")
+            page.locator(".issue-note").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "form-before-issue.png"))
             page.click("button[value=pdf]")
             page.wait_for_selector("#result:not([hidden])")
             status = page.inner_text(".submit-status")
@@ -93,6 +95,8 @@ def test_a_clerk_issues_finds_and_follows_up_a_repair(served, tmp_path):
                 page.click("#dl-pdf")
             pdf = tmp_path / "issued.pdf"
             info.value.save_as(pdf)
+            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(SHOTS / "issued-pdf")],
+                           check=True)
             assert f"No. {number}" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                                      check=True).stdout
 

@@ -38,10 +38,10 @@ def test_reprint_is_the_document_first_issued(reg):
     specs, _ = load_specs(ROOT / "forms")
     spec = specs["yezhu-baoxiu-dan"]
     values = validate(spec, {"room": "5栋1单元802", "owner_name": "张三丰", "phone": "13812345678",
-                             "report_time": "2026-04-21 09:30", "category": "水电",
+                             "report_time": "2026-04-21 09:30", "category": "房屋渗漏水",
                              "description": "卫生间天花板渗水",
                              "materials": [{"item": "水管", "qty": "2", "price": "35.5"}],
-                             "date": "2026-04-23"})
+                             "done_date": "2026-04-23"})
     first_doc = docx_text(render(spec, values, "docx"))
     issued = reg.issue(spec.id, spec.code, spec.title, spec.model_dump(mode="json"), values,
                        issued_by="前台小王", due=dt.date(2026, 4, 30))

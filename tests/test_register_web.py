@@ -224,3 +224,39 @@ def test_without_a_register_forms_print_unnumbered_and_need_no_login(tmp_path):
     r = c.post("/forms/yezhu-baoxiu-dan", data=GOOD, headers=ORIGIN, base_url=HOST)
     assert r.status_code == 200 and "X-Register-Number" not in r.headers
     assert c.get("/register", base_url=HOST).status_code == 404
+
+
+def test_a_register_that_cannot_be_reached_issues_nothing_and_logs_no_values(app, reg, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    c = app.test_client()
+    login(c)
+
+    def gone(*_a, **_k):
+        raise OperationalError("INSERT …", {"owner_name": GOOD["owner_name"]}, Exception("database is locked"))
+
+    monkeypatch.setattr(reg, "issue", gone)
+    with caplog.at_level(logging.DEBUG):
+        r = post(c, "/forms/yezhu-baoxiu-dan", GOOD)
+    assert r.status_code == 503 and "没有开单" in r.get_data(as_text=True) and r.mimetype == "text/html"
+    assert "OperationalError" in caplog.text and GOOD["owner_name"] not in caplog.text
+
+
+def test_a_supervisor_corrects_a_record_on_its_own_form(app, reg):
+    clerk = app.test_client()
+    login(clerk)
+    old = post(clerk, "/forms/yezhu-baoxiu-dan", GOOD).headers["X-Register-Number"]
+    assert clerk.get(f"/register/{old}/correct", base_url=HOST).status_code == 403
+    boss = app.test_client()
+    login(boss, "老李")
+    page = boss.get(f"/register/{old}/correct", base_url=HOST).get_data(as_text=True)
+    assert 'value="3栋2单元1501"' in page and 'value="45.50"' in page and "更正原因" in page
+    assert 'value="2026-03-01T09:30"' in page and 'value="欧阳𡃁"' in page
+    r = post(boss, f"/register/{old}/correct", {**GOOD, "room": "3栋2单元1502", "_reason": "房号写错"})
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    new = r.headers["X-Register-Number"]
+    assert new != old and f"No. {new}" in pdf_text(r.data)
+    assert reg.show(old).summary.status == "superseded" and reg.show(old).superseded_by == new
+    assert reg.show(new).summary.room == "3栋2单元1502" and reg.show(new).supersedes == old
+    r = post(boss, f"/register/{old}/correct", {**GOOD, "_reason": "again"})
+    assert r.status_code == 400 and "不能再更正" in r.get_data(as_text=True)

@@ -205,10 +205,27 @@ def submit(form_id: str):
     from builder.forms.registering import issue_args
 
     user = need("issue")
-    issued = reg.issue(**issue_args(spec, values), issued_by=user.name)
+    try:
+        issued = reg.issue(**issue_args(spec, values), issued_by=user.name)
+    except Exception as e:  # noqa: BLE001 - a register error's message names no personal value; others: the type
+        return _not_issued(spec, e)
     resp = _document(spec, values, fmt, number=issued.number)
     resp.headers["X-Register-Number"] = issued.number
     return resp
+
+
+def _not_issued(spec: FormSpec, e: Exception) -> Response:
+    """The register refused or could not be reached: nothing issued, nothing printed. A
+    :class:`RegisterError`'s message is shown (it names no personal value); anything else
+    (the database locked or gone) is logged by its type only and is a 503."""
+    from builder.register import RegisterError
+
+    if isinstance(e, RegisterError):
+        return Response(render_template("web/register_refused.html", message=f"没有开单: {e}"), status=400,
+                        mimetype="text/html")
+    log.error("form %s: the register could not issue it (%s)", spec.id, type(e).__name__)
+    return Response(render_template("web/register_refused.html", message="台帐数据库暂时不可用, 没有开单, 请稍后再试。"),
+                    status=503, mimetype="text/html")
 
 
 def _reprints(numbers: list[str], fmt: str) -> Response:
@@ -380,8 +397,11 @@ def pack_submit(name: str):
         from builder.register import IssueRequest
 
         user = need("issue")
-        issued = reg.issue_many([IssueRequest(**issue_args(spec, cleaned[spec.id])) for spec in specs],
-                                issued_by=user.name)
+        try:
+            issued = reg.issue_many([IssueRequest(**issue_args(spec, cleaned[spec.id])) for spec in specs],
+                                    issued_by=user.name)
+        except Exception as e:  # noqa: BLE001 - see _not_issued
+            return _not_issued(specs[0], e)
         numbers = [i.number for i in issued]
         headers = {spec.id: _header(i.number) for spec, i in zip(specs, issued)}
     try:
@@ -589,7 +609,9 @@ def _blanks_as_labels(spec: FormSpec, text: str) -> str:
     return PLACEHOLDER.sub(label, text)
 
 
-def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
+def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf", correcting: Any = None) -> str:
+    """The form's page; ``correcting``: the record (a ``Reprint``) a 主管 is correcting, whose
+    template and values the page shows, posted to ``/register/<number>/correct`` with a reason."""
     by_key: dict[str, list] = {}
     for e in errors:
         by_key.setdefault(e.key, []).append(e)
@@ -600,8 +622,58 @@ def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
         errors=errors, summary=[(e.key, e.where, e.message) for e in errors],
         by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
         date_ok=_iso_date_ok, radio_max=RADIO_MAX, procedures=catalogue().procedures,
-        proc_url=lambda p: item_url("procedure", p), ui=_ui_of([spec]),
+        proc_url=lambda p: item_url("procedure", p), ui=_ui_of([spec]), correcting=correcting,
     )
+
+
+def as_inputs(spec: FormSpec, values: dict[str, Any]) -> Any:
+    """Stored values → the inputs a page shows (the inverse of :func:`values_from_form`), so a
+    record can be corrected on its own form."""
+    import decimal
+
+    from werkzeug.datastructures import MultiDict
+
+    def text(v: Any) -> str:
+        if isinstance(v, dt.datetime):
+            return v.strftime("%Y-%m-%dT%H:%M")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, dt.time):
+            return v.strftime("%H:%M")
+        if isinstance(v, decimal.Decimal):
+            return format(v, "f")
+        return "" if v is None else str(v)
+
+    out: MultiDict = MultiDict()
+    for f in spec.fields:
+        v = values.get(f.name)
+        if v in (None, "", [], {}):
+            continue
+        if f.type == "checkbox":
+            if v:
+                out.add(f.name, "1")
+        elif f.type == "multichoice":
+            for x in v:
+                out.add(f.name, text(x))
+        elif f.type == "checklist":
+            for i, item in enumerate(f.items):
+                if item in v:
+                    out.add(f"{f.name}-{i}", text(v[item]))
+        elif f.type == "table":
+            for r, row in enumerate(v):
+                for c in f.columns:
+                    x = row.get(c.name)
+                    if c.type == "checkbox":
+                        if x:
+                            out.add(f"{f.name}-{r}-{c.name}", "1")
+                    elif c.type == "multichoice":
+                        for y in x or []:
+                            out.add(f"{f.name}-{r}-{c.name}", text(y))
+                    elif x not in (None, ""):
+                        out.add(f"{f.name}-{r}-{c.name}", text(x))
+        else:
+            out.add(f.name, text(v))
+    return out
 
 
 def per_form_specs(cat: Catalogue, pack: Any) -> list[FormSpec]:

@@ -7,6 +7,7 @@ Routes (all need a logged-in account, :mod:`builder.web.auth`)
     ``POST /register/<number>/visit``      record a 回访 result (前台)
     ``POST /register/<number>/close``      消单 (前台)
     ``POST /register/<number>/void``       作废 with a reason (主管)
+    ``GET|POST /register/<number>/correct``  更正: the record on its own form, a new number (主管)
     ``GET  /register/followups``           今日回访 / 已逾期 (``?due=overdue``)
     ``GET  /register/ledger.xlsx``         the 台帐 of a form for a month (主管)
 
@@ -184,3 +185,38 @@ def close(number: str) -> Any:
 def void(number: str) -> Any:
     return _act(number, "void", lambda reg, by: reg.void(number, reason=request.form.get("reason") or "", by=by),
                 "已作废")
+
+
+@bp.route("/register/<number>/correct", methods=["GET", "POST"])
+def correct(number: str) -> Any:
+    """A 主管 corrects a record on its own form (the template it was issued with): a new
+    number, the old record marked 已更正 with the reason."""
+    from builder.forms.registering import due_of, spec_of_snapshot
+    from builder.forms.validate import FormInputError, validate, values_from_form
+    from builder.register import RegisterError
+    from builder.web.forms import FORMATS, _document, _fill_row_gaps, _not_issued, _page, as_inputs
+
+    user = need("supersede")
+    try:
+        r = _reg().reprint_data(number, by=user.name)
+    except RegisterError:
+        abort(404)
+    spec = spec_of_snapshot(r.spec)
+    if request.method == "GET":
+        return _page(spec, as_inputs(spec, r.values), errors=[], correcting=r)
+    fmt = request.form.get("_format", "pdf")
+    fmt = fmt if fmt in FORMATS else "pdf"
+    try:
+        values = validate(spec, values_from_form(spec, _fill_row_gaps(spec, request.form)))
+    except FormInputError as e:
+        return _page(spec, request.form, errors=e.errors, fmt=fmt, correcting=r), 400
+    if request.form.get("_preview"):
+        return _document(spec, values, fmt, preview=True)
+    try:
+        new = _reg().supersede(number, values, reason=request.form.get("_reason") or "", by=user.name,
+                               due=due_of(values))
+    except Exception as e:  # noqa: BLE001 - see builder.web.forms._not_issued
+        return _not_issued(spec, e)
+    resp = _document(spec, values, fmt, number=new.number)
+    resp.headers["X-Register-Number"] = new.number
+    return resp
