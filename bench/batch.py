@@ -63,7 +63,7 @@ def run(tree: Path, rows: Path, out: Path, workers: int) -> dict[str, float]:
     env = {**os.environ, "BENCH_MARK": mark, "PYTHONPATH": str(tree)}
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "builder.cli.main", "form", "batch", "fanghuo-zerenshu", "--rows",
-                             str(rows), "--format", "pdf", "--out", str(out), "--workers", str(workers)],
+                             str(rows), "--format", "pdf", "--out", str(out), "--workers", str(workers), "--preview"],
                             cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = {"main_rss": 0, "tree_pss": 0, "tree_rss": 0}
     done = threading.Event()

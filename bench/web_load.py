@@ -43,7 +43,7 @@ from pathlib import Path
 import waitress
 from builder.web.app import create_app
 site, index, port, old = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "old"
-app = create_app(site_dir=Path(site))
+app = create_app(site_dir=Path(site), register=None)
 app.config["SEARCH_INDEX_DIR"] = index
 if old:
     kw = {"threads": 8}

@@ -36,7 +36,7 @@ def rows_csv(path: Path, n: int, bad: set[int] = frozenset(), room: str = "{i}ца
 
 
 def run(*args: str):
-    return CliRunner().invoke(cli, ["form", "batch", "fanghuo-zerenshu", *args], catch_exceptions=False)
+    return CliRunner().invoke(cli, ["form", "batch", "fanghuo-zerenshu", "--preview", *args], catch_exceptions=False)
 
 
 def test_a_second_batch_never_replaces_the_first(tmp_path):
@@ -111,7 +111,7 @@ def _start(tmp_path: Path, n: int = 300):
     out = tmp_path / "out"
     env = {**os.environ, MARK.split("=")[0]: MARK.split("=")[1]}
     proc = subprocess.Popen([sys.executable, "-m", "builder.cli.main", "form", "batch", "fanghuo-zerenshu", "--rows",
-                             str(path), "--format", "pdf", "--out", str(out), "--workers", "2"],
+                             str(path), "--format", "pdf", "--out", str(out), "--workers", "2", "--preview"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 10:

@@ -37,6 +37,20 @@ SLIP_YAML = """\
 """
 
 
+@pytest.fixture(autouse=True, scope="module")
+def clerk(tmp_path_factory):
+    """Every form filled here is issued into a throwaway register as the 前台 account 小王."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HANDBOOK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        for name in ("HANDBOOK_DATABASE_URL", "HANDBOOK_REGISTER_KEY_FILE", "HANDBOOK_USER"):
+            mp.delenv(name, raising=False)
+        r = CliRunner().invoke(cli, ["user", "add", "小王", "--role", "前台", "--password-stdin"],
+                               input="a long password\n", catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        mp.setenv("HANDBOOK_CLERK", "小王")
+        yield "小王"
+
+
 def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 

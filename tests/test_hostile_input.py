@@ -75,7 +75,7 @@ def test_the_cli_refuses_a_28_digit_money_in_one_line(tmp_path):
                     "费用明细:\n  - 项目/材料: 腻子\n    金额(元): 120\n"
                     f"合计金额(元): {'1' * 28}\n日期: 2026-03-01\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["form", "fill", "zhenggai-feiyong", "--data", str(data), "--format", "pdf",
-                                 "--out", str(tmp_path / "out")], catch_exceptions=False)
+                                 "--out", str(tmp_path / "out"), "--preview"], catch_exceptions=False)
     assert r.exit_code == 2
     assert r.stderr.splitlines() == [f"{data}: 合计金额(元): 最多 10 位整数, 现在有 28 位"]
     assert not (tmp_path / "out").exists()
@@ -157,7 +157,7 @@ def test_a_batch_refuses_the_28_digit_row_and_writes_the_others(tmp_path):
     body = "".join(f"{i}栋101,某公司,墙面开裂,腻子,120,{'1' * 28 if i == 2 else '120'},2026-03-01\n" for i in (1, 2, 3))
     rows.write_text(head + body, encoding="utf-8")
     r = CliRunner().invoke(cli, ["form", "batch", "zhenggai-feiyong", "--rows", str(rows), "--format", "docx",
-                                 "--out", str(tmp_path / "out")], catch_exceptions=False)
+                                 "--out", str(tmp_path / "out"), "--preview"], catch_exceptions=False)
     assert r.exit_code == 2
     assert f"{rows} 第3行: 合计金额(元): 最多 10 位整数, 现在有 28 位" in r.stderr.splitlines()
     assert r.stderr.splitlines()[-1] == "共 3 行：已生成 2 份，1 行有误"

@@ -30,7 +30,7 @@ def site(tmp_path_factory):
 
 
 def make(site, **kw):
-    app = create_app(site, **kw)
+    app = create_app(site, register=None, **kw)
     app.config.update(TESTING=False, FORMS_DIR=ROOT / "forms", CONTENT_DIR=ROOT / "content")
     return app
 

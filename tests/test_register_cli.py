@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from register_fixtures import CST, Clock, issue_baoxiu
 
+from builder.cli.register import register, user
 from builder.register import open_register
-from builder.register.commands import register, user
 
 
 @pytest.fixture

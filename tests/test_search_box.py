@@ -126,7 +126,7 @@ def test_box_asks_the_api_when_served_by_handbook(browser, box_site, tmp_path):
 
     content, _ = load_content(GOOD)
     build_index(content, tmp_path / "index", load_specs(GOOD_FORMS)[0])
-    app = create_app(box_site)
+    app = create_app(box_site, register=None)
     app.config.update(SEARCH_INDEX_DIR=str(tmp_path / "index"), HANDBOOK_DATA_DIR=str(tmp_path / "data"))
     asked: list[str] = []
 

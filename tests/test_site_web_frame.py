@@ -25,7 +25,7 @@ def fixture_site(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("url", ["/forms", "/search?q=报修"])
 def test_app_pages_have_the_sites_header_tabs_and_stylesheet(fixture_site, url):
-    client = create_app(site_dir=fixture_site).test_client()
+    client = create_app(site_dir=fixture_site, register=None).test_client()
     html = client.get(url).get_data(as_text=True)
     site_css = [p.name for p in (fixture_site / "assets" / "stylesheets").glob("main.*.min.css")]
     assert site_css and f'href="/assets/stylesheets/{site_css[0]}"' in html
@@ -36,7 +36,7 @@ def test_app_pages_have_the_sites_header_tabs_and_stylesheet(fixture_site, url):
 
 
 def test_without_a_built_site_a_plain_header_with_the_same_links(tmp_path):
-    client = create_app(site_dir=tmp_path).test_client()
+    client = create_app(site_dir=tmp_path, register=None).test_client()
     html = client.get("/forms").get_data(as_text=True)
     assert 'class="hb-app-header"' in html
     for href in ('href="/"', 'href="/study/"', 'href="/search"'):

@@ -28,6 +28,20 @@ out_option = click.option(
     show_default=True, help="folder to write into (made if missing)")
 
 
+issue_options = [
+    click.option("--by", "by", envvar=["HANDBOOK_CLERK", "HANDBOOK_USER"], metavar="NAME",
+                 help="the clerk issuing it: an account of the register (or HANDBOOK_CLERK); required unless --preview"),
+    click.option("--preview", is_flag=True,
+                 help="print 预览 on the form and store nothing in the register (no number)"),
+]
+
+
+def with_issue_options(f: Any) -> Any:
+    for option in reversed(issue_options):
+        f = option(f)
+    return f
+
+
 def _fail(lines: list[str], code: int = 2) -> NoReturn:
     for line in lines:
         click.echo(line, err=True)
@@ -50,6 +64,35 @@ def _project(forms_dir: Path) -> Any:
     from builder.core.project import load_project
 
     return load_project(CONTENT_DIR, forms_dir)
+
+
+def _company(forms_dir: Path) -> str:
+    profile = _project(forms_dir).content.profile
+    return profile.company if profile is not None else ""
+
+
+def _clerk(by: str | None, preview: bool) -> Any:
+    """The register to issue into as ``by`` (an active account allowed to issue), or None for a preview."""
+    if preview:
+        return None
+    if not by:
+        _fail(["--by: 开单人 (a register account) is required to issue, or set HANDBOOK_CLERK; "
+               "--preview prints 预览 and stores nothing"])
+    from builder.cli.register import actor
+
+    return actor(click.get_current_context(), by, "issue")
+
+
+def _issue_one(reg: Any, by: str | None, spec: Any, values: dict[str, Any], company: str) -> dict[str, Any]:
+    """``values`` with the header to print: the register's new number, or the 预览 mark."""
+    from builder.forms.layout import Header, with_header
+    from builder.forms.registering import issue_args
+
+    if reg is None:
+        return with_header(values, Header(company=company, preview=True))
+    issued = reg.issue(**issue_args(spec, values), issued_by=by)
+    click.echo(f"{issued.number}  {spec.title}", err=True)
+    return with_header(values, Header(company=company, number=issued.number))
 
 
 def _spec(forms_dir: Path, form_id: str) -> Any:
@@ -200,15 +243,20 @@ def show_cmd(form_id: str, forms_dir: Path, as_json: bool, as_columns: bool) -> 
               help="YAML or JSON answers; keys are field names or the Chinese labels")
 @format_option
 @out_option
+@with_issue_options
 @forms_option
-def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_dir: Path) -> None:
+def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, by: str | None, preview: bool,
+             forms_dir: Path) -> None:
     """Fill one form from a YAML or JSON file; writes <form>-<room>-<date>.<ext>.
 
-    Invalid data: one line per problem, exit 2, nothing written.
+    The form is issued into the register as --by (its number, e.g. BX-2026-000123, is
+    printed on the form and on stderr); --preview prints 预览 instead and stores nothing.
+    Invalid data: one line per problem, exit 2, nothing written and no number taken.
 
     \b
     Example:
-      handbook form fill yezhu-baoxiu-dan --data slip.yaml --format docx,pdf --out out/
+      handbook form fill yezhu-baoxiu-dan --data slip.yaml --format docx,pdf --out out/ --by 小王
+      handbook form fill yezhu-baoxiu-dan --data slip.yaml --format pdf --out out/ --preview
     slip.yaml:
       房号: 3栋2单元1501
       业主姓名: 陈明
@@ -228,7 +276,9 @@ def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, forms_d
         _fail([f"{data_file}: {x}" for x in e.errors])
     for w in warnings:
         click.echo(f"{data_file}: warning: {w}", err=True)
-    _written(_writing(lambda: write_form(spec, values, fmts, out_dir), out_dir))
+    reg = _clerk(by, preview)
+    drawn = _issue_one(reg, by, spec, values, _company(forms_dir))
+    _written(_writing(lambda: write_form(spec, drawn, fmts, out_dir), out_dir))
 
 
 @form.command("blank")
@@ -260,9 +310,10 @@ def blank_cmd(form_id: str, formats: str, out_dir: Path, forms_dir: Path) -> Non
 @click.option("--workers", type=click.IntRange(1, 16), default=None, help="PDF render processes [cores, at most 2]")
 @click.option("--overwrite", is_flag=True,
               help="replace files of the same name in --out (without it a new document gets a name like …(2).pdf)")
+@with_issue_options
 @forms_option
 def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip: bool,
-              workers: int | None, overwrite: bool, forms_dir: Path) -> None:
+              workers: int | None, overwrite: bool, by: str | None, preview: bool, forms_dir: Path) -> None:
     """Fill one form per row of a CSV or XLSX file.
 
     Columns: the field's Chinese label (or name); a checklist item as
@@ -272,11 +323,12 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
     and the refused rows are listed in "<form>-有误的行-<date>.xlsx" beside them. An
     existing file is never replaced unless --overwrite is given. Ctrl+C stops within a
     second or two, keeping only complete files. Exit 2 if any row failed (after writing
-    the good ones), 130 if interrupted, 0 if all were written.
+    the good ones), 130 if interrupted, 0 if all were written. Each good row is issued
+    into the register as --by, its number printed on its form (--preview: 预览, nothing stored).
 
     \b
     Example:
-      handbook form batch fanghuo-zerenshu --rows owners.xlsx --format pdf --out out/ --zip
+      handbook form batch fanghuo-zerenshu --rows owners.xlsx --format pdf --out out/ --zip --by 小王
     """
     import signal
     import threading
@@ -294,6 +346,8 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
         _fail([f"{rows_file}: 已中断, 还没有生成任何文件"], 130)
     if not rows:
         _fail([f"{rows_file}: 第1行下面没有数据"])
+    reg = _clerk(by, preview)
+    company = _company(forms_dir)
     stop = threading.Event()
     got: list[int] = []
 
@@ -309,7 +363,8 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
         with _progress(len(rows) * len(fmts), spec.title) as bar:
             result = _writing(lambda: run_batch(
                 spec, rows, fmts, out_dir, zip_name=batch_zip_name(spec) if as_zip else None, workers=workers,
-                progress=bar, stop=stop, overwrite=overwrite, on_written=lambda p: click.echo(str(p))), out_dir)
+                progress=bar, stop=stop, overwrite=overwrite, on_written=lambda p: click.echo(str(p)),
+                prepare=lambda _n, values: _issue_one(reg, by, spec, values, company)), out_dir)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -366,17 +421,21 @@ class _progress:
               help="YAML or JSON answers for the room (owner, room, phone, ID, dates …)")
 @format_option
 @out_option
+@with_issue_options
 @forms_option
-def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir: Path) -> None:
+def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, by: str | None, preview: bool,
+             forms_dir: Path) -> None:
     """Fill every form of a pack (forms/packs.yaml: ruhuo, zhuangxiu …) from one set of answers.
 
     All-or-nothing: if any form refuses the answers, every problem is listed (form
     and field named), exit 2, and nothing is written. With PDF, the whole pack is also
     written as one PDF in the pack's order (<资料包>-<房号>-<date>.pdf), to print in one go.
+    Every form of the pack is issued into the register as --by in one step (all or none),
+    each with its own number printed on it; --preview prints 预览 and stores nothing.
 
     \b
     Example:
-      handbook form pack ruhuo --data room.yaml --format pdf --out out/
+      handbook form pack ruhuo --data room.yaml --format pdf --out out/ --by 小王
     """
     from builder.forms.output import InputFileError, PackInputError, read_data, write_pack
 
@@ -388,9 +447,26 @@ def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, forms_dir:
     if name not in packs:
         _fail([f"unknown pack '{name}'; packs: {', '.join(sorted(packs)) or '(none in forms/packs.yaml)'}"])
     fmts = _check_formats(formats)
+    reg = _clerk(by, preview)
+    company = _company(forms_dir)
+
+    def issue_all(cleaned: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from builder.forms.layout import Header, with_header
+        from builder.forms.registering import issue_args
+        from builder.register import IssueRequest
+
+        if reg is None:
+            return {fid: with_header(v, Header(company=company, preview=True)) for fid, v in cleaned.items()}
+        issued = reg.issue_many([IssueRequest(**issue_args(specs[fid], v)) for fid, v in cleaned.items()],
+                                issued_by=by)
+        for fid, i in zip(cleaned, issued):
+            click.echo(f"{i.number}  {specs[fid].title}", err=True)
+        return {fid: with_header(v, Header(company=company, number=i.number))
+                for (fid, v), i in zip(cleaned.items(), issued)}
+
     try:
         data = read_data(data_file)
-        paths = _writing(lambda: write_pack(packs[name], specs, data, fmts, out_dir), out_dir)
+        paths = _writing(lambda: write_pack(packs[name], specs, data, fmts, out_dir, prepare=issue_all), out_dir)
     except InputFileError as e:
         _fail(e.problems)
     except PackInputError as e:

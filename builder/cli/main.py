@@ -26,6 +26,8 @@ LAZY_COMMANDS = {
     "export": "builder.cli.export:export_cmd",
     "import": "builder.cli.importer:import_cmd",
     "approve": "builder.cli.importer:approve_cmd",
+    "register": "builder.cli.register:register",
+    "user": "builder.cli.register:user",
 }
 
 
@@ -60,7 +62,9 @@ def cli() -> None:
     handbook check                 validate content/ and forms/
     handbook build && handbook serve   build the site and serve it on 127.0.0.1:8000
     handbook search 电话响几声要接
-    handbook form fill baoxiu-dan --data slip.yaml --format pdf --out out/
+    handbook form fill baoxiu-dan --data slip.yaml --format pdf --out out/ --by 小王
+    handbook register list --room 5栋802
+    handbook user add 小王 --role 前台 --by 老周
     handbook quiz paper --role kefu-yuan --count 20 --seed 1 --format pdf --out papers/
     handbook export --format pdf --out build/handbook/
     handbook import 客服部工作手册.docx --manual M09 --dry-run

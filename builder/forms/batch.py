@@ -142,12 +142,15 @@ def run_batch(spec: FormSpec, rows: Sequence[Row | tuple[int, Mapping[str, Any]]
               out_dir: Path | str, *, zip_name: str | None = None, workers: int | None = None,
               progress: Callable[[int], None] | None = None, stop: threading.Event | None = None,
               overwrite: bool = False, on_written: Callable[[Path], None] | None = None,
-              error_book: bool = True) -> BatchResult:
+              error_book: bool = True,
+              prepare: Callable[[int, dict[str, Any]], dict[str, Any]] | None = None) -> BatchResult:
     """Validate each row, render the good ones and write each document as it is made.
 
     ``progress(n)`` is called as n more documents are done, ``on_written(path)`` as each
     file lands. With ``zip_name``, one ZIP is written (streamed to a temp file, moved into
-    place at the end, holding whatever was done if stopped).
+    place at the end, holding whatever was done if stopped). ``prepare(row, values)`` turns
+    each valid row's values into the values to draw (the register issues the row there and
+    adds its number); it runs in this process, row by row, before the row is rendered.
     """
     from builder.forms.naming import output_name
     from builder.forms.render import parse_formats as _formats
@@ -202,6 +205,8 @@ def run_batch(spec: FormSpec, rows: Sequence[Row | tuple[int, Mapping[str, Any]]
             if errs:
                 result.failed.append((r.number, errs))
                 continue
+            if prepare is not None:
+                values = prepare(r.number, values)
             outstanding[r.number] = len(fmts)
             chunk.append((r.number, values))
             if len(chunk) == size:

@@ -16,7 +16,7 @@ Nothing here logs owner data.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,12 @@ def write_form(spec: FormSpec, values: Mapping[str, Any] | None, formats: Iterab
 
 # --- packs -------------------------------------------------------------------
 def write_pack(pack: Pack, specs: Mapping[str, FormSpec], data: Mapping[str, Any],
-               formats: Iterable[str] | str, out_dir: Path | str) -> list[Path]:
+               formats: Iterable[str] | str, out_dir: Path | str,
+               prepare: Callable[[dict[str, dict[str, Any]]], dict[str, dict[str, Any]]] | None = None) -> list[Path]:
     """Fill every form of ``pack`` with one set of answers; all-or-nothing.
+
+    ``prepare`` gets every form's cleaned values (form id → values) once all are valid and
+    returns the values to draw (the register issues them and adds each form's number).
 
     Keys are field names or labels of any form in the pack; each form takes the ones it
     has. A key no form has is an error (a typo would otherwise be lost silently).
@@ -85,6 +89,8 @@ def write_pack(pack: Pack, specs: Mapping[str, FormSpec], data: Mapping[str, Any
     unused = [str(k) for k in data if unicodedata.normalize("NFKC", str(k).strip()) not in known]
     if errors or unused:
         raise PackInputError(errors, unused, {fid: specs[fid].title for fid in pack.forms})
+    if prepare is not None:
+        cleaned = prepare(cleaned)
     out_dir = Path(out_dir)
     files = []
     pdfs = []

@@ -2,15 +2,20 @@
 
 Messages name the record (its number) or the input field, never a personal value (a name,
 phone or ID number typed by a clerk is not repeated back, so it cannot reach a log).
-The CLI turns any :class:`RegisterError` into that line and exit code 2; the web app shows
+The CLI (``builder.cli.main``) turns any :class:`RegisterError` into that line and exit code 2; the web app shows
 it beside the form.
 """
 
 from __future__ import annotations
 
+from builder.core.errors import HandbookError
 
-class RegisterError(Exception):
-    """Base: something the caller asked for cannot be done; ``str(e)`` is the message."""
+
+class RegisterError(HandbookError):
+    """Base: something the caller asked for cannot be done; ``str(e)`` is the message.
+
+    A :class:`~builder.core.errors.HandbookError` (exit code 2), so the main CLI prints it as
+    one line like any other user mistake."""
 
 
 class InvalidInput(RegisterError):

@@ -17,6 +17,9 @@ Request guards, before any page code runs:
 * a post is at most :data:`~builder.core.formspec.MAX_UPLOAD_BYTES` and a few thousand
   fields (413, said in Chinese).
 
+Once the register is on, staff log in and every POST carries a CSRF token too
+(:mod:`builder.web.auth`); the register's pages are :mod:`builder.web.register`.
+
 Rendering is bounded by :mod:`builder.web.render` (worker processes, a deadline per render).
 """
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, request, send_from_directory
@@ -62,10 +66,20 @@ def _plain(text: str, status: int) -> Response:
     return Response(text + "\n", status=status, mimetype="text/plain")
 
 
+#: ``create_app(register=OPEN)``: the register the environment configures (``open_register()``)
+OPEN = "open"
+
+
 def create_app(site_dir: Path = SITE_DIR, *, hosts: set[str] | None = None, render_workers: int | None = 2,
-               render_deadline: float = 30.0) -> Flask:
+               render_deadline: float = 30.0, register: Any = OPEN, data_dir: Path | None = None) -> Flask:
     """The app; ``hosts`` defaults to :func:`allowed_hosts`; ``render_workers=None``
-    renders in the request's thread (no worker processes)."""
+    renders in the request's thread (no worker processes).
+
+    ``register``: the register forms are issued into (default: the one the environment
+    configures, see README: the register); with it, staff log in (:mod:`builder.web.auth`).
+    ``register=None`` runs without a register and without login: forms print unnumbered
+    (for tests of other areas). ``data_dir`` holds the session secret (default the
+    register's data folder)."""
     app = Flask("handbook", static_folder=None)
     app.config["SITE_DIR"] = Path(site_dir).resolve()
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
@@ -76,6 +90,10 @@ def create_app(site_dir: Path = SITE_DIR, *, hosts: set[str] | None = None, rend
         app.extensions["handbook_render"] = Renderer(workers=render_workers, deadline=render_deadline)
     for bp in blueprints():
         app.register_blueprint(bp)
+    if register == OPEN:
+        from builder.register import open_register
+
+        register = open_register()
 
     @app.before_request
     def guard():
@@ -92,6 +110,12 @@ def create_app(site_dir: Path = SITE_DIR, *, hosts: set[str] | None = None, rend
             if len(request.form) > MAX_FORM_FIELDS:
                 return _plain(f"提交的字段太多 (最多 {MAX_FORM_FIELDS} 个)。", 413)
         return None
+
+    if register is not None:
+        from builder.register.config import settings
+        from builder.web.auth import setup
+
+        setup(app, register, Path(data_dir) if data_dir is not None else settings().data_dir)
 
     @app.errorhandler(413)
     def too_large(_e):
@@ -134,6 +158,7 @@ def blueprints() -> list:
     """The forms and search pages, registered on the same server as the site."""
     from builder.web.chrome import bp as chrome_bp
     from builder.web.forms import bp as forms_bp
+    from builder.web.register import bp as register_bp
     from builder.web.search import bp as search_bp
 
-    return [chrome_bp, forms_bp, search_bp]
+    return [chrome_bp, forms_bp, search_bp, register_bp]

@@ -14,8 +14,13 @@ pledge, signatures, notes), so a field sits where it sits on paper. Validation i
 
 Privacy and safety: nothing typed is ever logged (no request bodies, no query strings,
 no exception messages that could carry a value); Jinja2 autoescapes every value; a request
-whose ``Origin`` header names another site is refused (the app listens on 127.0.0.1, so
-this stands in for CSRF tokens); pages with owner data are sent ``Cache-Control: no-store``.
+whose ``Origin`` header names another site is refused, and with the register on every POST
+carries the session's CSRF token (:mod:`builder.web.auth`); pages with owner data are sent
+``Cache-Control: no-store``.
+
+With the register on (``create_app``), a submitted form is issued as the logged-in clerk
+and its number printed on it (``X-Register-Number`` names it); ``_preview`` prints 预览 and
+stores nothing; ``_reprint=NUMBER`` draws a record just issued again (the DOCX beside the PDF).
 
 The specs are loaded once per app and reloaded when a file under ``forms/`` changes.
 """
@@ -38,6 +43,7 @@ from builder.core.formspec import PLACEHOLDER, FieldSpec, FormSpec
 from builder.core.paths import ASSETS_DIR, CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
 from builder.core.project import load_project
 from builder.core.urls import item_url
+from builder.web.auth import need, register_of
 
 log = logging.getLogger(__name__)
 
@@ -186,12 +192,76 @@ def submit(form_id: str):
     fmt = request.form.get("_format", "pdf")
     if fmt not in FORMATS:
         fmt = "pdf"
+    reg = register_of()
+    if reg is not None and request.form.get("_reprint"):  # the DOCX beside a form just issued
+        return _reprints([request.form["_reprint"]], fmt)
     data = values_from_form(spec, _fill_row_gaps(spec, request.form))
     try:
         values = validate(spec, data)
     except FormInputError as e:
         return _page(spec, request.form, errors=e.errors, fmt=fmt), 400
-    return _document(spec, values, fmt)
+    if reg is None or request.form.get("_preview"):
+        return _document(spec, values, fmt, preview=reg is not None)
+    from builder.forms.registering import issue_args
+
+    user = need("issue")
+    try:
+        issued = reg.issue(**issue_args(spec, values), issued_by=user.name)
+    except Exception as e:  # noqa: BLE001 - a register error's message names no personal value; others: the type
+        return _not_issued(spec, e)
+    resp = _document(spec, values, fmt, number=issued.number)
+    resp.headers["X-Register-Number"] = issued.number
+    return resp
+
+
+def _not_issued(spec: FormSpec, e: Exception) -> Response:
+    """The register refused or could not be reached: nothing issued, nothing printed. A
+    :class:`RegisterError`'s message is shown (it names no personal value); anything else
+    (the database locked or gone) is logged by its type only and is a 503."""
+    from builder.register import RegisterError
+
+    if isinstance(e, RegisterError):
+        return Response(render_template("web/register_refused.html", message=f"没有开单: {e}"), status=400,
+                        mimetype="text/html")
+    log.error("form %s: the register could not issue it (%s)", spec.id, type(e).__name__)
+    return Response(render_template("web/register_refused.html", message="台帐数据库暂时不可用, 没有开单, 请稍后再试。"),
+                    status=503, mimetype="text/html")
+
+
+def _reprints(numbers: list[str], fmt: str) -> Response:
+    """Records just issued, drawn again from the register (the DOCX or ZIP offered beside the
+    PDF): the same numbers, never new ones."""
+    import io
+    import zipfile
+
+    from builder.forms.layout import Header, with_header
+    from builder.forms.naming import output_name
+    from builder.forms.registering import spec_of_snapshot
+    from builder.register import RegisterError
+    from builder.web.render import render_document
+
+    user = need("reprint")
+    reg = register_of()
+    try:
+        found = [reg.reprint_data(n.strip(), by=user.name) for n in numbers[:20] if n.strip()]
+    except RegisterError:
+        abort(404)
+    if not found:
+        abort(404)
+    drawn = [(spec_of_snapshot(r.spec), with_header(r.values, Header(company=catalogue().company, number=r.number)))
+             for r in found]
+    if fmt in FORMATS and len(drawn) == 1:
+        spec, values = drawn[0]
+        return _file(render_document(spec, values, fmt), fmt, output_name(spec, values, fmt))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for i, (spec, values) in enumerate(drawn, start=1):
+            for part in ("pdf", "docx"):
+                z.writestr(f"{i:02d}-{output_name(spec, values, part)}", render_document(spec, values, part))
+    resp = Response(buf.getvalue(), mimetype="application/zip")
+    resp.headers["Content-Disposition"] = content_disposition(f"{found[0].number}.zip", "forms.zip")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 def _fill_row_gaps(spec: FormSpec, form: Any) -> Any:
@@ -223,19 +293,20 @@ def blank(form_id: str, ext: str):
     return _document(spec, None, ext)
 
 
-def _header() -> Any:
+def _header(number: str = "", preview: bool = False) -> Any:
     from builder.forms.layout import Header
 
-    return Header(company=catalogue().company)
+    return Header(company=catalogue().company, number=number, preview=preview)
 
 
-def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str) -> Response:
+def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str, *, number: str = "",
+              preview: bool = False) -> Response:
     from builder.forms.layout import with_header
     from builder.forms.naming import output_name
     from builder.web.render import RenderRefused, render_document
 
     try:
-        body = render_document(spec, with_header(values, _header()), fmt)  # in a worker process, with a deadline
+        body = render_document(spec, with_header(values, _header(number, preview)), fmt)  # in a worker, with a deadline
     except RenderRefused as e:
         return _refused(spec, fmt, e)
     except Exception as e:  # noqa: BLE001 - the message may carry owner data: log its type only
@@ -302,6 +373,8 @@ def pack_submit(name: str):
     pack = cat.packs.get(name) or abort(404)
     fmt = request.form.get("_format", "pdf")
     fmt = fmt if fmt in PACK_FORMATS else "pdf"
+    if register_of() is not None and request.form.get("_reprint"):  # the ZIP beside a pack just issued
+        return _reprints(request.form["_reprint"].split(","), fmt)
     specs = [cat.specs[fid] for fid in pack.forms]
     data: dict[str, Any] = {}
     for spec in specs:
@@ -316,16 +389,31 @@ def pack_submit(name: str):
         errors += errs
     if errors:
         return _pack_page(cat, name, pack, request.form, errors, fmt), 400
-    header = _header()
+    reg = register_of()
+    headers = {spec.id: _header(preview=reg is not None) for spec in specs}
+    numbers: list[str] = []
+    if reg is not None and not request.form.get("_preview"):
+        from builder.forms.registering import issue_args
+        from builder.register import IssueRequest
+
+        user = need("issue")
+        try:
+            issued = reg.issue_many([IssueRequest(**issue_args(spec, cleaned[spec.id])) for spec in specs],
+                                    issued_by=user.name)
+        except Exception as e:  # noqa: BLE001 - see _not_issued
+            return _not_issued(specs[0], e)
+        numbers = [i.number for i in issued]
+        headers = {spec.id: _header(i.number) for spec, i in zip(specs, issued)}
     try:
         if fmt == "pdf":
-            body = merge_pdfs([render_document(spec, with_header(cleaned[spec.id], header), "pdf") for spec in specs])
+            body = merge_pdfs([render_document(spec, with_header(cleaned[spec.id], headers[spec.id]), "pdf")
+                               for spec in specs])
         else:
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
                 for i, spec in enumerate(specs, start=1):
                     for part in ("pdf", "docx"):
-                        body = render_document(spec, with_header(cleaned[spec.id], header), part)
+                        body = render_document(spec, with_header(cleaned[spec.id], headers[spec.id]), part)
                         z.writestr(f"{i:02d}-{output_name(spec, cleaned[spec.id], part)}", body)
             body = buf.getvalue()
     except RenderRefused as e:
@@ -338,6 +426,8 @@ def pack_submit(name: str):
     resp.headers["Content-Disposition"] = content_disposition(
         pack_output_name(pack, cleaned, fmt), "pack." + fmt, inline=fmt == "pdf")
     resp.headers["Cache-Control"] = "no-store"
+    if numbers:
+        resp.headers["X-Register-Number"] = ",".join(numbers)
     return resp
 
 
@@ -519,7 +609,9 @@ def _blanks_as_labels(spec: FormSpec, text: str) -> str:
     return PLACEHOLDER.sub(label, text)
 
 
-def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
+def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf", correcting: Any = None) -> str:
+    """The form's page; ``correcting``: the record (a ``Reprint``) a 主管 is correcting, whose
+    template and values the page shows, posted to ``/register/<number>/correct`` with a reason."""
     by_key: dict[str, list] = {}
     for e in errors:
         by_key.setdefault(e.key, []).append(e)
@@ -530,8 +622,58 @@ def _page(spec: FormSpec, source: Any, errors: list, fmt: str = "pdf") -> str:
         errors=errors, summary=[(e.key, e.where, e.message) for e in errors],
         by_key=by_key, fmt=fmt, formats=FORMATS, widget=widget_kind,
         date_ok=_iso_date_ok, radio_max=RADIO_MAX, procedures=catalogue().procedures,
-        proc_url=lambda p: item_url("procedure", p), ui=_ui_of([spec]),
+        proc_url=lambda p: item_url("procedure", p), ui=_ui_of([spec]), correcting=correcting,
     )
+
+
+def as_inputs(spec: FormSpec, values: dict[str, Any]) -> Any:
+    """Stored values → the inputs a page shows (the inverse of :func:`values_from_form`), so a
+    record can be corrected on its own form."""
+    import decimal
+
+    from werkzeug.datastructures import MultiDict
+
+    def text(v: Any) -> str:
+        if isinstance(v, dt.datetime):
+            return v.strftime("%Y-%m-%dT%H:%M")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, dt.time):
+            return v.strftime("%H:%M")
+        if isinstance(v, decimal.Decimal):
+            return format(v, "f")
+        return "" if v is None else str(v)
+
+    out: MultiDict = MultiDict()
+    for f in spec.fields:
+        v = values.get(f.name)
+        if v in (None, "", [], {}):
+            continue
+        if f.type == "checkbox":
+            if v:
+                out.add(f.name, "1")
+        elif f.type == "multichoice":
+            for x in v:
+                out.add(f.name, text(x))
+        elif f.type == "checklist":
+            for i, item in enumerate(f.items):
+                if item in v:
+                    out.add(f"{f.name}-{i}", text(v[item]))
+        elif f.type == "table":
+            for r, row in enumerate(v):
+                for c in f.columns:
+                    x = row.get(c.name)
+                    if c.type == "checkbox":
+                        if x:
+                            out.add(f"{f.name}-{r}-{c.name}", "1")
+                    elif c.type == "multichoice":
+                        for y in x or []:
+                            out.add(f"{f.name}-{r}-{c.name}", text(y))
+                    elif x not in (None, ""):
+                        out.add(f"{f.name}-{r}-{c.name}", text(x))
+        else:
+            out.add(f.name, text(v))
+    return out
 
 
 def per_form_specs(cat: Catalogue, pack: Any) -> list[FormSpec]:

@@ -137,9 +137,10 @@
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
-  function post(form, format) {
+  function post(form, format, reprint) {
     var data = new FormData(form);
     data.set("_format", format);
+    if (reprint) data.set("_reprint", reprint);  // the record just issued: the same number again
     return fetch(form.action, {method: "POST", body: data, credentials: "same-origin"});
   }
   function showErrors(html) {
@@ -165,13 +166,17 @@
       frame.src = url;
       result.scrollIntoView({block: "start"});
       var status = form.querySelector(".submit-status");
-      if (status) status.textContent = "内容无误, 已生成 PDF: 请在打印对话框中打印。";
+      var number = resp.headers.get("X-Register-Number") || "";
+      form.dataset.issued = number;
+      if (status) status.textContent = number
+        ? "已开单, 编号 " + number + ": 请在打印对话框中打印。"
+        : "内容无误, 已生成 PDF: 请在打印对话框中打印。";
     });
   }
-  function submit(form, format) {
+  function submit(form, format, reprint) {
     var status = form.querySelector(".submit-status");
     if (status) status.textContent = "正在检查并生成…";
-    return post(form, format).then(function (resp) {
+    return post(form, format, reprint).then(function (resp) {
       var type = resp.headers.get("Content-Type") || "";
       if (resp.ok && type.indexOf("text/html") !== 0) {
         remember(form);
@@ -194,7 +199,8 @@
     if (t.id === "print-again") {
       printFrame(document.getElementById("pdf-frame"));
     } else if (t.id === "dl-other") {
-      submit(t.closest("form"), t.dataset.format);
+      var f = t.closest("form");
+      submit(f, t.dataset.format, f.dataset.issued || "");
     }
   });
   document.addEventListener("submit", function (ev) {
@@ -202,6 +208,7 @@
     if (!form.hasAttribute("data-print") || !window.fetch) return;
     ev.preventDefault();
     var format = (ev.submitter && ev.submitter.value) || "pdf";
+    form.dataset.issued = "";
     form.querySelectorAll(".summary, p.error").forEach(function (el) { el.remove(); });
     form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });

@@ -10,11 +10,7 @@ export data take ``--by NAME`` (or ``HANDBOOK_USER``): an account whose role all
 action. The CLI runs on the machine that holds the data, so it trusts its operator to be
 that person; the web app is where staff log in with passwords.
 
-Mounting (the main CLI)::
-
-    from builder.register.commands import register, user
-    cli.add_command(register)
-    cli.add_command(user)
+Mounted on the main CLI as ``handbook register`` and ``handbook user`` (``LAZY_COMMANDS``).
 
 ``register supersede`` reads the corrected values as JSON in the shape ``reprint-data``
 prints (dates as ``{"$date": "2026-04-21"}``). The mounting CLI may validate them with the
@@ -33,10 +29,8 @@ from typing import Any, NoReturn
 
 import click
 
-from .accounts import ROLES, require
-from .codec import decode_values
-from .errors import RegisterError
-from .store import Register, open_register
+from builder.register import ROLES, Register, RegisterError, open_register, require
+from builder.register.codec import decode_values, encode_values
 
 EXIT_INVALID = 2
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -76,7 +70,7 @@ def _reg(ctx: click.Context) -> Register:
     return reg
 
 
-def _actor(ctx: click.Context, by: str, action: str) -> Register:
+def actor(ctx: click.Context, by: str, action: str) -> Register:
     """The register, once ``by`` is an active account allowed to do ``action``."""
     reg = _reg(ctx)
     with _errors():
@@ -189,14 +183,59 @@ def reprint_data(ctx: click.Context, number: str, by: str) -> None:
     Example:
       handbook register reprint-data BX-2026-000123 --by 小王 > issued.json
     """
-    reg = _actor(ctx, by, "reprint")
+    reg = actor(ctx, by, "reprint")
     with _errors():
         r = reg.reprint_data(number, by=by)
-    from .codec import encode_values
-
     data = r.as_dict()
     data["values"] = encode_values(r.values)  # typed, so `supersede --data` reads it back exactly
     _print_json(data)
+
+
+@register.command()
+@click.argument("number")
+@click.option("--format", "formats", default="pdf", show_default=True, metavar="docx,pdf",
+              help="output formats, comma-separated")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="folder to write into (made if missing)")
+@by_option
+@click.pass_context
+def reprint(ctx: click.Context, number: str, formats: str, out_dir: Path, by: str) -> None:
+    """Draw a record again: the template it was issued with and its values, with its number.
+
+    The same document as first issued, even after the form's template has changed since.
+
+    \b
+    Example:
+      handbook register reprint BX-2026-000123 --format pdf,docx --out reprints/ --by 小王
+    """
+    from builder.forms.layout import Header, with_header
+    from builder.forms.output import write_form
+    from builder.forms.registering import spec_of_snapshot
+    from builder.forms.render import parse_formats
+
+    try:
+        fmts = parse_formats(formats)
+    except ValueError as e:
+        _fail(f"--format: {e}")
+    reg = actor(ctx, by, "reprint")
+    with _errors():
+        r = reg.reprint_data(number, by=by)
+    spec = spec_of_snapshot(r.spec)
+    try:
+        paths = write_form(spec, with_header(r.values, Header(company=_company(), number=r.number)), fmts, out_dir)
+    except OSError as e:
+        _fail(f"{out_dir}: cannot write ({e.strerror or e})")
+    for p in paths:
+        click.echo(str(p))
+
+
+def _company() -> str:
+    """The company printed above the title (content/profile.yaml), as on every form printed today."""
+    from builder.core.paths import CONTENT_DIR, FORMS_DIR
+    from builder.core.project import load_project
+
+    profile = load_project(CONTENT_DIR, FORMS_DIR).content.profile
+    return profile.company if profile is not None else ""
 
 
 @register.command()
@@ -211,7 +250,7 @@ def void(ctx: click.Context, number: str, reason: str, by: str) -> None:
     Example:
       handbook register void BX-2026-000123 --reason 重复开单 --by 老李
     """
-    reg = _actor(ctx, by, "void")
+    reg = actor(ctx, by, "void")
     with _errors():
         reg.void(number, reason=reason, by=by)
     click.echo(f"{number.upper()} 已作废")
@@ -232,7 +271,7 @@ def supersede(ctx: click.Context, number: str, data_file: Path, reason: str, by:
       handbook register reprint-data BX-2026-000123 --by 老李 > fix.json   # edit the values
       handbook register supersede BX-2026-000123 --data fix.json --reason 房号写错 --by 老李
     """
-    reg = _actor(ctx, by, "supersede")
+    reg = actor(ctx, by, "supersede")
     try:
         data = json.loads(data_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
@@ -294,7 +333,7 @@ def visit(ctx: click.Context, number: str, result: str, on: dt.datetime | None, 
     Example:
       handbook register visit BX-2026-000123 --result 已修好,业主满意 --by 小陈
     """
-    reg = _actor(ctx, by, "followup")
+    reg = actor(ctx, by, "followup")
     with _errors():
         reg.visit(number, result=result, by=by, on=_day(on), label=label)
     click.echo(f"{number.upper()} 已登记回访")
@@ -312,7 +351,7 @@ def close_record(ctx: click.Context, number: str, note: str | None, by: str) -> 
     Example:
       handbook register close BX-2026-000123 --by 小王
     """
-    reg = _actor(ctx, by, "followup")
+    reg = actor(ctx, by, "followup")
     with _errors():
         reg.close(number, by=by, note=note)
     click.echo(f"{number.upper()} 已消单")
@@ -331,7 +370,7 @@ def export(ctx: click.Context, form: str, month: str, out: Path, by: str) -> Non
     Example:
       handbook register export --form yezhu-baoxiu-dan --month 2026-04 --out 台帐.xlsx --by 老李
     """
-    reg = _actor(ctx, by, "export")
+    reg = actor(ctx, by, "export")
     with _errors():
         result = reg.export_ledger(form, month, out, by=by)
     click.echo(f"{result.path} ({result.rows} 条)")
@@ -349,7 +388,7 @@ def purge(ctx: click.Context, before: dt.datetime, yes: bool, by: str) -> None:
     Example:
       handbook register purge --before 2023-01-01 --by 老周 --yes
     """
-    reg = _actor(ctx, by, "purge")
+    reg = actor(ctx, by, "purge")
     if not yes:
         click.confirm(f"清除 {before:%Y-%m-%d} 之前所有记录的个人信息? 此操作不能撤销", abort=True)
     with _errors():
@@ -369,7 +408,7 @@ def backup(ctx: click.Context, out: Path, by: str) -> None:
     Example:
       handbook register backup --out /mnt/backup/register-$(date +%F).sqlite3 --by 老周
     """
-    reg = _actor(ctx, by, "backup")
+    reg = actor(ctx, by, "backup")
     with _errors():
         result = reg.backup(out, by=by)
     count = f", {result.records} 条记录" if result.records is not None else ""
@@ -389,7 +428,7 @@ def audit(ctx: click.Context, limit: int, number: str | None, by: str, as_json: 
     Example:
       handbook register audit --number BX-2026-000123 --by 老李
     """
-    reg = _actor(ctx, by, "audit")
+    reg = actor(ctx, by, "audit")
     with _errors():
         entries = reg.audit_log(limit=limit, number=number)
     if as_json:
@@ -436,7 +475,7 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool, by:
         if reg.list_users():
             if not by:
                 _fail("--by: 需要一个管理员账号 (或设置 HANDBOOK_USER)")
-            _actor(ctx, by, "manage_users")
+            actor(ctx, by, "manage_users")
         password = _read_password(password_stdin)
         u = reg.add_user(name, role, password, by=by)
     click.echo(f"{u.name} ({u.role}) 已创建")
@@ -445,7 +484,12 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool, by:
 @user.command("list")
 @click.pass_context
 def user_list(ctx: click.Context) -> None:
-    """Every account, its role and whether it is disabled."""
+    """Every account, its role and whether it is disabled.
+
+    \b
+    Example:
+      handbook user list
+    """
     for u in _reg(ctx).list_users():
         click.echo(f"{u.name}  {u.role}{'  已停用' if u.disabled else ''}")
 
@@ -462,7 +506,7 @@ def user_password(ctx: click.Context, name: str, password_stdin: bool, by: str) 
     Example:
       handbook user password 小王 --by 老周
     """
-    reg = _reg(ctx) if by == name else _actor(ctx, by, "manage_users")
+    reg = _reg(ctx) if by == name else actor(ctx, by, "manage_users")
     with _errors():
         reg.get_user(name)
         reg.set_password(name, _read_password(password_stdin), by=by)
@@ -480,7 +524,7 @@ def user_disable(ctx: click.Context, name: str, by: str) -> None:
     Example:
       handbook user disable 小王 --by 老周
     """
-    reg = _actor(ctx, by, "manage_users")
+    reg = actor(ctx, by, "manage_users")
     with _errors():
         reg.disable_user(name, by=by)
     click.echo(f"{name} 已停用")
