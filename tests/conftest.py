@@ -49,6 +49,33 @@ def real_content():
     return load_valid(ROOT / "content", ROOT / "forms")
 
 
+def fixture_config(tmp: Path, content: Path, forms: Path | None = None) -> Path:
+    """A mkdocs.yml like the real one, reading ``content`` (and the fixture forms)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: content", f"docs_dir: {content}")
+    forms = forms or FIXTURES / "good_forms"
+    text = text.replace("  - handbook ", f"  - handbook:\n      forms: {forms}\n      userdict: {tmp / 'userdict.txt'}\n   ")
+    cfg = tmp / "mkdocs.yml"
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
+#: headless Debian chromium, as root, fetching nothing of its own
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (it never downloads a browser of its own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, fixture_config
 
 from builder.core.formspec import load_specs
 
@@ -21,16 +21,6 @@ BOX = "input.md-search__input"
 ITEMS = "ol.md-search-result__list > li.md-search-result__item"
 
 
-def fixture_config(tmp: Path, content: Path) -> Path:
-    """A mkdocs.yml like the real one, reading ``content``."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("docs_dir: content", f"docs_dir: {content}")
-    text = text.replace("  - handbook ", f"  - handbook:\n      forms: {GOOD_FORMS}\n      userdict: {tmp / 'userdict.txt'}\n   ")
-    cfg = tmp / "mkdocs.yml"
-    cfg.write_text(text, encoding="utf-8")
-    return cfg
-
-
 @pytest.fixture(scope="module")
 def box_site(tmp_path_factory) -> Path:
     from builder.site.build import build_site
@@ -39,18 +29,6 @@ def box_site(tmp_path_factory) -> Path:
     out = tmp / "site"
     build_site(fixture_config(tmp, GOOD), out)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
 
 
 def serve(handler) -> tuple[ThreadingHTTPServer, str]:

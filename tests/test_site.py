@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, fixture_config
 
 from builder.core.check import load_valid
 from builder.core.formspec import load_specs
@@ -22,16 +22,6 @@ from builder.site.pages import Site
 
 GOOD = FIXTURES / "good_content"
 GOOD_FORMS = FIXTURES / "good_forms"
-
-
-def fixture_config(tmp: Path, content: Path) -> Path:
-    """A mkdocs.yml like the real one, reading ``content``."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("docs_dir: content", f"docs_dir: {content}")
-    text = text.replace("  - handbook ", f"  - handbook:\n      forms: {GOOD_FORMS}\n      userdict: {tmp / 'userdict.txt'}\n   ")
-    cfg = tmp / "mkdocs.yml"
-    cfg.write_text(text, encoding="utf-8")
-    return cfg
 
 
 @pytest.fixture(scope="module")
@@ -128,18 +118,6 @@ def served(fixture_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
 
 
 OPEN_SHADOW = "Element.prototype.attachShadow = (orig => function (init) { return orig.call(this, {...init, mode: 'open'}); })(Element.prototype.attachShadow);"
