@@ -6,7 +6,7 @@
   SameSite=Lax, and it expires after :data:`IDLE` without a request (the signature carries
   its time; every request renews it).
 * :func:`guard` runs before every request: ``/forms``, ``/register`` and the editors'
-  actions (``/editors/searches``) need a logged-in account; every POST must carry the
+  actions (``/editors/searches``, ``/editors/drafts``, ``/editors/approve``) need a logged-in account; every POST must carry the
   session's CSRF token (``_csrf`` field or ``X-CSRF-Token`` header) besides the ``Origin``
   check of :mod:`builder.web.app`. The built site, ``/search`` and ``/api/search`` stay open:
   they hold no personal data.
@@ -33,7 +33,7 @@ from builder.core.paths import TEMPLATES_DIR
 IDLE = dt.timedelta(hours=8)
 SECRET_FILE = "web-session.key"
 #: paths that need a logged-in account (prefixes)
-PROTECTED = ("/forms", "/register", "/editors/searches")
+PROTECTED = ("/forms", "/register", "/editors/searches", "/editors/drafts", "/editors/approve")
 #: …except these (the forms' stylesheet and script, which the login page uses too)
 OPEN = ("/forms/_static/",)
 #: POSTs without a token: the search page's click beacon (no personal data, no form)
