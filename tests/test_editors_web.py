@@ -132,3 +132,18 @@ def test_nothing_checked_is_said(app, content):
     r = c.post("/editors/approve", data={"note": "x", "_csrf": token}, headers=ORIGIN, base_url=HOST)
     assert r.status_code == 400 and "请先勾选要批准的草稿" in r.get_data(as_text=True)
     assert changelog(content) == []
+
+
+def test_a_draft_written_here_needs_its_writer(app, content):
+    c = app.test_client()
+    token = login(c, "老李")
+    page = c.get("/editors/drafts", base_url=HOST).get_data(as_text=True)
+    assert "内容有问题" not in page  # the real content, read with its forms
+    r = c.post("/editors/approve", data={"id": "anli-dianti-kunren", "_csrf": token}, headers=ORIGIN, base_url=HOST)
+    assert r.status_code == 400 and "who wrote it is not recorded" in r.get_data(as_text=True)
+    assert changelog(content) == []
+    r = c.post("/editors/approve", data={"id": "anli-dianti-kunren", "prepared_by": "赵培训", "_csrf": token},
+               headers=ORIGIN, base_url=HOST)
+    assert r.status_code == 200
+    [entry] = changelog(content)
+    assert entry["prepared_by"] == ["赵培训"] and entry["items"] == ["anli-dianti-kunren"]

@@ -17,7 +17,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from builder.core.errors import HandbookError
 from builder.core.model import KIND_LABELS, AnyItem, ChangelogEntry
-from builder.core.paths import CONTENT_DIR, TEMPLATES_DIR
+from builder.core.paths import CONTENT_DIR, FORMS_DIR, TEMPLATES_DIR
 from builder.core.project import load_project
 from builder.core.urls import item_url
 from builder.importer.approve import ACTION_WORDS, approve
@@ -43,17 +43,18 @@ def _row(item: AnyItem) -> dict[str, Any]:
             "url": item_url(item.kind, item.id), "sources": [s.badge() for s in item.source], "imported": imported}
 
 
-def _page(*, checked: list[str] | None = None, note: str = "", entry: ChangelogEntry | None = None,
+def _page(*, checked: list[str] | None = None, note: str = "", prepared_by: str = "", entry: ChangelogEntry | None = None,
           problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:
     from builder.web.auth import allowed, need
 
     user = need("view")
-    project = load_project(content_dir(), None)
+    project = load_project(content_dir(), Path(current_app.config.get("FORMS_DIR", FORMS_DIR)))
     work = editors_work(project.content)
     titles = {i.id: i.title for i in project.content}
     html = render_template(
         "web/editors_drafts.html", user=user, can_approve=allowed("approve"), drafts=[_row(i) for i in work.drafts],
-        load_problems=[str(p) for p in project.problems][:20], checked=set(checked or ()), note=note, entry=entry,
+        load_problems=[str(p) for p in project.problems][:20], checked=set(checked or ()), note=note, prepared_by=prepared_by,
+        entry=entry,
         entry_items=[(i, titles.get(i, i)) for i in (entry.items if entry else [])], problems=problems or [])
     return html, status
 
@@ -70,12 +71,13 @@ def approve_drafts() -> Any:
     user = need("approve")
     ids = [i.strip() for i in request.form.getlist("id") if i.strip()]
     note = (request.form.get("note") or "").strip()
+    prepared_by = (request.form.get("prepared_by") or "").strip()
     if len(ids) > MAX_IDS:
         abort(413)
     if not ids:
-        return _page(note=note, problems=["请先勾选要批准的草稿。"], status=400)
+        return _page(note=note, prepared_by=prepared_by, problems=["请先勾选要批准的草稿。"], status=400)
     try:
-        entry = approve(content_dir(), ids, by=user.name, note=note or None)
+        entry = approve(content_dir(), ids, by=user.name, note=note or None, prepared_by=prepared_by or None)
     except HandbookError as e:
-        return _page(checked=ids, note=note, problems=e.lines(), status=400)
+        return _page(checked=ids, note=note, prepared_by=prepared_by, problems=e.lines(), status=400)
     return _page(entry=entry)
