@@ -69,6 +69,12 @@ def test_the_drafts_page_needs_a_login(app):
     r = c.get("/editors/drafts", base_url=HOST)
     assert r.status_code == 302 and "/login" in r.headers["Location"]
     assert c.post("/editors/approve", data={"id": "wenyuan"}, headers=ORIGIN, base_url=HOST).status_code == 403  # no token
+    # the built site's static list of drafts (editors/drafts.md) stays open, as the rest of the site
+    page = Path(app.config["SITE_DIR"]) / "editors" / "drafts" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<h1>编辑：待审核的草稿</h1>", encoding="utf-8")
+    with c.get("/editors/drafts/", base_url=HOST) as r:
+        assert r.status_code == 200 and "编辑：待审核的草稿" in r.get_data(as_text=True)
 
 
 def test_a_front_desk_sees_the_list_but_cannot_approve(app, content):
