@@ -113,7 +113,9 @@ class EditorsPages:
         drafts = [i for i in self.items if i.awaiting_approval]
         out = [self.head(src, "待审核的草稿"),
                f"共 {len(drafts)} 项。员工页面显示它们，并标注“待审核”。\n\n"
-               '<div id="hb-approval" data-hook="approval"></div>\n\n',
+               '<div id="hb-approval" data-hook="approval"><p>批准草稿：用 <code>handbook serve</code> 打开手册，'
+               '以主管或管理员账号登录，到 <a href="/editors/drafts">审核草稿</a> 勾选批准（直接打开网站文件时这个链接打不开）；'
+               '或在命令行运行 <code>handbook approve ID… --by 姓名</code>。</p></div>\n\n',
                "| 类别 | 条目 | id | 出处 |\n|---|---|---|---|\n"]
         out += [f"| {KIND_LABELS[i.kind]} | {self.link(src, i)} | `{i.id}` | "
                 f"{esc('; '.join(s.badge() for s in i.source)) or '（无）'} |\n" for i in drafts]
