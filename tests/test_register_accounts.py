@@ -46,7 +46,7 @@ def test_account_mistakes(reg):
 
 @pytest.mark.parametrize(("role", "allowed"), [
     ("前台", {"view", "issue", "reprint", "followup"}),
-    ("主管", {"view", "issue", "reprint", "followup", "void", "supersede", "export", "audit"}),
+    ("主管", {"view", "issue", "reprint", "followup", "void", "supersede", "export", "audit", "approve"}),
     ("管理员", set(PERMISSIONS)),
 ])
 def test_permissions(role, allowed):

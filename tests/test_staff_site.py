@@ -108,7 +108,7 @@ def test_editors_section_is_one_unobtrusive_link_away(real_site, real_content, p
     assert editors_links == ["./editors/"] or len(editors_links) == 1, editors_links
     assert "编辑入口" in home.text and "编辑：" not in home.text
     found = editors_pages(real_site)
-    assert {f.parent.name for f in found} >= {"editors", "gaps", "drafts", "sources", "mends", "notes"}
+    assert {f.parent.name for f in found} >= {"editors", "gaps", "drafts", "sources", "mends", "notes", "imports"}
     gaps = (real_site / "editors" / "gaps" / "index.html").read_text(encoding="utf-8")
     outline = [i for i in real_content if i.is_gap]
     assert f"共 {len(outline)} 项" in gaps

@@ -4,7 +4,7 @@ Three roles, each allowed everything of the role before it:
 
 ========  ==============================================================
 前台       view and search records, issue, reprint, record 回访 and 消单
-主管       … and void, supersede (correct), export ledgers, read the audit log
+主管       … and void, supersede (correct), export ledgers, read the audit log, approve drafts
 管理员     … and manage accounts, back up, purge personal data
 ========  ==============================================================
 
@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "supersede": ("主管", "更正记录"),
     "export": ("主管", "导出台帐"),
     "audit": ("主管", "查看操作日志"),
+    "approve": ("主管", "批准草稿"),
     "backup": ("管理员", "备份"),
     "purge": ("管理员", "清除个人信息"),
     "manage_users": ("管理员", "管理账号"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from builder.core.model import KIND_FOLDERS, KIND_LABELS, MANUALS, Item, staff_visible
 from builder.core.urls import item_src
-from builder.site.markup import esc, rel
+from builder.site.markup import esc, hesc, rel
 
 if TYPE_CHECKING:
     from builder.site.pages import Site
@@ -25,7 +25,14 @@ SECTION = [
     ("editors/sources.md", "出处与行号", "每个条目引自哪本手册、哪一节、原文第几行"),
     ("editors/mends.md", "文字修订记录", "对抓取损坏（词内空格、问号项目符号等）的修补"),
     ("editors/notes.md", "编辑备注", "条目上给编辑看的说明"),
+    ("editors/imports.md", "导入记录", "每次导入手册文件新增、补写、修订了哪些条目，以及没有放进任何字段的文字"),
 ]
+#: pages of the web app (``handbook serve``) for editors: (path, title, what it does)
+APP_PAGES = [
+    ("/editors/drafts", "审核草稿", "勾选草稿、批准，写入修订记录（主管、管理员）"),
+    ("/editors/searches", "没找到的搜索", "员工搜过却没有结果的查询，加同义词或词典用词"),
+]
+ACTION_LABELS = {"created": "新增", "filled": "补写待编写条目", "revised": "改写", "updated": "按新版文件修订"}
 
 
 class EditorsPages:
@@ -54,6 +61,10 @@ class EditorsPages:
                f"共 {len(self.items)} 项：员工可见 {len(self.items) - len(gaps)} 项（其中草稿 {len(drafts)} 项），"
                f"待编写 {len(gaps)} 项。\n\n"]
         out += [f"- [{t}]({rel(src, p)})：{d}\n" for p, t, d in SECTION]
+        out.append("\n## 在本机服务上操作 {#app}\n\n"
+                   "下面两页是本机网页服务的页面，只有用 `handbook serve` 打开手册时才能用（需登录）；"
+                   "直接打开生成的网站文件时它们打不开。\n\n")
+        out += [f'- <a href="{p}">{t}</a>：{d}\n' for p, t, d in APP_PAGES]
         more = sorted(p for p in self.site.extra if p.startswith("editors/") and p != src)
         if more:
             out.append("\n## 其他 {#more}\n\n")
@@ -102,7 +113,9 @@ class EditorsPages:
         drafts = [i for i in self.items if i.awaiting_approval]
         out = [self.head(src, "待审核的草稿"),
                f"共 {len(drafts)} 项。员工页面显示它们，并标注“待审核”。\n\n"
-               '<div id="hb-approval" data-hook="approval"></div>\n\n',
+               '<div id="hb-approval" data-hook="approval"><p>批准草稿：用 <code>handbook serve</code> 打开手册，'
+               '以主管或管理员账号登录，到 <a href="/editors/drafts">审核草稿</a> 勾选批准（直接打开网站文件时这个链接打不开）；'
+               '或在命令行运行 <code>handbook approve ID… --by 姓名</code>。</p></div>\n\n',
                "| 类别 | 条目 | id | 出处 |\n|---|---|---|---|\n"]
         out += [f"| {KIND_LABELS[i.kind]} | {self.link(src, i)} | `{i.id}` | "
                 f"{esc('; '.join(s.badge() for s in i.source)) or '（无）'} |\n" for i in drafts]
@@ -142,8 +155,44 @@ class EditorsPages:
         out += [f"| {self.link(src, i)} | {KIND_LABELS[i.kind]} | {esc(i.notes)} |\n" for i in noted]
         return "".join(out)
 
+    def imports(self) -> str:
+        from builder.importer.changelog import editors_work
+
+        src = "editors/imports.md"
+        work = editors_work(self.content)
+        out = [self.head(src, "导入记录"),
+               f"共 {len(work.imports)} 次导入（同一文件、同一天、同一人算一次），新的在前。"
+               "导入的条目是草稿，经审核批准后才成为正式文字。\n\n"]
+        for n, run in enumerate(work.imports, 1):
+            total = sum(len(v) for v in run.items.values())
+            out.append(f"## {run.on} 《{esc(run.document)}》 {{#run-{n}}}\n\n"
+                       f"- 手册：{run.manual} {esc(run.manual_title)}\n"
+                       f"- 文件：{f'<code>{hesc(run.file)}</code>' if run.file else '（未记录）'}\n"
+                       f"- 导入人：{esc(run.by) if run.by else '（未记录）'}\n"
+                       f"- 共 {total} 项\n\n| 做了什么 | 条目 | id | 原文标题 | 状态 |\n|---|---|---|---|---|\n")
+            for action in ACTION_LABELS:
+                for i in sorted(run.items.get(action, []), key=lambda i: (i.kind, i.id)):
+                    rec = i.imported
+                    heading = esc(rec.heading_path[-1]) if rec else ""
+                    changed = f"：{esc('、'.join(rec.changes))}" if rec and rec.changes else ""
+                    out.append(f"| {ACTION_LABELS[action]}{changed} | {self.link(src, i)}（{KIND_LABELS[i.kind]}） | "
+                               f"`{i.id}` | {heading} | {STATUS[i.status]} |\n")
+            out.append("\n")
+        if not work.imports:
+            out.append("还没有导入过手册文件（`handbook import 文件.docx`）。\n\n")
+        out.append(f"## 未放入字段的文字（{len(work.unplaced)} 项） {{#unplaced}}\n\n")
+        if not work.unplaced:
+            out.append("没有。\n")
+        for item_id, texts in work.unplaced.items():
+            item = self.content.items[item_id]
+            out.append(f"### {self.link(src, item)} {{#unplaced-{item_id}}}\n\n"
+                       f"`content/{KIND_FOLDERS[item.kind]}/{item_id}.yaml` 的 `imported.unplaced`，请编辑放入合适的字段：\n\n")
+            out += ["> " + esc(t).replace("\n", "<br>") + "\n>\n" for t in texts]
+            out.append("\n")
+        return "".join(out)
+
     def pages(self) -> dict[str, str]:
-        return {"editors/index.md": self.index(), "editors/gaps.md": self.gaps(), "editors/drafts.md": self.drafts(),
+        return {"editors/imports.md": self.imports(), "editors/index.md": self.index(), "editors/gaps.md": self.gaps(), "editors/drafts.md": self.drafts(),
                 "editors/sources.md": self.sources(), "editors/mends.md": self.mends(), "editors/notes.md": self.notes()}
 
 

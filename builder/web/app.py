@@ -157,8 +157,9 @@ def create_app(site_dir: Path = SITE_DIR, *, hosts: set[str] | None = None, rend
 def blueprints() -> list:
     """The forms and search pages, registered on the same server as the site."""
     from builder.web.chrome import bp as chrome_bp
+    from builder.web.editors import bp as editors_bp
     from builder.web.forms import bp as forms_bp
     from builder.web.register import bp as register_bp
     from builder.web.search import bp as search_bp
 
-    return [chrome_bp, forms_bp, search_bp, register_bp]
+    return [chrome_bp, forms_bp, search_bp, register_bp, editors_bp]

@@ -6,7 +6,7 @@
   SameSite=Lax, and it expires after :data:`IDLE` without a request (the signature carries
   its time; every request renews it).
 * :func:`guard` runs before every request: ``/forms``, ``/register`` and the editors'
-  actions (``/editors/searches``) need a logged-in account; every POST must carry the
+  actions (``/editors/searches``, ``/editors/drafts``, ``/editors/approve``) need a logged-in account; every POST must carry the
   session's CSRF token (``_csrf`` field or ``X-CSRF-Token`` header) besides the ``Origin``
   check of :mod:`builder.web.app`. The built site, ``/search`` and ``/api/search`` stay open:
   they hold no personal data.
@@ -36,6 +36,8 @@ SECRET_FILE = "web-session.key"
 PROTECTED = ("/forms", "/register", "/editors/searches")
 #: …except these (the forms' stylesheet and script, which the login page uses too)
 OPEN = ("/forms/_static/",)
+#: exact paths that need a login too (the built site's own /editors/drafts/ page stays open)
+PROTECTED_PAGES = frozenset({"/editors/drafts", "/editors/approve"})
 #: POSTs without a token: the search page's click beacon (no personal data, no form)
 NO_TOKEN = ("/api/search/click",)
 
@@ -147,7 +149,8 @@ def guard() -> Any:
         token = session.get("csrf")
         if not isinstance(token, str) or not hmac.compare_digest(sent.encode(), token.encode()):
             return _plain("拒绝请求: 页面已过期或不是从本系统打开的, 请刷新页面后重新提交。", 403)
-    if path.startswith(PROTECTED) and not path.startswith(OPEN) and current_user() is None:
+    if ((path.startswith(PROTECTED) and not path.startswith(OPEN)) or path in PROTECTED_PAGES) \
+            and current_user() is None:
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return _plain("请先登录 (/login)。", 401)
