@@ -210,3 +210,29 @@ def test_the_fetcher_serves_a_logo_data_url_and_refuses_every_other():
     ):
         with pytest.raises(FetchRefused, match="fetches nothing"):
             asset_fetcher().fetch(url)
+
+
+@pytest.mark.parametrize("form_id", [FORM, "fanghuo-zerenshu"])
+def test_the_fast_and_plain_paths_draw_the_same_logo_alone_and_in_a_batch(content, tmp_path, form_id):
+    """The header with a logo is laid out with each form (never stamped as a static run):
+    both paths print the same pixels, alone and in a batch split by form, and every form
+    of the batch holds its logo."""
+    from test_pdf_paths import _pages, _same_pixels
+
+    from builder.forms.pdf import plain_renderer
+    from builder.forms.pdf_internals import FastRenderer
+
+    _set_logo(content, "assets/logo.png")
+    head = Header.from_profile(_project(content).content.profile, content, number="X-1")
+    spec = _project(ROOT / "content").specs[form_id]
+    values = with_header(validate(spec, sample_data(spec)), head)
+    plain, fast = plain_renderer(), FastRenderer(plain_renderer())
+    a = _pages(plain.pdf(spec, values), tmp_path / "plain")
+    b = _pages(fast.pdf(spec, values), tmp_path / "fast")
+    assert a and _same_pixels(a, b) is None, _same_pixels(a, b)
+    rows: list[dict | None] = [values, with_header(None, head)]
+    for name, renderer in (("plain", plain), ("fast", fast)):
+        parts = renderer.many(spec, rows)
+        assert [len(_images(p)) for p in parts] == [1, 1], name
+        got = _pages(parts[0], tmp_path / f"batch-{name}")
+        assert _same_pixels(a, got) is None, (name, _same_pixels(a, got))
