@@ -236,3 +236,52 @@ def test_the_fast_and_plain_paths_draw_the_same_logo_alone_and_in_a_batch(conten
         assert [len(_images(p)) for p in parts] == [1, 1], name
         got = _pages(parts[0], tmp_path / f"batch-{name}")
         assert _same_pixels(a, got) is None, (name, _same_pixels(a, got))
+
+
+def test_the_front_desk_prints_the_logo_the_profile_names(content):
+    """The web form: one submit prints the PDF with the logo, the DOCX offered beside it
+    holds it too; a logo set later (profile.yaml edited, file added) is printed without a
+    restart."""
+    import docx
+    from flask import Flask
+    from test_forms_web import GOOD
+
+    from builder.web.forms import bp
+
+    app = Flask("logo-test")
+    app.config.update(TESTING=True, FORMS_DIR=ROOT / "forms", CONTENT_DIR=content)
+    app.register_blueprint(bp)
+    client = app.test_client()
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="pdf"))
+    assert r.status_code == 200 and _images(r.data) == []
+    _set_logo(content, "assets/logo.png")
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="pdf"))
+    assert r.status_code == 200 and _images(r.data) == [(240, 120)]
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="docx"))
+    assert len(docx.Document(io.BytesIO(r.data)).inline_shapes) == 1
+    (content / "assets" / "logo.png").write_bytes(_png((300, 100)))
+    r = client.post("/forms/yezhu-baoxiu-dan", data=dict(GOOD, _format="pdf"))
+    assert _images(r.data) == [(300, 100)]
+
+
+def test_the_cli_prints_the_logo_the_profile_names(content, tmp_path, monkeypatch):
+    """``handbook form fill --preview``: the same header, logo and all, as on the web."""
+    from click.testing import CliRunner
+    from test_forms_cli import SLIP_YAML
+
+    from builder.cli.main import cli
+    from builder.core import paths
+
+    _set_logo(content, "assets/logo.png")
+    monkeypatch.setattr(paths, "CONTENT_DIR", content)
+    data = tmp_path / "slip.yaml"
+    data.write_text(SLIP_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["form", "fill", FORM, "--data", str(data), "--format", "pdf,docx",
+                                 "--out", str(out), "--preview"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    (pdf,) = out.glob("*.pdf")
+    assert _images(pdf.read_bytes()) == [(240, 120)]
+    (word,) = out.glob("*.docx")
+    with zipfile.ZipFile(word) as z:
+        assert z.read("word/media/logo.png") == (content / "assets" / "logo.png").read_bytes()
