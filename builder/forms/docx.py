@@ -50,6 +50,8 @@ _PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 #: the logo's height in the header (12 mm, as form.css) in EMU, and its relationship id
 LOGO_EMU = 12 * 36000
 LOGO_RID = "rIdLogo"
+#: the company name beside the logo raised to its middle (half-points: 12 mm is 34 pt, the name 11 pt)
+LOGO_RAISE = 18
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
@@ -127,12 +129,16 @@ def _x(text: str) -> str:
 
 
 # --- runs and paragraphs -------------------------------------------------------
-def _rpr(bold: bool = False, size: float | None = None, underline: bool = False, symbol: bool = False) -> str:
+def _rpr(bold: bool = False, size: float | None = None, underline: bool = False, symbol: bool = False,
+         raised: int = 0) -> str:
+    """A run's properties; ``raised``: half-points above the baseline (the company beside a logo)."""
     out = []
     if symbol:
         out.append(f'<w:rFonts w:ascii="{SYMBOL_FONT}" w:hAnsi="{SYMBOL_FONT}" w:eastAsia="{SYMBOL_FONT}" w:cs="{SYMBOL_FONT}"/>')
     if bold:
         out.append("<w:b/><w:bCs/>")
+    if raised:
+        out.append(f'<w:position w:val="{raised}"/>')
     if size:
         half = int(round(size * 2))
         out.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
@@ -273,7 +279,8 @@ def _body(spec: FormSpec, pieces: list[Piece]) -> str:
         if p.kind == "title":
             top = p.top
             if top.logo:  # the logo at the top left, 12 mm high, the company beside it
-                out.append(_p(_picture(top.logo) + _runs("\u3000" + top.company, size=11), jc="left"))
+                out.append(_p(_picture(top.logo) + _runs("\u3000" + top.company, size=11, raised=LOGO_RAISE),
+                              jc="left"))
             elif top.company:
                 out.append(_p(_runs(top.company, size=11), jc="center"))
             marks = [f"编号: {p.code}"] if p.code else []
