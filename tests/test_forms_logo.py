@@ -121,6 +121,9 @@ def test_a_bad_logo_is_reported_at_its_line(content, value, write, message):
     _, problems = load_content(content)
     mine = [p for p in problems if p.path.endswith("profile.yaml")]
     assert len(mine) == 1, problems
+    if value.endswith(".gif"):
+        assert [p.message for p in problems if p.path.endswith("logo.gif")] == [
+            "assets/ holds pictures: a .png or .jpg file"]
     assert (mine[0].line, mine[0].key) == (line, "logo") and message in mine[0].message
     assert str(mine[0]).startswith(f"content/profile.yaml:{line}: logo: ")
 

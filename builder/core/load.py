@@ -225,6 +225,9 @@ def load_content(root: Path | str) -> tuple[Content, list[Problem]]:
         if path.suffix not in (".yaml", ".yml"):
             if rel.parts[0] == ASSETS and path.suffix.lower() in IMAGE_SUFFIXES:
                 continue  # the profile's logo and other pictures (checked where they are named)
+            if rel.parts[0] == ASSETS and not path.name.startswith("."):
+                problems.append(Problem(display, 1, "(file)", "assets/ holds pictures: a .png or .jpg file"))
+                continue
             if path.suffix not in (".md",) and not path.name.startswith("."):
                 problems.append(Problem(display, 1, "(file)", "not a .yaml file; content items are YAML"))
             continue
