@@ -288,3 +288,19 @@ def test_the_cli_prints_the_logo_the_profile_names(content, tmp_path, monkeypatc
     (word,) = out.glob("*.docx")
     with zipfile.ZipFile(word) as z:
         assert z.read("word/media/logo.png") == (content / "assets" / "logo.png").read_bytes()
+
+
+def test_a_logo_costs_no_form_a_page(content):
+    """The logo, the company and the code share one row: every form, filled and blank, takes
+    as many pages with a logo as without (the blank 报修单 fills its page exactly)."""
+    from pypdf import PdfReader
+
+    _set_logo(content, "assets/logo.png")
+    project = _project(content)
+    with_logo = Header.from_profile(project.content.profile, content, number="BX-2026-000001")
+    without = Header(company=with_logo.company, number=with_logo.number)
+    for spec in project.specs.values():
+        values = validate(spec, sample_data(spec))
+        for v in (values, None):
+            pages = [len(PdfReader(io.BytesIO(render_pdf(spec, with_header(v, h)))).pages) for h in (without, with_logo)]
+            assert pages[0] == pages[1], (spec.id, "blank" if v is None else "filled", pages)
