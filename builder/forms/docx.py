@@ -278,16 +278,20 @@ def _body(spec: FormSpec, pieces: list[Piece]) -> str:
     for p in pieces:
         if p.kind == "title":
             top = p.top
-            if top.logo:  # the logo at the top left, 12 mm high, the company beside it
-                out.append(_p(_picture(top.logo) + _runs("\u3000" + top.company, size=11, raised=LOGO_RAISE),
-                              jc="left"))
-            elif top.company:
-                out.append(_p(_runs(top.company, size=11), jc="center"))
             marks = [f"编号: {p.code}"] if p.code else []
             marks += [f"No. {top.number}"] if top.number else []
             marks += ["预览 (未出具)"] if top.preview else []
-            if marks:
-                out.append(_p(_runs("　".join(marks), size=9), jc="right"))
+            if top.logo:  # one row, as on the PDF: the logo (12 mm) at the left, the company, the marks right
+                row = _picture(top.logo) + _runs("\u3000" + top.company, size=11, raised=LOGO_RAISE)
+                if marks:
+                    row += "<w:r><w:tab/></w:r>" + _runs("　".join(marks), size=9, raised=LOGO_RAISE)
+                out.append(f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:pos="{text_w}"/></w:tabs>'
+                           f'<w:jc w:val="left"/></w:pPr>{row}</w:p>')
+            else:
+                if top.company:
+                    out.append(_p(_runs(top.company, size=11), jc="center"))
+                if marks:
+                    out.append(_p(_runs("　".join(marks), size=9), jc="right"))
             out.append(_p(_runs(p.title), style="Title"))
         elif p.kind == "heading":
             out.append(_p(_runs(p.text, bold=True, size=12), before=120, after=60, keep_next=True))
