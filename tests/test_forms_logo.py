@@ -183,6 +183,8 @@ def test_the_docx_holds_the_logo_as_a_picture_beside_the_company(content):
         types = z.read("[Content_Types].xml").decode()
     assert doc.count("<w:drawing>") == 1 and head.company in doc
     assert doc.index("<w:drawing>") < doc.index(head.company)
+    first = doc[doc.index("<w:p>"):doc.index("</w:p>")]  # one row: logo, company, code at a right tab
+    assert "<w:drawing>" in first and head.company in first and "KF-BX-01" in first and "<w:tab/>" in first
     assert 'Target="media/' in rels and 'Extension="png"' in types
     import docx  # python-docx opens it and sees one inline picture
 
