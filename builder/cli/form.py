@@ -66,9 +66,12 @@ def _project(forms_dir: Path) -> Any:
     return load_project(CONTENT_DIR, forms_dir)
 
 
-def _company(forms_dir: Path) -> str:
-    profile = _project(forms_dir).content.profile
-    return profile.company if profile is not None else ""
+def _header(forms_dir: Path) -> Any:
+    """The header every form of this command prints: the company and its logo (profile)."""
+    from builder.core.paths import CONTENT_DIR
+    from builder.forms.layout import Header
+
+    return Header.from_profile(_project(forms_dir).content.profile, CONTENT_DIR)
 
 
 def _clerk(by: str | None, preview: bool) -> Any:
@@ -83,16 +86,19 @@ def _clerk(by: str | None, preview: bool) -> Any:
     return actor(click.get_current_context(), by, "issue")
 
 
-def _issue_one(reg: Any, by: str | None, spec: Any, values: dict[str, Any], company: str) -> dict[str, Any]:
-    """``values`` with the header to print: the register's new number, or the 预览 mark."""
-    from builder.forms.layout import Header, with_header
+def _issue_one(reg: Any, by: str | None, spec: Any, values: dict[str, Any], head: Any) -> dict[str, Any]:
+    """``values`` with the header to print (``head``, from :func:`_header`): the register's new
+    number, or the 预览 mark."""
+    from dataclasses import replace
+
+    from builder.forms.layout import with_header
     from builder.forms.registering import issue_args
 
     if reg is None:
-        return with_header(values, Header(company=company, preview=True))
+        return with_header(values, replace(head, preview=True))
     issued = reg.issue(**issue_args(spec, values), issued_by=by)
     click.echo(f"{issued.number}  {spec.title}", err=True)
-    return with_header(values, Header(company=company, number=issued.number))
+    return with_header(values, replace(head, number=issued.number))
 
 
 def _spec(forms_dir: Path, form_id: str) -> Any:
@@ -277,7 +283,7 @@ def fill_cmd(form_id: str, data_file: Path, formats: str, out_dir: Path, by: str
     for w in warnings:
         click.echo(f"{data_file}: warning: {w}", err=True)
     reg = _clerk(by, preview)
-    drawn = _issue_one(reg, by, spec, values, _company(forms_dir))
+    drawn = _issue_one(reg, by, spec, values, _header(forms_dir))
     _written(_writing(lambda: write_form(spec, drawn, fmts, out_dir), out_dir))
 
 
@@ -347,7 +353,7 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
     if not rows:
         _fail([f"{rows_file}: 第1行下面没有数据"])
     reg = _clerk(by, preview)
-    company = _company(forms_dir)
+    head = _header(forms_dir)
     stop = threading.Event()
     got: list[int] = []
 
@@ -364,7 +370,7 @@ def batch_cmd(form_id: str, rows_file: Path, formats: str, out_dir: Path, as_zip
             result = _writing(lambda: run_batch(
                 spec, rows, fmts, out_dir, zip_name=batch_zip_name(spec) if as_zip else None, workers=workers,
                 progress=bar, stop=stop, overwrite=overwrite, on_written=lambda p: click.echo(str(p)),
-                prepare=lambda _n, values: _issue_one(reg, by, spec, values, company)), out_dir)
+                prepare=lambda _n, values: _issue_one(reg, by, spec, values, head)), out_dir)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -448,20 +454,22 @@ def pack_cmd(name: str, data_file: Path, formats: str, out_dir: Path, by: str | 
         _fail([f"unknown pack '{name}'; packs: {', '.join(sorted(packs)) or '(none in forms/packs.yaml)'}"])
     fmts = _check_formats(formats)
     reg = _clerk(by, preview)
-    company = _company(forms_dir)
+    head = _header(forms_dir)
 
     def issue_all(cleaned: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        from builder.forms.layout import Header, with_header
+        from dataclasses import replace
+
+        from builder.forms.layout import with_header
         from builder.forms.registering import issue_args
         from builder.register import IssueRequest
 
         if reg is None:
-            return {fid: with_header(v, Header(company=company, preview=True)) for fid, v in cleaned.items()}
+            return {fid: with_header(v, replace(head, preview=True)) for fid, v in cleaned.items()}
         issued = reg.issue_many([IssueRequest(**issue_args(specs[fid], v)) for fid, v in cleaned.items()],
                                 issued_by=by)
         for fid, i in zip(cleaned, issued):
             click.echo(f"{i.number}  {specs[fid].title}", err=True)
-        return {fid: with_header(v, Header(company=company, number=i.number))
+        return {fid: with_header(v, replace(head, number=i.number))
                 for (fid, v), i in zip(cleaned.items(), issued)}
 
     try:

@@ -208,7 +208,7 @@ def reprint(ctx: click.Context, number: str, formats: str, out_dir: Path, by: st
     Example:
       handbook register reprint BX-2026-000123 --format pdf,docx --out reprints/ --by 小王
     """
-    from builder.forms.layout import Header, with_header
+    from builder.forms.layout import with_header
     from builder.forms.output import write_form
     from builder.forms.registering import spec_of_snapshot
     from builder.forms.render import parse_formats
@@ -222,20 +222,21 @@ def reprint(ctx: click.Context, number: str, formats: str, out_dir: Path, by: st
         r = reg.reprint_data(number, by=by)
     spec = spec_of_snapshot(r.spec)
     try:
-        paths = write_form(spec, with_header(r.values, Header(company=_company(), number=r.number)), fmts, out_dir)
+        paths = write_form(spec, with_header(r.values, _header(r.number)), fmts, out_dir)
     except OSError as e:
         _fail(f"{out_dir}: cannot write ({e.strerror or e})")
     for p in paths:
         click.echo(str(p))
 
 
-def _company() -> str:
-    """The company printed above the title (content/profile.yaml), as on every form printed today."""
+def _header(number: str) -> Any:
+    """The header of a reprint: the company and logo (content/profile.yaml), as on every form
+    printed today, and the record's own number."""
     from builder.core.paths import CONTENT_DIR, FORMS_DIR
     from builder.core.project import load_project
+    from builder.forms.layout import Header
 
-    profile = load_project(CONTENT_DIR, FORMS_DIR).content.profile
-    return profile.company if profile is not None else ""
+    return Header.from_profile(load_project(CONTENT_DIR, FORMS_DIR).content.profile, CONTENT_DIR, number=number)
 
 
 @register.command()

@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from builder.core.errors import Problem
+from builder.core.logo import LogoError, read_logo
 from builder.core.model import (
     KIND_FOLDERS,
     MODELS,
@@ -38,6 +39,10 @@ SINGLE_FILES: dict[str, type[BaseModel]] = {
     "profile.yaml": Profile,
     "changelog.yaml": Changelog,
 }
+
+#: content/'s folder for pictures (the profile's logo), and the files it may hold
+ASSETS = "assets"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def _yaml() -> YAML:
@@ -201,6 +206,12 @@ def load_content(root: Path | str) -> tuple[Content, list[Problem]]:
             setattr(content, name.removesuffix(".yaml"), model.model_validate(to_plain(data) or {}))
         except ValidationError as e:
             problems += validation_problems(display, data, e)
+            continue
+        if model is Profile and content.profile is not None and content.profile.logo:
+            try:
+                read_logo(root, content.profile.logo)
+            except LogoError as e:
+                problems.append(Problem(display, line_of(data, ("logo",)), "logo", str(e)))
 
     folders = {v: k for k, v in KIND_FOLDERS.items()}
     for path in sorted(root.rglob("*")):
@@ -212,6 +223,11 @@ def load_content(root: Path | str) -> tuple[Content, list[Problem]]:
         display = display_path(path, root)
         rel = path.relative_to(root)
         if path.suffix not in (".yaml", ".yml"):
+            if rel.parts[0] == ASSETS and path.suffix.lower() in IMAGE_SUFFIXES:
+                continue  # the profile's logo and other pictures (checked where they are named)
+            if rel.parts[0] == ASSETS and not path.name.startswith("."):
+                problems.append(Problem(display, 1, "(file)", "assets/ holds pictures: a .png or .jpg file"))
+                continue
             if path.suffix not in (".md",) and not path.name.startswith("."):
                 problems.append(Problem(display, 1, "(file)", "not a .yaml file; content items are YAML"))
             continue

@@ -712,6 +712,8 @@ class Profile(Strict):
     company: Text
     address: Text
     service_phone: Text
+    logo: str | None = Field(None, description="the company's logo printed on forms: a PNG or JPEG inside "
+                                               "content/, e.g. assets/logo.png (at most 512 kB)")
     sections: list[ProfileSection] = Field(default_factory=list)
 
 

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 from builder.core.docx_fonts import LATIN, SONG, SYMBOL
 from builder.core.formspec import FormSpec
-from builder.forms.layout import Piece, Segment, layout
+from builder.forms.layout import Header, Piece, Segment, layout
 
 __all__ = ["render_docx", "EAST_ASIA_FONT", "LATIN_FONT", "SYMBOL_FONT"]
 
@@ -44,6 +44,14 @@ GRID_WIDTHS = {1: (16, 84), 2: (16, 34), 3: (12, 21.34), 4: (10, 15)}
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+#: the logo's height in the header (12 mm, as form.css) in EMU, and its relationship id
+LOGO_EMU = 12 * 36000
+LOGO_RID = "rIdLogo"
+#: the company name beside the logo raised to its middle (half-points: 12 mm is 34 pt, the name 11 pt)
+LOGO_RAISE = 18
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
@@ -121,12 +129,16 @@ def _x(text: str) -> str:
 
 
 # --- runs and paragraphs -------------------------------------------------------
-def _rpr(bold: bool = False, size: float | None = None, underline: bool = False, symbol: bool = False) -> str:
+def _rpr(bold: bool = False, size: float | None = None, underline: bool = False, symbol: bool = False,
+         raised: int = 0) -> str:
+    """A run's properties; ``raised``: half-points above the baseline (the company beside a logo)."""
     out = []
     if symbol:
         out.append(f'<w:rFonts w:ascii="{SYMBOL_FONT}" w:hAnsi="{SYMBOL_FONT}" w:eastAsia="{SYMBOL_FONT}" w:cs="{SYMBOL_FONT}"/>')
     if bold:
         out.append("<w:b/><w:bCs/>")
+    if raised:
+        out.append(f'<w:position w:val="{raised}"/>')
     if size:
         half = int(round(size * 2))
         out.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
@@ -266,13 +278,20 @@ def _body(spec: FormSpec, pieces: list[Piece]) -> str:
     for p in pieces:
         if p.kind == "title":
             top = p.top
-            if top.company:
-                out.append(_p(_runs(top.company, size=11), jc="center"))
             marks = [f"编号: {p.code}"] if p.code else []
             marks += [f"No. {top.number}"] if top.number else []
             marks += ["预览 (未出具)"] if top.preview else []
-            if marks:
-                out.append(_p(_runs("　".join(marks), size=9), jc="right"))
+            if top.logo:  # one row, as on the PDF: the logo (12 mm) at the left, the company, the marks right
+                row = _picture(top.logo) + _runs("\u3000" + top.company, size=11, raised=LOGO_RAISE)
+                if marks:
+                    row += "<w:r><w:tab/></w:r>" + _runs("　".join(marks), size=9, raised=LOGO_RAISE)
+                out.append(f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:pos="{text_w}"/></w:tabs>'
+                           f'<w:jc w:val="left"/></w:pPr>{row}</w:p>')
+            else:
+                if top.company:
+                    out.append(_p(_runs(top.company, size=11), jc="center"))
+                if marks:
+                    out.append(_p(_runs("　".join(marks), size=9), jc="right"))
             out.append(_p(_runs(p.title), style="Title"))
         elif p.kind == "heading":
             out.append(_p(_runs(p.text, bold=True, size=12), before=120, after=60, keep_next=True))
@@ -297,12 +316,50 @@ def _body(spec: FormSpec, pieces: list[Piece]) -> str:
             f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
             'w:header="567" w:footer="567" w:gutter="0"/><w:docGrid w:type="lines" w:linePitch="312"/></w:sectPr>')
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>{"".join(out)}{sect}</w:body></w:document>')
+            f'<w:document xmlns:w="{_W}" xmlns:r="{_R}" xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:pic="{_PIC}">'
+            f'<w:body>{"".join(out)}{sect}</w:body></w:document>')
+
+
+def _picture(data: bytes) -> str:
+    """A run holding the logo (part ``word/media/logo.*``, relationship :data:`LOGO_RID`) as an
+    inline picture :data:`LOGO_EMU` high, its width kept in proportion."""
+    from PIL import Image  # WeasyPrint's own dependency
+
+    with Image.open(io.BytesIO(data)) as img:
+        w, h = img.size
+    cy = LOGO_EMU
+    cx = max(1, round(cy * w / max(h, 1)))
+    return (f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="1" name="logo"/>'
+            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'<a:graphic><a:graphicData uri="{_PIC}"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="0" name="logo"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{LOGO_RID}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            f'</wp:inline></w:drawing></w:r>')
+
+
+def _logo_parts(header: Header | None) -> dict[str, bytes]:
+    """The package parts that change when the form has a logo: the image, its relationship
+    and its content type (none without one)."""
+    if header is None or not header.logo:
+        return {}
+    ext = "png" if header.logo_type == "image/png" else "jpeg"
+    rel = f'<Relationship Id="{LOGO_RID}" Type="{_R}/image" Target="media/logo.{ext}"/>'
+    kind = f'<Default Extension="{ext}" ContentType="{header.logo_type}"/>'
+    return {
+        "[Content_Types].xml": _CONTENT_TYPES.replace("<Default ", kind + "<Default ", 1).encode(),
+        "word/_rels/document.xml.rels": _DOC_RELS.replace("</Relationships>", rel + "</Relationships>").encode(),
+        f"word/media/logo.{ext}": header.logo,
+    }
 
 
 def render_docx(spec: FormSpec, values: dict[str, Any] | None = None) -> bytes:
     """The DOCX of ``spec`` filled with cleaned ``values`` (``None``: a blank form)."""
-    document = _body(spec, layout(spec, values))
+    pieces = layout(spec, values)
+    document = _body(spec, pieces)
+    logo = _logo_parts(next((p.top for p in pieces if p.kind == "title"), None))
     core = _CORE.format(title=_x(spec.title), code=_x(spec.code or ""),
                         now=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     buf = io.BytesIO()
@@ -311,7 +368,10 @@ def render_docx(spec: FormSpec, values: dict[str, Any] | None = None) -> bytes:
             if name == "docProps/app.xml":
                 z.writestr("word/document.xml", document.encode("utf-8"))
                 z.writestr("docProps/core.xml", core.encode("utf-8"))
-            z.writestr(name, data)
+            z.writestr(name, logo.get(name, data))
+        for name, data in logo.items():
+            if name not in _STATIC:
+                z.writestr(name, data)
     return buf.getvalue()
 
 

@@ -9,11 +9,15 @@ value given is never lost.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from builder.core.formspec import PLACEHOLDER, Block, FieldSpec, FormSpec
+from builder.core.logo import LogoError, data_url, read_logo
+from builder.core.model import Profile
 from builder.forms.validate import cell_text, display
 
 #: the blank printed for an empty ``{field}`` in pledge text (ideographic spaces, underlined)
@@ -34,11 +38,36 @@ class Header:
 
     ``company``: the company name from the profile (``content/profile.yaml``);
     ``number``: the serial number a register gives an issued form (printed beside the code);
-    ``preview``: a 预览 mark for a form that is not (yet) issued."""
+    ``preview``: a 预览 mark for a form that is not (yet) issued;
+    ``logo``/``logo_type``: the profile's logo, as bytes and MIME type (the PDF hands it to
+    WeasyPrint as a ``data:`` URL, the DOCX as an image part), empty when none is set.
+
+    Built from the profile by :meth:`from_profile`, the one place that does."""
 
     company: str = ""
     number: str = ""
     preview: bool = False
+    logo: bytes = field(default=b"", repr=False)
+    logo_type: str = ""
+
+    @classmethod
+    def from_profile(cls, profile: Profile | None, content_dir: Path, *, number: str = "",
+                     preview: bool = False) -> Header:
+        """The header of a form printed for the company in ``profile`` (``content/profile.yaml``
+        under ``content_dir``): its name, and its logo when one is set and readable (a bad
+        logo is reported by ``handbook check``; the form prints without it)."""
+        if profile is None:
+            return cls(number=number, preview=preview)
+        logo, mime = b"", ""
+        if profile.logo:
+            with contextlib.suppress(LogoError, OSError):
+                logo, mime = read_logo(content_dir, profile.logo)
+        return cls(company=profile.company, number=number, preview=preview, logo=logo, logo_type=mime)
+
+    @property
+    def logo_url(self) -> str:
+        """The logo as a ``data:`` URL (``""`` without one)."""
+        return data_url(self.logo, self.logo_type) if self.logo else ""
 
 
 def with_header(values: Mapping[str, Any] | None, header: Header) -> dict[str, Any]:

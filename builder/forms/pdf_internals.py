@@ -370,6 +370,7 @@ td, th { display: table-cell; vertical-align: inherit }
 th { font-weight: bold }
 h1, h2 { font-weight: bold }
 span { display: inline }
+img { overflow: hidden }
 """
 
 

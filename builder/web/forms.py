@@ -27,6 +27,7 @@ The specs are loaded once per app and reloaded when a file under ``forms/`` chan
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -73,12 +74,13 @@ class Catalogue:
     packs: dict[str, Any] = field(default_factory=dict)     # forms/packs.yaml
     library: dict[str, str] = field(default_factory=dict)   # shared field name → its library label
     stamp: tuple = field(default=())
-    company: str = ""                   # content/profile.yaml: printed above each form's title
+    header: Any = None                  # layout.Header from content/profile.yaml: company and logo above each title
 
 
 def _stamp(forms_dir: Path, content_dir: Path) -> tuple:
     paths = sorted(forms_dir.glob("*.yaml")) + sorted(forms_dir.glob("*/form.yaml"))
     paths += sorted(content_dir.glob("*.yaml")) + sorted((content_dir / "procedures").glob("*.yaml"))
+    paths += sorted((content_dir / "assets").glob("*"))  # the profile's logo
     out = []
     for p in paths:
         try:
@@ -105,11 +107,12 @@ def catalogue() -> Catalogue:
         if cat is None or cat.stamp != stamp:
             project = load_project(content_dir, forms_dir)
             problems = [p for p in project.problems if p.path.startswith(forms_dir.name + "/")]
-            profile = project.content.profile
+            from builder.forms.layout import Header
+
             cat = Catalogue(project.specs, problems,
                             {i.id: i.title for i in project.content.of_kind("procedure")},
                             project.complete_packs(), project.field_labels, stamp,
-                            company=profile.company if profile is not None else "")
+                            header=Header.from_profile(project.content.profile, content_dir))
             app.extensions["handbook_forms"] = cat
             if problems:  # file names and keys only: form definitions hold no owner data
                 log.warning("forms/: %d problem(s) in the form definitions; run `handbook check`", len(problems))
@@ -234,7 +237,7 @@ def _reprints(numbers: list[str], fmt: str) -> Response:
     import io
     import zipfile
 
-    from builder.forms.layout import Header, with_header
+    from builder.forms.layout import with_header
     from builder.forms.naming import output_name
     from builder.forms.registering import spec_of_snapshot
     from builder.register import RegisterError
@@ -248,7 +251,7 @@ def _reprints(numbers: list[str], fmt: str) -> Response:
         abort(404)
     if not found:
         abort(404)
-    drawn = [(spec_of_snapshot(r.spec), with_header(r.values, Header(company=catalogue().company, number=r.number)))
+    drawn = [(spec_of_snapshot(r.spec), with_header(r.values, _header(r.number)))
              for r in found]
     if fmt in FORMATS and len(drawn) == 1:
         spec, values = drawn[0]
@@ -294,9 +297,7 @@ def blank(form_id: str, ext: str):
 
 
 def _header(number: str = "", preview: bool = False) -> Any:
-    from builder.forms.layout import Header
-
-    return Header(company=catalogue().company, number=number, preview=preview)
+    return dataclasses.replace(catalogue().header, number=number, preview=preview)
 
 
 def _document(spec: FormSpec, values: dict[str, Any] | None, fmt: str, *, number: str = "",
