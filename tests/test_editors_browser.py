@@ -14,12 +14,10 @@ from pathlib import Path
 
 import importer_docs as docs
 import pytest
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT
 from register_fixtures import CST, Clock
 
 SHOTS = Path("/tmp/shots-editors")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def test_a_supervisor_approves_drafts_in_chromium(served):
     base, content = served
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
             page.goto(f"{base}/editors/drafts")

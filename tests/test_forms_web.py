@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import lxml.html
 import pytest
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -28,8 +28,6 @@ from builder.core.formspec import load_specs
 from builder.web.forms import bp
 
 SPECS, _PROBLEMS = load_specs(ROOT / "forms")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 #: headless Chromium has no print dialog (a PDF frame asking for one crashes the page): the
 #: page's print hook records what it was asked to print instead

@@ -9,7 +9,7 @@ import os
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT
 
 from builder.web.app import allowed_hosts, create_app
 
@@ -157,10 +157,8 @@ def test_browser_posts_pass_the_guards_and_a_28_digit_money_is_shown_as_an_error
 
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900}, accept_downloads=True)
             page.goto(f"{served}/forms/zhenggai-feiyong")

@@ -11,12 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT
 from register_fixtures import CST, Clock
 
 SHOTS = Path("/tmp/shots-register")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture
@@ -67,7 +65,7 @@ def test_a_clerk_issues_finds_and_follows_up_a_repair(served, tmp_path):
     base, reg = served
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
             page.add_init_script("window.handbookPrint = () => {};")  # headless Chromium cannot print a PDF frame
