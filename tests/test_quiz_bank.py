@@ -104,9 +104,12 @@ def test_fixture_bank_has_each_generator():
     limit = by_id["baoxiu.step-3.limit-choice"]
     assert limit.answer == "两天内" and limit.stem == "报修：维修完成后回访业主，最迟多长时间内完成？"
     assert limit.source.url == "/procedures/baoxiu/#step-3"
-    assert "yongyu.forbidden.pick-1" not in by_id  # a draft: out by default
+    assert "yongyu.forbidden.moment-1" not in by_id  # a draft: out by default
     drafts = build_bank(content, include_draft=True).by_id()
-    assert drafts["yongyu.forbidden.pick-1"].answer == "不知道" and drafts["yongyu.forbidden.pick-1"].draft
+    forbidden = drafts["yongyu.forbidden.moment-1"]
+    assert forbidden.type == "multiple" and forbidden.draft
+    assert forbidden.answer == ["不知道", "不是我管的"] or forbidden.answer == ["不是我管的", "不知道"]
+    assert sorted(forbidden.options) == sorted(["不知道", "不是我管的", "您好", "请稍等"])
     assert check_bank(bank, content) == []
 
 
@@ -295,4 +298,4 @@ def test_check_flags_a_phrase_that_is_both_standard_and_forbidden(content_copy):
     content = load_valid(content_copy, GOOD_FORMS)
     issues = check_bank(build_bank(content, include_draft=True), content)
     flagged = {i.qid for i in issues if "is 标准用语 in one item and 禁语 in another" in i.message}
-    assert {"yongyu.forbidden.pick-1"} <= flagged
+    assert {"yongyu.forbidden.moment-1"} <= flagged

@@ -62,7 +62,7 @@ def test_the_sheet_lists_every_question_with_its_source_by_title(content_dir, tm
     by_id = {r[0]: r for r in body}
     assert by_id["ling-xiang.answer.figure-choice"][1] == "在题库"
     assert by_id["yongyu.rule-1.rule-2"][1] == "待采用" and "common-sense" in by_id["yongyu.rule-1.rule-2"][7]
-    assert by_id["yongyu.forbidden.pick-1"][3].startswith("〔待审核〕")  # a draft's question says so
+    assert by_id["yongyu.forbidden.moment-1"][3].startswith("〔待审核〕")  # a draft's question says so
     cite = by_id["baoxiu.step-1.order"][6]
     assert "《物业客服工作内容》" in cite and "/procedures/" not in cite
 

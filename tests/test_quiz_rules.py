@@ -340,8 +340,10 @@ def test_what_to_say_at_a_moment_of_a_call(real_content):
     bank = build_bank(real_content)
     q = bank.by_id()["dianhua-liyi.rule-3.say-1"]  # 当对方表示完毕,可以问询“还有别的什么吗?”
     assert q.answer == "还有别的什么吗？" and len(q.options) == 4 and "当对方表示完毕时" in q.stem
-    # 当对方表示没有别的事可说“您放心,我一定办好”,最后说“再见”: 再见 is right then too, so no fair options
-    assert "dianhua-liyi.rule-3.say-2" not in bank.by_id()
+    # 当对方表示没有别的事可说“您放心,我一定办好”,最后说“再见”: 再见 is right then too, so it is no option;
+    # three options stay (the call has no other phrase)
+    then = bank.by_id()["dianhua-liyi.rule-3.say-2"]
+    assert then.answer == "您放心，我一定办好" and "再见" not in then.options and len(then.options) == 3
 
 
 def test_a_stem_that_leaves_out_who_does_it_is_refused():
@@ -375,3 +377,75 @@ def test_the_bank_never_holds_two_questions_of_one_item_that_answer_each_other(r
     # 入伙: step 2 is the key of "after step 1, what next?" and the stem of "after step 2, what next?"
     (reason,) = refused["ruhuo.step-2.next"]
     assert reason.startswith("gives-away: ruhuo.") and reason.endswith("and this one answer each other"), reason
+
+
+def _requires(stem: str, answer: str, wrong: list[str]) -> Question:
+    return _form(stem, answer, wrong, family="requirement")
+
+
+def test_a_paper_named_by_the_case_in_the_stem_is_refused():
+    bad = _requires("办理装修备案时，如更改原有水电线路的，须提供什么资料？", "水电线路图",
+                    ["业主同意装修的书面证明", "业主与装修单位签订的装修合同复印件", "工商部门签发的户外广告登记证"])
+    assert "paper-in-stem" in names(bad, ZHUANGXIU)
+    # 装修 is what every option is about (the procedure's own word), and 的 is no word
+    fair = _requires("办理装修备案时，非业主使用人装修的，须提供什么资料？", "业主同意装修的书面证明",
+                     ["水电线路图", "业主与装修单位签订的装修合同复印件", "工商部门签发的户外广告登记证"])
+    assert "paper-in-stem" not in names(fair, ZHUANGXIU)
+
+
+def test_the_papers_a_case_of_renovation_needs(real_content):
+    bank = build_bank(real_content)
+    by_id = bank.by_id()
+    q = by_id["zhuangxiu-bei-an.material-10.requires"]  # 非业主使用人装修需提供业主同意装修的书面证明
+    assert q.answer == "业主同意装修的书面证明" and q.stem == "办理装修备案时，非业主使用人装修的，须提供什么资料？"
+    assert len(q.options) == 4 and q.family == "requirement"
+    # every wrong option is a paper another case of the same procedure asks for
+    materials = " ".join(real_content.items["zhuangxiu-bei-an"].materials)
+    assert all(o.replace("，", ",") in materials for o in q.options)
+    assert by_id["zhuangxiu-bei-an.material-1.requires"].answer == "业主与装修单位签订的装修合同复印件"
+    refused = {r.question.id: r.reasons for r in bank.refused}
+    assert refused["zhuangxiu-bei-an.material-2.requires"][0].startswith("paper-in-stem")  # 水电线路 → 水电线路图
+    # 还须提交政府部门的施工许可证 is asked with its sentence's first paper, not on its own
+    made = bank.questions + [r.question for r in bank.refused]
+    assert not any(q.family == "requirement" and "施工许可证" in str(q.answer) for q in made)
+
+
+def test_which_papers_a_simple_renovation_may_leave_out(real_content):
+    q = build_bank(real_content).by_id()["zhuangxiu-bei-an.material-8.exempt-1"]
+    assert q.type == "multiple" and sorted(q.answer) == sorted(["《承建资格证书》", "施工图纸"])
+    assert q.stem.startswith("只铺地板、墙壁表面粉刷、贴墙纸等的简单装修，办理装修备案时")
+    wrong = [o for o in q.options if o not in q.answer]
+    assert len(wrong) == 2
+    # the wrong options are papers every case hands in; never 装修施工图 (another name of a key)
+    assert all("施工图" not in o and "承建资格证书" not in o for o in wrong)
+    assert all(o.endswith("复印件") for o in wrong)
+
+
+def test_what_never_to_say_to_an_owner(real_content):
+    bank = build_bank(real_content).by_id()
+    q = bank["jinyu.forbidden.moment-1"]  # 当业主问询时:绝不能说:不、不懂、不会、不行、不知道、不是我管的、不对
+    assert q.type == "multiple" and q.stem == "业主问询时，以下哪些话绝不能说？"
+    assert sorted(q.answer) == sorted(["不是我管的", "不知道"])  # the two longest; a bare 不 is no option
+    wrong = [o for o in q.options if o not in q.answer]
+    phrases = {p.text.replace(",", "，").replace("?", "？") for p in real_content.items["dianhua-liyi"].phrases}
+    assert len(wrong) == 2 and set(wrong) <= phrases
+    # 下级接受上级任务时 faces a superior: the desk's phrases are no fair option, so no question
+    assert not any(i.startswith("jinyu.forbidden.moment-") and i != "jinyu.forbidden.moment-1" for i in bank)
+
+
+def test_next_step_questions_are_kept_before_the_order_question(real_content):
+    bank = build_bank(real_content)
+    by_id = bank.by_id()
+    q = by_id["ruhuo.step-1.next"]  # after the owner arrives: check the documents
+    assert q.answer.startswith("物业服务中心接待人员审核业主入伙通知书")
+    assert "ruhuo.step-3.next" in by_id  # 1→2 and 3→4 do not give each other away
+    refused = {r.question.id: r.reasons for r in bank.refused}
+    assert refused["ruhuo.step-1.order"][0].startswith("gives-away: ruhuo.step-1.next")
+
+
+def test_a_stem_naming_one_key_of_a_multiple_choice_does_not_give_it_away():
+    multi = make(type="multiple", stem="简单装修可以不提供哪些资料？", options=["承建资格证书", "施工图纸", "照片", "营业执照"],
+                 answer=["承建资格证书", "施工图纸"])
+    one = make(stem="装修单位不能提供承建资格证书的，业主在哪里签字？", options=["装修声明", "业主承诺"], answer="装修声明")
+    both = make(stem="不提供承建资格证书和施工图纸的，算什么装修？", options=["简单装修", "二次装修"], answer="简单装修")
+    assert not rules.gives_away(one, multi) and rules.gives_away(both, multi)

@@ -389,18 +389,8 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
     sequence = item.id in ctx.ordered
     seq = [i for i, s in enumerate(steps) if _in_sequence(s)]
     unique = len({normalise(texts[i]) for i in seq}) == len(seq)
-    if unique and len(seq) >= 3:
-        window = seq[:6]
-        answer = [texts[i] for i in window]
-        part = f"(前{len(window)}步)" if len(seq) > len(window) else ""
-        qid = f"{item.id}.{anchors[window[0]]}.order"
-        out.append(_make(ctx, item, [anchors[i] for i in window], "order", type="order",
-                         stem=f"办理{doing}时，以下步骤{part}的先后顺序是？",
-                         options=_choices(answer, [], qid), answer=answer, sequence=sequence,
-                         explanation="正确顺序：" + " → ".join(f"{n}. {a}" for n, a in enumerate(answer, 1)),
-                         difficulty=2 if len(window) <= 4 else 3, family="order",
-                         asks=f"{item.id}#{anchors[window[0]]}:order",
-                         evidence=[texts[i] for i in window]))
+    # next-step questions before the order question: where they give each other away (the order's
+    # answer holds every step), one bank keeps the next steps (1→2, 3→4, 5→6), each a moment at the desk
     if unique and len(seq) >= 4:
         for k in range(len(seq) - 1):
             i, j = seq[k], seq[k + 1]
@@ -417,6 +407,18 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
                              explanation=f"第{i + 1}步：{texts[i]}；第{j + 1}步：{then}。",
                              difficulty=2, family="next", asks=f"{item.id}#{anchors[j]}:next",
                              evidence=[texts[j]]))
+    if unique and len(seq) >= 3:
+        window = seq[:6]
+        answer = [texts[i] for i in window]
+        part = f"(前{len(window)}步)" if len(seq) > len(window) else ""
+        qid = f"{item.id}.{anchors[window[0]]}.order"
+        out.append(_make(ctx, item, [anchors[i] for i in window], "order", type="order",
+                         stem=f"办理{doing}时，以下步骤{part}的先后顺序是？",
+                         options=_choices(answer, [], qid), answer=answer, sequence=sequence,
+                         explanation="正确顺序：" + " → ".join(f"{n}. {a}" for n, a in enumerate(answer, 1)),
+                         difficulty=2 if len(window) <= 4 else 3, family="order",
+                         asks=f"{item.id}#{anchors[window[0]]}:order",
+                         evidence=[texts[i] for i in window]))
     # time limits, asked as a person asks them
     for i, s in enumerate(steps):
         for core in _limits(s):
@@ -440,6 +442,8 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
                                      evidence=[clause])
     out += _conditions(ctx, item, doing, anchors)
     out += _approvers(ctx, item, doing)
+    out += _requirements(ctx, item, doing)
+    out += _exemptions(ctx, item, doing)
     # the form a step fills in (asked once, where the form is first used)
     seen_forms: set[str] = set()
     for i, s in enumerate(steps):
@@ -524,6 +528,101 @@ def _approvers(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
                          options=_choices(answer, wrong, qid), answer=answer,
                          explanation=f"{item.title}：{_strip_end(sentence)}。", difficulty=2, family="approver",
                          asks=f"{item.id}#{anchor}:approver", evidence=[m.group()]))
+    return out
+
+
+#: “如更改原有水电线路需提供水电线路图”, “非业主使用人装修需提供业主同意装修的书面证明”: in that case,
+#: what paper the owner brings (the condition, then what to hand in)
+_REQUIRES = re.compile(r"(?:^|[,，;；(（])(?P<lead>如(?:果)?(?:需|需要)?)?(?P<cond>[^,，;；。()（）]{3,40}?)(?:的)?[,，]?"
+                       r"(?P<also>还)?(?P<verb>需提供|须提供|应提供|需提交|须提交|应提交)"
+                       r"(?P<obj>[^,，;；。()（）]{3,32})")
+#: an outside body's approval is asked by :func:`_approvers`; a requirement is a paper the owner hands in
+_PAPER = re.compile(r"(复印件|图|方案|证明|证|书|合同|执照|许可证|登记证)$")
+
+
+def _requirements(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
+    """The papers a case needs (改变承重结构 → 原设计单位的设计方案; 非业主使用人装修 → 业主同意装修的书面
+    证明): what a front desk checks before it accepts the file. The wrong options are the papers the
+    procedure asks in its other cases, never one the same sentence also asks."""
+    out: list[Question] = []
+    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
+    texts += [(f"step-{i}", s.action) for i, s in enumerate(item.steps, 1)]
+    found = []
+    for anchor, text in texts:
+        for m in _REQUIRES.finditer(text):
+            obj = _strip_end(m.group("obj"))
+            if not _PAPER.search(obj) or m.group("also"):
+                continue  # not a paper; or 还须 (in addition to the sentence's first paper: asked there)
+            found.append((anchor, text, m, obj))
+    papers = list(dict.fromkeys(obj for _, _, _, obj in found))
+    for anchor, text, m, obj in found:
+        wrong = [p for p in papers if not _clash(p, obj) and loose(p) not in loose(text)]
+        qid = f"{item.id}.{anchor}.requires"
+        wrong = _pick(wrong, 3, qid)
+        if len(wrong) < 3:
+            continue
+        cond = _strip_end(m.group("cond"))
+        lead = "如" + ("需" if (m.group("lead") or "").endswith("需") and not cond.startswith("需") else "") \
+            if m.group("lead") else ""
+        verb = m.group("verb").replace("需", "须")
+        stem = f"办理{doing}时，{lead}{cond}的，{verb}什么资料？"
+        out.append(_make(ctx, item, [anchor], "requires", type="single", stem=stem,
+                         options=_choices(obj, wrong, qid), answer=obj,
+                         explanation=f"{item.title}：{_strip_end(text)}。", difficulty=2, family="requirement",
+                         asks=f"{item.id}#{anchor}:requires", evidence=[m.group().lstrip(",，;；(（")]))
+    return out
+
+
+#: “只铺地板…的简单装修,装修户可不提供装修单位《承建资格证书》及施工图纸”: a case and what it may leave out
+_EXEMPT = re.compile(r"(?:^|[;；。])(?P<cond>[^;；。,，]{4,40}?)[,，](?P<who>[^,，;；。]{0,8}?)可(?:以)?不(?:提供|提交)"
+                     r"(?P<list>[^,，;；。]{3,40})")
+_COUNT_TAIL = re.compile(r"[一二两三四五六七八九十\d]+[张份本个套]$")
+
+
+def _always_needed(item: Procedure) -> list[str]:
+    """The papers every case hands in: the materials that name no case (no 如, no 可不), each split
+    at 、 and cut to the paper (营业执照复印件(加盖公章) → 营业执照复印件; …复印件一张 → …复印件)."""
+    out = []
+    for text in item.materials:
+        plain = re.sub(r"[(（][^)）]*[)）]", "", text)
+        for clause in re.split(r"[,，;；。]", plain):
+            if re.search(r"如|可不|若|[需须应]提[供交]|[需须]经|须报", clause):
+                continue  # a case's paper, not every case's
+            out += [_COUNT_TAIL.sub("", _strip_end(b.strip())) for b in clause.split("、")]
+    return list(dict.fromkeys(b for b in out if _PAPER.search(b) and len(loose(b)) >= 4 and not b.startswith("并")))
+
+
+def _same_paper(a: str, b: str) -> bool:
+    """Two names of one paper (施工图纸, 装修施工图): a run of three characters in common."""
+    a, b = loose(a), loose(b)
+    return any(a[i:i + 3] in b for i in range(len(a) - 2))
+
+
+def _exemptions(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
+    """A case that may leave papers out (简单装修 → 不提供《承建资格证书》及施工图纸): which papers may the
+    desk waive? The keys are the papers the text names; the wrong options are papers every case hands
+    in, never one that shares a word with a key (装修施工图 beside 施工图纸)."""
+    out: list[Question] = []
+    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
+    needed = _always_needed(item)
+    for anchor, text in texts:
+        for k, m in enumerate(_EXEMPT.finditer(text), 1):
+            right = [_strip_end(x.strip()) for x in re.split(r"及|和|、", m.group("list")) if x.strip()]
+            right = [n.group(0) if (n := re.search(r"《[^》]+》", r)) else r for r in right]  # the paper's name
+            if len(right) < 2:
+                continue
+            pool = [p for p in needed if not any(_clash(p, r) or _same_paper(p, r) for r in right)]
+            qid = f"{item.id}.{anchor}.exempt-{k}"
+            wrong = _pick(pool, 2, qid)
+            if len(wrong) < 2:
+                continue
+            cond = _strip_end(m.group("cond"))
+            out.append(_make(ctx, item, [anchor], f"exempt-{k}", type="multiple",
+                             stem=f"{cond}，办理{doing}时可以不提供哪些资料？",
+                             options=_choices(right, wrong, qid), answer=right,
+                             explanation=f"{item.title}：{_strip_end(m.group())}；{'、'.join(wrong)}仍须提供。",
+                             difficulty=2, family="exemption", asks=f"{item.id}#{anchor}:exempt:{k}",
+                             evidence=[m.group().lstrip(";；。")]))
     return out
 
 
@@ -613,19 +712,7 @@ _WHEN = re.compile(r"^(当[^:：,，]{1,14}时)[:：,，]?")
 
 def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
     out: list[Question] = []
-    std = [p.text for p in item.phrases]
-    bad = [p.text for p in item.forbidden]
-    if bad and len(std) >= 2:
-        for i, text in enumerate(bad, 1):
-            qid = f"{item.id}.forbidden.pick-{i}"
-            wrong = _pick([s for s in std if not _clash(text, s)], 3, qid)
-            if len(wrong) < 2:
-                continue
-            out.append(_make(ctx, item, ["forbidden"], f"pick-{i}", type="single",
-                             stem="接待业主时，以下哪一句是服务禁语，不能说？", options=_choices(text, wrong, qid),
-                             answer=text, explanation=f"「{text}」是禁语；其余是标准用语（{item.title}）。",
-                             difficulty=1, family="pick", asks=f"{item.id}#forbidden:phrase:{i}",
-                             evidence=[text]))
+    out += _forbidden(ctx, item)
     for i, rule in enumerate(item.rules, 1):
         anchor = f"rule-{i}"
         m = _WHEN.match(rule.text)
@@ -660,14 +747,42 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
                              difficulty=2, family="rule-multi", asks=f"{item.id}#{anchor}:rule-multi",
                              evidence=right + wrong))
     out += _say_when(ctx, item)
-    if len(bad) >= 2 and len(std) >= 2:
-        right, wrong = bad[:3], [t for t in std if not any(_clash(t, b) for b in bad)][:3]
-        if len(wrong) >= 2 and len({normalise(x) for x in right + wrong}) == len(right + wrong):
-            qid = f"{item.id}.forbidden.multi"
-            out.append(_make(ctx, item, ["forbidden", "phrases"], "multi", type="multiple",
-                             stem="接待业主时，以下哪些是服务禁语，不能说？", options=_choices(right, wrong, qid),
-                             answer=right, explanation=f"禁语：{'、'.join(bad)}；标准用语：{'、'.join(std)}。",
-                             difficulty=2, family="multi", asks=f"{item.id}#forbidden:multi", evidence=right + wrong))
+    return out
+
+
+#: the moment a 禁语 is about: one facing an owner (业主问询时), not one facing a superior
+_OWNER_MOMENT = re.compile(r"业主|客户|顾客|住户|来电|来访")
+
+
+def _forbidden(ctx: _Ctx, item: Etiquette) -> list[Question]:
+    """Which of these must never be said to an owner: a moment's 禁语 (不是我管的, 不知道) among the
+    standard phrases of the desk (您放心，我一定办好). One question a moment, its two longest 禁语 keyed
+    (a one-character 不 is no option); the standard phrases are the item's own, else those of the
+    approved etiquette items that share a tag with it. No question for a moment facing a superior:
+    the desk's phrases are no fair option there."""
+    out: list[Question] = []
+    moments: dict[str, list[str]] = {}
+    for p in item.forbidden:
+        moments.setdefault(p.when or "", []).append(p.text)
+    std = [p.text for p in item.phrases]
+    if len(std) < 2:
+        std += [p.text for other in ctx.content.of_kind("etiquette") if other.id != item.id and other.approved
+                and set(other.tags) & set(item.tags) for p in other.phrases]  # type: ignore[attr-defined]
+    std = list(dict.fromkeys(std))
+    for k, (when, bad) in enumerate(moments.items(), 1):
+        if when and not _OWNER_MOMENT.search(when):
+            continue
+        right = sorted((b for b in bad if len(loose(b)) >= 3), key=lambda b: (-len(loose(b)), bad.index(b)))[:2]
+        qid = f"{item.id}.forbidden.moment-{k}"
+        wrong = _pick([t for t in std if not any(_clash(t, b) or similar(t, b) for b in bad)], 2, qid)
+        if len(right) < 2 or len(wrong) < 2:
+            continue
+        lead = (when if when.endswith(("时", "后")) else when + "时") if when else "接待业主时"
+        out.append(_make(ctx, item, ["forbidden"], f"moment-{k}", type="multiple",
+                         stem=f"{lead}，以下哪些话绝不能说？", options=_choices(right, wrong, qid), answer=right,
+                         explanation=f"{lead}绝不能说：{'、'.join(bad)}。「{'」「'.join(wrong)}」是标准用语。",
+                         difficulty=1, family="forbidden", asks=f"{item.id}#forbidden:{when}",
+                         evidence=right))
     return out
 
 
@@ -691,8 +806,8 @@ def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
             wrong = [t for t in said if not _clash(t, answer) and not similar(t, answer) and t != then]
             qid = f"{item.id}.rule-{i}.say-{k}"
             wrong = _pick(wrong, 3, qid)
-            if len(wrong) < 3:
-                continue
+            if len(wrong) < 2:
+                continue  # three options are fair where the call has only so many phrases
             when = m.group("when")
             when = when if when.endswith(("时", "后")) else when + "时"
             out.append(_make(ctx, item, [f"rule-{i}"], f"say-{k}", type="single",

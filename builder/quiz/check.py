@@ -144,7 +144,7 @@ def check_bank(bank: Bank, content: Content) -> list[Issue]:
     std = {normalise(p.text) for e in etiquette for p in e.phrases}
     bad = {normalise(p.text) for e in etiquette for p in e.forbidden}
     for q in bank.questions:
-        if q.family in ("phrase", "pick", "multi"):
+        if q.family in ("phrase", "pick", "multi", "forbidden"):
             for ev in q.evidence:
                 if normalise(ev) in std and normalise(ev) in bad:
                     issues.append(Issue("wrong", q.id, f"'{ev}' is 标准用语 in one item and 禁语 in another"))

@@ -32,13 +32,14 @@ COMMON_WORDS = {"物业", "业主", "客服", "服务", "管理", "工作", "制
                 "公司", "以下", "哪些", "进行", "要求", "做好", "及时", "负责"}
 
 
-def shared_keyword(a: str, b: str) -> str | None:
-    """A word of two Chinese characters or more that both texts hold (not a common word)."""
-    a, b = loose(a), loose(b)
+def shared_keyword(a: str, b: str, ignore: str = "") -> str | None:
+    """A word of two Chinese characters or more that both texts hold (not a common word, nor a word
+    of ``ignore``: the subject both sides are about, 装修备案)."""
+    a, b, ignore = loose(a), loose(b), loose(ignore)
     for size in (4, 3, 2):
         for i in range(len(a) - size + 1):
             word = a[i:i + size]
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in COMMON_WORDS:
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in COMMON_WORDS or word in ignore:
                 continue
             if any(w in word for w in COMMON_WORDS) and size == 2:
                 continue
@@ -90,6 +91,19 @@ def answer_in_stem(q: Question, item: Item) -> str | None:
         claim = loose(q.claim)
         if claim and (claim in premise or _covered(claim, premise)):
             return f"the stem already says '{q.claim}'"
+    return None
+
+
+def paper_in_stem(q: Question, item: Item) -> str | None:
+    """“如更改原有水电线路，须提供什么资料？” → 水电线路图: the case named in the stem names the paper too.
+    Words of the procedure itself (装修备案) are what every option is about and do not count."""
+    if q.family != "requirement":
+        return None
+    doing, _, case = q.stem.partition("时，")
+    for answer in q.answers:
+        word = shared_keyword(answer.replace("的", ""), case.replace("的", ""), ignore=doing + item.title)
+        if word:
+            return f"the case in the stem and the answer '{answer}' share '{word}'"
     return None
 
 
@@ -469,6 +483,7 @@ RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("article-number", article_number),
     ("title-in-stem", title_in_stem),
     ("answer-in-stem", answer_in_stem),
+    ("paper-in-stem", paper_in_stem),
     ("editor-text", editor_text),
     ("long-blank", long_blank),
     ("editorial-post", editorial_post),
@@ -555,8 +570,6 @@ def gives_away(a: Question, b: Question) -> bool:
     if b.type not in ("single", "blank", "multiple", "order"):
         return False
     stem = loose(a.stem)
-    for ans in b.answers:
-        text = loose(ans)
-        if len(text) >= 2 and text in stem:
-            return True
-    return False
+    held = [len(loose(ans)) >= 2 and loose(ans) in stem for ans in b.answers]
+    # a multiple choice asks the whole set: a stem that names one of its keys does not answer it
+    return all(held) if b.type == "multiple" else any(held)
