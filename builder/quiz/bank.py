@@ -766,8 +766,8 @@ def _forbidden(ctx: _Ctx, item: Etiquette) -> list[Question]:
         moments.setdefault(p.when or "", []).append(p.text)
     std = [p.text for p in item.phrases]
     if len(std) < 2:
-        std += [p.text for other in ctx.content.of_kind("etiquette") if other.id != item.id and other.approved
-                and set(other.tags) & set(item.tags) for p in other.phrases]  # type: ignore[attr-defined]
+        std += [p.text for other in ctx.content.of_kind("etiquette") if isinstance(other, Etiquette)
+                and other.id != item.id and other.approved and set(other.tags) & set(item.tags) for p in other.phrases]
     std = list(dict.fromkeys(std))
     for k, (when, bad) in enumerate(moments.items(), 1):
         if when and not _OWNER_MOMENT.search(when):
