@@ -716,7 +716,7 @@ def etiquette(ctx: _Ctx, item: Etiquette) -> list[Question]:
     for i, rule in enumerate(item.rules, 1):
         anchor = f"rule-{i}"
         m = _WHEN.match(rule.text)
-        when = m.group(1) if m else f"按「{item.title}」的要求"
+        when = m.group(1) if m else f"按{_rule_ref(item.title)}的要求"
         for j, (text, truth) in enumerate([(d, True) for d in rule.do] + [(d, False) for d in rule.dont], 1):
             claim = _strip_end(text)
             out.append(_make(ctx, item, [anchor], f"rule-{j}", type="truefalse",
@@ -811,7 +811,7 @@ def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
             when = m.group("when")
             when = when if when.endswith(("时", "后")) else when + "时"
             out.append(_make(ctx, item, [f"rule-{i}"], f"say-{k}", type="single",
-                             stem=f"按「{item.title}」的要求，{when}，应说哪一句？",
+                             stem=f"按{_rule_ref(item.title)}的要求，{when}，应说哪一句？",
                              options=_choices(answer, wrong, qid), answer=answer,
                              explanation=f"{_strip_end(rule.text)}。", difficulty=2, family="say",
                              asks=f"{item.id}#rule-{i}:say:{k}", evidence=[answer]))
@@ -833,7 +833,16 @@ def _changed_detail(claim: str) -> str | None:
     for side, other in _SIDES.items():
         if claim.count(side) == 1 and other not in claim:
             return claim.replace(side, other)
+    if claim.count("左") == 1 and claim.count("右") == 1:  # 左手持听筒，右手执笔 → the hands swapped
+        return claim.translate(str.maketrans({"左": "右", "右": "左"}))
     return None
+
+
+def _rule_ref(title: str) -> str:
+    """How a stem names the item: 「电话礼仪」; 客户服务口诀·前台服务 → 客户服务口诀「前台服务」 (the
+    heading path with its middle dot is the editors' filing, not a name anyone says)."""
+    head, dot, tail = title.rpartition("·")
+    return f"{head}「{tail}」" if dot else f"「{title}」"
 
 
 #: a policy named for the whole department (物业公司客服管理制度) could hold any rule.
