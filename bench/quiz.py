@@ -29,6 +29,7 @@ from builder.core.project import load_valid_project  # noqa: E402
 from builder.quiz.bank import bank_for, frontline  # noqa: E402
 from builder.quiz.export import export  # noqa: E402
 from builder.quiz.paper import PaperSpec, draw, key_pdf, paper_docx, paper_pdf  # noqa: E402
+from builder.quiz.question import TYPE_LABELS  # noqa: E402
 from builder.quiz.sheet import LETTERS  # noqa: E402
 
 
@@ -56,10 +57,12 @@ def figures() -> None:
             timed(f"export {fmt}", lambda fmt=fmt: export(bank, content, fmt, Path(tmp) / f"bank.{fmt}"))
 
 
-def sample(n: int, seed: int, out: Path, posts: str = "staff") -> None:
+def sample(n: int, seed: int, out: Path, posts: str = "staff", drafts: bool = False) -> None:
     project = load_valid_project()
     content = project.content
-    bank = bank_for(project)
+    bank = bank_for(project, include_draft=drafts)
+    if drafts:  # the held-out set: questions made from drafts, material the generators were not tuned on
+        bank.questions = [q for q in bank.questions if q.draft]
     staff = {r.id for r in content.of_kind("role") if frontline(r)}  # type: ignore[arg-type]
     pool = bank.questions if posts == "all" else [q for q in bank.questions if staff & set(q.posts)]
     picked = random.Random(seed).sample(pool, min(n, len(pool)))
@@ -70,7 +73,7 @@ def sample(n: int, seed: int, out: Path, posts: str = "staff") -> None:
         item = content.items[q.source.item_id]
         parts = {p.anchor: p for p in item.parts()}
         anchors = q.source.anchors or ([q.source.anchor] if q.source.anchor else list(parts))
-        lines.append(f"## {i}. {q.stem}")
+        lines.append(f"## {i}. {q.stem}({TYPE_LABELS.get(q.type, q.type)})")
         for k, o in enumerate(q.options):
             lines.append(f"- {LETTERS[k]}. {o}")
         if q.type == "truefalse":
@@ -79,7 +82,9 @@ def sample(n: int, seed: int, out: Path, posts: str = "staff") -> None:
             key = " → ".join(q.answers)
         else:
             key = "、".join(q.answers)
-        lines += ["", f"**答案:** {key}", "", f"**出处:** {q.source.cite()}", "", "**出处原文:**", ""]
+        names = [content.items[r].title if r in content.items else r for r in q.posts]
+        lines += ["", f"**答案:** {key}", "", f"**考哪些岗位:** {'、'.join(names) or '(未指定)'}", "",
+                  f"**出处:** {q.source.cite()}", "", "**出处原文:**", ""]
         lines += [f"> {parts[a].title}:{parts[a].text}" for a in anchors if a in parts]
         lines.append("")
         ids.append(f"{i}\t{q.id}\t{q.family}\t{q.type}")
@@ -93,10 +98,12 @@ if __name__ == "__main__":
     ap.add_argument("--sample", type=int, help="draw N questions for a blind review instead of timing")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, default=Path("/tmp/quiz-sample-40.md"))
+    ap.add_argument("--drafts", action="store_true",
+                    help="sample only the questions made from drafts (a held-out set: not tuned on)")
     ap.add_argument("--posts", choices=["staff", "all"], default="staff",
                     help="staff: questions a front-line post must know (default); all: the whole bank")
     args = ap.parse_args()
     if args.sample:
-        sample(args.sample, args.seed, args.out, args.posts)
+        sample(args.sample, args.seed, args.out, args.posts, args.drafts)
     else:
         figures()

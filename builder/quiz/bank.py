@@ -272,8 +272,10 @@ def period_neighbours(period: str, count: int = 3) -> list[str]:
 
 def _figure_questions(ctx: _Ctx, item: Item, anchor: str, figure: str, context: str, question: str | None,
                       explanation: str, base_difficulty: int, gen: str = "figure",
-                      evidence: list[str] | None = None) -> list[Question]:
-    """A blank that removes the figure from ``context``, and a single choice among neighbours."""
+                      evidence: list[str] | None = None, avoid: set[str] | None = None) -> list[Question]:
+    """A blank that removes the figure from ``context``, and a single choice among neighbours.
+    ``avoid``: the figures of sibling facts (one sentence: 两天内 · 三天内 · 一星期内), never a wrong
+    option: a paper holding both would answer each other's question."""
     out: list[Question] = []
     core = figure_core(figure)
     if core not in context:
@@ -288,13 +290,15 @@ def _figure_questions(ctx: _Ctx, item: Item, anchor: str, figure: str, context: 
                          explanation=explanation, difficulty=min(3, base_difficulty + 1), family=gen,
                          asks=asks, evidence=evidence or [context]))
     if question:
+        avoid = {normalise(a) for a in (avoid or set())}
         if core in PERIODS:
-            wrong = period_neighbours(core)
+            wrong = period_neighbours(core, 6)
         elif CLOCK_RANGE.fullmatch(core):
-            wrong = clock_neighbours(core)
+            wrong = clock_neighbours(core, 6)
         else:
             fig = parse_figure(core)
-            wrong = [d for d in neighbours(fig) if not _clash(core, d)] if fig else []
+            wrong = [d for d in neighbours(fig, 6) if not _clash(core, d)] if fig else []
+        wrong = [w for w in wrong if normalise(w) not in avoid][:3]
         if len(wrong) >= 2:
             qid = f"{item.id}.{anchor}.{gen}-choice"
             out.append(_make(ctx, item, [anchor], f"{gen}-choice", type="single", stem=question,
@@ -315,7 +319,11 @@ def facts(ctx: _Ctx, item: Fact) -> list[Question]:
     if not item.figure:
         return []
     expl = item.answer
-    return _figure_questions(ctx, item, "answer", item.figure, item.answer, item.question, expl, 1)
+    # facts cut from one sentence of the manual (回访时间: 两天内;三天内;一星期内) are siblings
+    siblings = {figure_core(f.figure) for f in ctx.facts if f.id != item.id and f.figure and item.quote
+                and f.quote and normalise(f.quote) == normalise(item.quote)}
+    return _figure_questions(ctx, item, "answer", item.figure, item.answer, item.question, expl, 1,
+                             avoid=siblings)
 
 
 def _step_text(step) -> str:
@@ -756,19 +764,16 @@ _OWNER_MOMENT = re.compile(r"业主|客户|顾客|住户|来电|来访")
 
 def _forbidden(ctx: _Ctx, item: Etiquette) -> list[Question]:
     """Which of these must never be said to an owner: a moment's 禁语 (不是我管的, 不知道) among the
-    standard phrases of the desk (您放心，我一定办好). One question a moment, its two longest 禁语 keyed
-    (a one-character 不 is no option); the standard phrases are the item's own, else those of the
-    approved etiquette items that share a tag with it. No question for a moment facing a superior:
-    the desk's phrases are no fair option there."""
+    standard phrases the same item gives for it. One question a moment, its two longest 禁语 keyed
+    (a one-character 不 is no option). No question for a moment facing a superior, nor for an item
+    without its own standard phrases."""
     out: list[Question] = []
     moments: dict[str, list[str]] = {}
     for p in item.forbidden:
         moments.setdefault(p.when or "", []).append(p.text)
-    std = [p.text for p in item.phrases]
-    if len(std) < 2:
-        std += [p.text for other in ctx.content.of_kind("etiquette") if isinstance(other, Etiquette)
-                and other.id != item.id and other.approved and set(other.tags) & set(item.tags) for p in other.phrases]
-    std = list(dict.fromkeys(std))
+    # the item's own standard phrases: the replacement the manual gives for the moment. Another item's
+    # polite phrases (您放心，我一定办好) beside 不知道 make a question nobody gets wrong
+    std = list(dict.fromkeys(p.text for p in item.phrases))
     for k, (when, bad) in enumerate(moments.items(), 1):
         if when and not _OWNER_MOMENT.search(when):
             continue
@@ -791,12 +796,31 @@ _SAY_WHEN = re.compile(r"(?P<when>当[^“”。;；:：,，]{2,16}?)[,，]?(可
 _QUOTED = re.compile(r"“([^”]{2,24})”")
 
 
+#: a phrase's note that it names the manual's own company: 把"佳恒物业"换成本公司名称
+_OWN_NAME = re.compile(r"把[“\"']?(?P<name>[^”\"'，,]{2,12})[”\"']?换成本公司名称")
+
+
+def _house_phrase(ctx: _Ctx, item: Etiquette, text: str) -> str:
+    """A phrase as our staff say it: the manual's company (您好,佳恒物业客服中心) becomes ours, from the
+    profile; while the profile is example data, ××物业 (a candidate reads no other company's name)."""
+    profile = ctx.content.profile
+    ours = "××物业"
+    if profile is not None and not profile.example:
+        ours = re.sub(r"(服务)?(有限)?(责任)?公司$", "", re.sub(r"[(（].*?[)）]", "", profile.company)) or ours
+    for p in item.phrases:
+        m = _OWN_NAME.search(p.when or "")
+        if m:
+            text = text.replace(m.group("name"), ours)
+    return text
+
+
 def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
     """At the desk or on the phone, at a given moment, which of the item's phrases is said: the
     wrong options are the item's other phrases (said in the same conversation, at other moments)."""
     out: list[Question] = []
     said = list(dict.fromkeys([p.text for p in item.phrases]
                               + [m.group(1) for r in item.rules for m in _QUOTED.finditer(r.text)]))
+    said = list(dict.fromkeys(_house_phrase(ctx, item, t) for t in said))
     for i, rule in enumerate(item.rules, 1):
         for k, m in enumerate(_SAY_WHEN.finditer(rule.text), 1):
             answer = m.group("phrase")
@@ -806,8 +830,8 @@ def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
             wrong = [t for t in said if not _clash(t, answer) and not similar(t, answer) and t != then]
             qid = f"{item.id}.rule-{i}.say-{k}"
             wrong = _pick(wrong, 3, qid)
-            if len(wrong) < 2:
-                continue  # three options are fair where the call has only so many phrases
+            if len(wrong) < 3:
+                continue  # a call with too few other phrases leaves a guess between two or three
             when = m.group("when")
             when = when if when.endswith(("时", "后")) else when + "时"
             out.append(_make(ctx, item, [f"rule-{i}"], f"say-{k}", type="single",
@@ -834,7 +858,7 @@ def _changed_detail(claim: str) -> str | None:
         if claim.count(side) == 1 and other not in claim:
             return claim.replace(side, other)
     if claim.count("左") == 1 and claim.count("右") == 1:  # 左手持听筒，右手执笔 → the hands swapped
-        return claim.translate(str.maketrans({"左": "右", "右": "左"}))
+        return claim.translate(str.maketrans("左右", "右左"))
     return None
 
 
@@ -1059,6 +1083,12 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
 FORMAT_RANK = {"single": 0, "multiple": 1, "order": 2, "truefalse": 3, "blank": 4}
 
 
+def _sides_swapped(claim: str, group: list[Question]) -> bool:
+    """Whether ``claim`` is another claim of the group with 左 and 右 swapped (and nothing else)."""
+    flipped = claim.translate(str.maketrans("左右", "右左"))
+    return flipped != claim and any(q.claim == flipped for q in group)
+
+
 def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Question]:
     """One question per fact per bank: the same figure asked by a fact, by the step that states it
     and by a rule, or as a blank and as a choice, is asked once, in its best format. A trainer's
@@ -1079,9 +1109,11 @@ def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Que
         # a fact's own wording first (the step and the rule that state its figure come after it)
         ties.sort(key=lambda q: (q.source.kind != "fact", order[q.id]))
         if len(ties) > 1 and all(q.type == "truefalse" for q in ties):
-            ties = [ties[_rng(asks).randrange(len(ties))]]
+            swapped = [q for q in ties if q.answer is False and _sides_swapped(q.claim, ties)]
+            # 左胸前 as written is a plain true statement; 右胸前 asks where, which is the point
+            ties = swapped[:1] or [ties[_rng(asks).randrange(len(ties))]]
         keep.add(ties[0].id)
-    from builder.quiz.rules import gives_away
+    from builder.quiz.rules import gives_away, mirrored
 
     out: list[Question] = []
     for q in questions:
@@ -1089,12 +1121,21 @@ def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Que
             chosen = next(k.id for k in groups[q.asks] if k.id in keep)
             refused.append(Refused(question=q, reasons=[f"same-as: asks what {chosen} asks"]))
             continue
+        mine = [k for k in out if q.origin == k.origin == "generated" and k.source.item_id == q.source.item_id]
         # two questions on one item that give each other away (入伙's step 2 is one question's key and
         # the next one's stem) are one question asked twice: the first stays
-        other = next((k for k in out if q.origin == k.origin == "generated" and k.source.item_id == q.source.item_id
-                      and (gives_away(q, k) or gives_away(k, q))), None)
+        other = next((k for k in mine if gives_away(q, k) or gives_away(k, q)), None)
         if other is not None:
             refused.append(Refused(question=q, reasons=[f"gives-away: {other.id} and this one answer each other"]))
+            continue
+        # two cases of one list asked with the same options (消防 / 工商 / 城市规划 …), each the other's
+        # key: one question asked twice; the one that reads shorter stays
+        other = next((k for k in mine if mirrored(q, k)), None)
+        if other is not None:
+            if len(q.stem) < len(other.stem):
+                out[out.index(other)] = q
+                q, other = other, q
+            refused.append(Refused(question=q, reasons=[f"mirrored: {other.id} and this one hold each other's key"]))
             continue
         out.append(q)
     return out

@@ -233,7 +233,7 @@ def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
     the difficulties are drawn towards their shares. Never two questions that ask the same thing,
     and never one whose stem holds another's answer.
     """
-    from builder.quiz.rules import gives_away
+    from builder.quiz.rules import pair_problem
 
     problems = validate_spec(spec, content, bank)
     if problems:
@@ -252,7 +252,7 @@ def draw(bank: Bank, content: Content, spec: PaperSpec) -> Paper:
     levels: Counter[int] = Counter()
 
     def fits(q: Question) -> bool:
-        return q.asks not in asked and not any(gives_away(q, c) or gives_away(c, q) for c in chosen)
+        return q.asks not in asked and not any(pair_problem(q, c) for c in chosen)
 
     def rank(q: Question) -> tuple:
         short = (levels[q.difficulty] - want_levels.get(q.difficulty, 0)) if want_levels else 0

@@ -5,7 +5,8 @@ kept out of the bank (``Bank.refused`` lists it with its reasons, for the editor
 the coverage report). Each rule is a small function of the question and the item it was
 made from, named for what it refuses, and each has a test that plants a bad question.
 
-A paper has one more rule, :func:`gives_away`: no question's stem may hold another's answer.
+A paper has two more rules (:func:`pair_problem`): no question's stem may hold another's answer
+(:func:`gives_away`), and no two questions may hold each other's key among their options (:func:`mirrored`).
 """
 
 from __future__ import annotations
@@ -416,6 +417,26 @@ def customary(q: Question, item: Item) -> str | None:
     return None
 
 
+def period_of_a_noun(q: Question, item: Item) -> str | None:
+    """“负责每天维修、投诉的记录及资料输入” → 多久做一次记录？: 每天 there says whose records (the day's
+    repairs and complaints), not how often; each call is logged as it comes in. A period the source puts
+    right before a noun and its 的 is not asked as a frequency."""
+    if q.family not in ("figure", "limit") or not str(q.answer).startswith("每"):
+        return None
+    from builder.core.model import Fact
+
+    source = normalise(item.answer if isinstance(item, Fact) else " ".join(q.evidence))
+    answer = normalise(str(q.answer))
+    i = source.find(answer)
+    if i < 0:
+        return None
+    after = re.split(r"[，。；,;、]", source[i + len(answer):], maxsplit=1)[0]
+    head = loose(source[i + len(answer):])[:6]
+    if "的" in head and not re.match(r"(对|向|在|给|进行|定时|至少)", after):
+        return f"'{q.answer}{head[:head.index('的') + 1]}…' qualifies a noun: not how often"
+    return None
+
+
 def open_blank(q: Question, item: Item) -> str | None:
     """A blank takes a figure, a period or a time; a word (月报, 年度) or a period that qualifies a
     noun (负责____维修、投诉的记录) has other natural fillers (报告, 日常, 所有)."""
@@ -501,6 +522,7 @@ RULES: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("plain-true", plain_true),
     ("customary", customary),
     ("open-blank", open_blank),
+    ("period-of-a-noun", period_of_a_noun),
     ("scrape-damage", scrape_damage),
     ("undefined-other", undefined_other),
     ("doer-missing", doer_missing),
@@ -573,3 +595,24 @@ def gives_away(a: Question, b: Question) -> bool:
     held = [len(loose(ans)) >= 2 and loose(ans) in stem for ans in b.answers]
     # a multiple choice asks the whole set: a stem that names one of its keys does not answer it
     return all(held) if b.type == "multiple" else any(held)
+
+
+def mirrored(a: Question, b: Question) -> bool:
+    """Each question's key is among the other's wrong options (动火作业 → 消防主管部门, 户外广告 → 工商部门,
+    both with the same four bodies): a candidate who meets both answers both by elimination."""
+    if a.type not in ("single", "multiple") or b.type not in ("single", "multiple"):
+        return False
+    ka, kb = {loose(x) for x in a.answers}, {loose(x) for x in b.answers}
+    oa, ob = {loose(x) for x in a.options}, {loose(x) for x in b.options}
+    return ka != kb and ka <= ob and kb <= oa
+
+
+def pair_problem(a: Question, b: Question) -> str | None:
+    """Why two questions must not share a paper: one gives the other away, or they mirror each other."""
+    if gives_away(a, b) or gives_away(b, a):
+        return "answer each other"
+    if a.source.item_id == b.source.item_id and mirrored(a, b):
+        # one item's cases asked with one list of options; across items a shared ladder (每天 … 每季度)
+        # is only the kind of answer, not a hint
+        return "hold each other's key among their options"
+    return None
