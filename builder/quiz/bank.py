@@ -444,7 +444,10 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
             clause = _clause_with(s.action, core)
             if len(loose(clause)) > 50:
                 continue
-            question = f"{doing}：{clause.replace(core, how_much(core), 1)}？"
+            asked = clause.replace(core, how_much(core), 1)
+            # a clause that says who does it (物业服务中心经理每月随机抽查) reads on its own; else the
+            # procedure's name says what it is about (业主沟通：多久发放业主评议表)
+            question = f"{asked}？" if SUPERVISOR_DOES.match(normalise(clause)) else f"{doing}：{asked}？"
             out += _figure_questions(ctx, item, anchors[i], core, f"{doing}：{clause}。", question,
                                      f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", 2, gen="limit",
                                      evidence=[clause])
@@ -824,9 +827,10 @@ def _say_when(ctx: _Ctx, item: Etiquette) -> list[Question]:
     for i, rule in enumerate(item.rules, 1):
         for k, m in enumerate(_SAY_WHEN.finditer(rule.text), 1):
             answer = m.group("phrase")
-            # the phrase said next in the same breath (…可说“您放心”,最后说“再见”) is also right then
+            # the phrase said next (…可说“您放心”,最后说“再见”) is right then too, or at a moment the
+            # candidate cannot tell apart (表示完毕 / 表示没有别的事): never a wrong option
             nxt = _QUOTED.search(rule.text, m.end())
-            then = nxt.group(1) if nxt and "当" not in rule.text[m.end():nxt.start()] else None
+            then = _house_phrase(ctx, item, nxt.group(1)) if nxt else None
             wrong = [t for t in said if not _clash(t, answer) and not similar(t, answer) and t != then]
             qid = f"{item.id}.rule-{i}.say-{k}"
             wrong = _pick(wrong, 3, qid)
@@ -1071,7 +1075,10 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
         if d is not None:
             q.review = d.decision
         out.append(q)
-    out = _one_per_fact(out, refused)
+    # facts cut from one sentence of the manual are one source, like one item's parts
+    sources = {i.id: (f"quote:{normalise(i.quote)}" if isinstance(i, Fact) and i.quote else i.id)
+               for i in content.items.values()}
+    out = _one_per_fact(out, refused, sources)
     for q in out:  # a multiple choice keys its answers in the order of its options
         if q.type == "multiple" and isinstance(q.answer, list):
             q.answer = [o for o in q.options if o in q.answer] + [a for a in q.answer if a not in q.options]
@@ -1089,7 +1096,8 @@ def _sides_swapped(claim: str, group: list[Question]) -> bool:
     return flipped != claim and any(q.claim == flipped for q in group)
 
 
-def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Question]:
+def _one_per_fact(questions: list[Question], refused: list[Refused],
+                  sources: dict[str, str] | None = None) -> list[Question]:
     """One question per fact per bank: the same figure asked by a fact, by the step that states it
     and by a rule, or as a blank and as a choice, is asked once, in its best format. A trainer's
     question and a trainer's 采用 always stay. A pair of the same rank (a true/false true as written
@@ -1121,7 +1129,10 @@ def _one_per_fact(questions: list[Question], refused: list[Refused]) -> list[Que
             chosen = next(k.id for k in groups[q.asks] if k.id in keep)
             refused.append(Refused(question=q, reasons=[f"same-as: asks what {chosen} asks"]))
             continue
-        mine = [k for k in out if q.origin == k.origin == "generated" and k.source.item_id == q.source.item_id]
+        # one source: one item's parts, or facts cut from one sentence (``sources``: item id → source)
+        source = (sources or {}).get(q.source.item_id, q.source.item_id)
+        mine = [k for k in out if q.origin == k.origin == "generated"
+                and (sources or {}).get(k.source.item_id, k.source.item_id) == source]
         # two questions on one item that give each other away (入伙's step 2 is one question's key and
         # the next one's stem) are one question asked twice: the first stays
         other = next((k for k in mine if gives_away(q, k) or gives_away(k, q)), None)

@@ -214,12 +214,28 @@ def unordered_list(q: Question, item: Item) -> str | None:
 ORDER_CUE = re.compile(r"^(先|首先|然后|接着|随后|最后|最终)|(需|要|应)先|(完|完成|结束|之)后[，,]?")
 
 
+#: “审核资料无误后按…收费”: an option that starts after another step, named by its verb
+_AFTER = re.compile(r"(?:^|(?<=人员)|(?<=[并，,]))([\u4e00-\u9fff]{2})[\u4e00-\u9fff]{0,6}?后")
+
+
 def order_cue(q: Question, item: Item) -> str | None:
-    """An order or next-step question whose options say where they stand (需先…, …完成后…)."""
+    """An order or next-step question whose options say where they stand (需先…, …完成后…), or
+    one whose option says it comes after a step another option or the stem names (审核资料无误后
+    收费, beside 审核入伙通知书): the candidate orders the words, not the procedure."""
     if q.family not in ("order", "next"):
         return None
     cued = [o for o in q.options if ORDER_CUE.search(normalise(o))]
-    return f"'{cued[0]}' tells its own place in the order" if cued else None
+    if cued:
+        return f"'{cued[0]}' tells its own place in the order"
+    for o in q.options:
+        for m in _AFTER.finditer(normalise(o)):
+            verb = m.group(1)
+            if verb in COMMON_WORDS:
+                continue
+            others = [x for x in q.options if x != o] + ([q.stem] if q.family == "next" else [])
+            if any(verb in normalise(x) for x in others):
+                return f"'{o}' comes after '{verb}', which another option or the stem names"
+    return None
 
 
 def short_order(q: Question, item: Item) -> str | None:
