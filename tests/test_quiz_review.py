@@ -122,10 +122,10 @@ def test_a_paper_by_blueprint(real_content):
     bank = build_bank(real_content)
     mix, problems = parse_mix("huifang+baoxiu=50,tousu+jiedai=30,*=20", real_content)
     assert problems == [] and [p.label for p in mix] == ["回访与报修", "投诉与接待", "其他"]
-    paper = draw(bank, real_content, PaperSpec(count=8, seed=4, role="kefu-yuan", mix=mix, date="2026-12-01"))
+    paper = draw(bank, real_content, PaperSpec(count=4, seed=4, role="kefu-yuan", mix=mix, date="2026-12-01"))
     qs = [pq.question for pq in paper.questions]
     in_first = [q for q in qs if {"huifang", "baoxiu"} & set(q.tags + [q.topic])]
-    assert len(in_first) >= 4 and len(qs) == 8
+    assert len(in_first) >= 2 and len(qs) == 4
     assert paper.name == "客服员-2026-12-01"
     assert paper.to_json()["paper"]["seed"] == 4
     assert parse_mix("huifang=50,*=20", real_content)[1] == ["--mix: the shares add up to 70%, not 100%"]

@@ -313,8 +313,8 @@ def test_one_question_per_fact_keeps_the_choice(real_content):
     asks = [q.asks for q in bank.questions]
     assert len(asks) == len(set(asks))
     by_id = bank.by_id()
-    assert "huifang-shenloushui-san-tian.answer.figure-choice" in by_id
-    assert "huifang-shenloushui-san-tian.answer.figure-blank" not in by_id
+    assert "huifang-wenti-24-xiaoshi-tongzhi.answer.figure-choice" in by_id
+    assert "huifang-wenti-24-xiaoshi-tongzhi.answer.figure-blank" not in by_id
 
 
 def test_a_supervisors_duty_is_not_in_a_front_line_paper(real_content):
@@ -326,7 +326,7 @@ def test_a_supervisors_duty_is_not_in_a_front_line_paper(real_content):
     assert q.posts and not any(frontline(roles[p]) for p in q.posts)
     assert "qiantai-shoufei" in real_content.items["ruhuo-shoufei-meiyue-jiancha"].roles
     assert "qiantai-shoufei" not in q.posts
-    plain = bank.by_id()["huifang-shenloushui-san-tian.answer.figure-choice"]
+    plain = bank.by_id()["huifang.step-1.branches"]  # 回访时限: every post that calls owners back
     assert "kefu-yuan" in plain.posts
 
 
@@ -510,13 +510,9 @@ def test_two_cases_asked_with_each_others_key_are_one_question(real_content):
 
 def test_facts_cut_from_one_sentence_never_offer_each_others_figure(real_content):
     by_id = build_bank(real_content).by_id()
-    # 回访时间: 安全设施维修两天内; 房屋渗漏水项目维修三天内; 其他项目维修一星期内 — one sentence, three facts
-    keys = {"huifang-anquan-sheshi-liang-tian": "两天内", "huifang-shenloushui-san-tian": "三天内",
-            "huifang-qita-yi-xingqi": "一星期内"}
-    for fid, key in keys.items():
-        q = by_id[f"{fid}.answer.figure-choice"]
-        assert q.answer == key and len(q.options) == 4
-        assert not set(q.options) & (set(keys.values()) - {key}), q.options
+    # 4、施工人员身份证复印件一张、照片两张 — one sentence, two facts: 一张 is the other fact's figure
+    q = by_id["zhuangxiu-shigong-zhaopian-liang-zhang.answer.figure-choice"]
+    assert q.answer == "两张" and len(q.options) == 4 and "一张" not in q.options
 
 
 def test_a_swapped_side_is_asked_rather_than_the_rule_as_written(real_content):
@@ -537,3 +533,28 @@ def test_the_greeting_names_our_company_once_the_profile_is_ours(real_content):
     content = dataclasses.replace(real_content, profile=ours)
     assert _house_phrase(_Ctx(content), item, "您好,佳恒物业客服中心") == "您好,恒誉洋物业客服中心"
     assert _house_phrase(_Ctx(content), item, "再见") == "再见"
+
+
+def test_the_cases_of_one_step_are_asked_together(real_content):
+    bank = build_bank(real_content)
+    by_id = bank.by_id()
+    q = by_id["huifang.step-1.branches"]
+    assert q.stem == "维修回访：安全设施维修、房屋渗漏水项目维修、其他项目维修，分别在多长时间内回访？"
+    assert q.answer == "两天内、三天内、一星期内" and len(q.options) == 4
+    wrong = [o for o in q.options if o != q.answer]
+    # the same limits given to the wrong cases, or one limit moved to its neighbour
+    assert any(sorted(w.split("、")) == sorted(q.answer.split("、")) for w in wrong)
+    assert all(len(w.split("、")) == 3 for w in wrong)
+    # the facts that state each case's limit are asked there, not again on their own
+    refused = {r.question.id: r.reasons for r in bank.refused}
+    for fid in ("huifang-anquan-sheshi-liang-tian", "huifang-shenloushui-san-tian", "huifang-qita-yi-xingqi"):
+        assert refused[f"{fid}.answer.figure-choice"] == ["same-as: asks what huifang.step-1.branches asks"]
+    from builder.quiz.check import check_bank
+    assert [i for i in check_bank(bank, real_content) if i.qid == q.id] == []
+
+
+def test_a_managers_check_is_asked_of_that_rank(real_content):
+    by_id = build_bank(real_content).by_id()
+    roles = {r.id: r for r in real_content.of_kind("role")}
+    q = by_id["huifang.step-3.limit-choice"]  # 物业服务中心经理每月随机进行抽查
+    assert q.posts and all("经理" in roles[p].title for p in q.posts)

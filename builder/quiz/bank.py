@@ -74,6 +74,8 @@ class _Ctx:
         self.ordered = set(ordered or ())
         self.facts = sorted((i for i in content.items.values() if isinstance(i, Fact) and i.approved),
                             key=lambda f: f.id)
+        #: what a fact asks → what the question that asks it together with its siblings asks
+        self.together: dict[str, str] = {}
 
     def topic(self, item: Item) -> str:
         return item.tags[0] if item.tags else item.kind
@@ -135,9 +137,13 @@ def _posts_for(ctx: _Ctx, item: Item, said: list[str]) -> list[str]:
     """The posts whose material a question comes from: a supervisor's duty (经理每月抽查) is asked
     of supervisors only, even where the item lists front-line posts among those who must know it."""
     posts = ctx.posts(item)
-    if any(SUPERVISOR_DOES.search(normalise(t)) for t in said):
+    found = [m for t in said if (m := SUPERVISOR_DOES.search(normalise(t)))]
+    if found:
         bosses = [p for p in posts if p in ctx.roles and not frontline(ctx.roles[p])]
-        return bosses or [r.id for r in ctx.roles.values() if r.id in ("kefu-zhuguan", "kefu-jingli")]
+        bosses = bosses or [r.id for r in ctx.roles.values() if r.id in ("kefu-zhuguan", "kefu-jingli")]
+        # the source names the rank (物业服务中心经理每月抽查): that rank's posts, not every supervisor's
+        rank = [p for p in bosses if found[0].group(2) in ctx.roles[p].title] if found[0].group(2) != "负责人" else []
+        return rank or bosses
     return posts
 
 
@@ -451,6 +457,7 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
             out += _figure_questions(ctx, item, anchors[i], core, f"{doing}：{clause}。", question,
                                      f"{item.title}第{i + 1}步：{_strip_end(s.action)}。", 2, gen="limit",
                                      evidence=[clause])
+    out += _branch_limits(ctx, item, doing, anchors)
     out += _conditions(ctx, item, doing, anchors)
     out += _approvers(ctx, item, doing)
     out += _requirements(ctx, item, doing)
@@ -477,6 +484,55 @@ def procedures(ctx: _Ctx, item: Procedure) -> list[Question]:
                          options=_choices(title, wrong, qid), answer=title,
                          explanation=f"{item.title}第{i + 1}步：{_strip_end(s.action)}（用《{title}》）。",
                          difficulty=2, family="form", asks=f"{item.id}#{anchors[i]}:form", evidence=[clause]))
+    return out
+
+
+def _branch_limits(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> list[Question]:
+    """A step whose cases each have their own time limit (回访: 安全设施维修两天内, 房屋渗漏水项目维修三天内,
+    其他项目维修一星期内) is asked once, all cases together: 分别在多长时间内回访？ The wrong options are
+    the same limits given to the wrong cases, and the limits with one moved to its neighbour; one
+    case's limit asked alone lets the other cases' limits be ruled out. The facts that state each
+    case's limit are asked here (``ctx.together``), not on their own."""
+    out: list[Question] = []
+    for i, s in enumerate(item.steps):
+        cases = [b for b in s.branches if b.time_limit and not b.draft]
+        if len(cases) < 2 or len(cases) != len([b for b in s.branches if not b.draft]):
+            continue
+        limits = [figure_core(b.time_limit or "") for b in cases]
+        tails = {loose(b.then.replace(b.when, "", 1).replace(lim, "", 1)) for b, lim in zip(cases, limits, strict=True)}
+        figs = [parse_figure(x) for x in limits]
+        if len(tails) != 1 or len(set(limits)) != len(limits) or any(f is None for f in figs):
+            continue  # one verb for every case (回访), and each case its own limit
+        verb = next(iter(tails))
+        right = "、".join(limits)
+        qid = f"{item.id}.{anchors[i]}.branches"
+        rng = _rng(qid)
+        wrong: list[str] = []
+        for a in range(len(limits) - 1):  # two cases' limits swapped
+            swapped = list(limits)
+            swapped[a], swapped[a + 1] = swapped[a + 1], swapped[a]
+            wrong.append("、".join(swapped))
+        for a, f in enumerate(figs):  # one limit moved to its nearest neighbour not already given
+            near = [n for n in neighbours(f, 6) if n not in limits] if f else []  # type: ignore[arg-type]
+            if near:
+                moved = list(limits)
+                moved[a] = near[0]
+                wrong.append("、".join(moved))
+        wrong = [w for w in dict.fromkeys(wrong) if w != right]
+        rng.shuffle(wrong)
+        if len(wrong) < 3:
+            continue
+        whens = "、".join(b.when for b in cases)
+        stem = f"{doing}：{whens}，分别在{how_much(limits[0])}{verb}？"
+        asks = f"{item.id}#{anchors[i]}:branches"
+        for b, lim in zip(cases, limits, strict=True):
+            fact = ctx.fact_asks(lim, b.then)
+            if fact:
+                ctx.together[fact] = asks
+        out.append(_make(ctx, item, [anchors[i]], "branches", type="single", stem=stem,
+                         options=_choices(right, wrong[:3], qid), answer=right,
+                         explanation="；".join(_strip_end(b.then) for b in cases) + "。",
+                         difficulty=2, family="branches", asks=asks, evidence=[b.then for b in cases]))
     return out
 
 
@@ -1050,6 +1106,8 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
             made += legal(ctx, item, laws)
         elif isinstance(item, Case):
             made += cases(ctx, item, all_cases)
+    for q in made:  # a fact asked together with its siblings (回访: 两天内/三天内/一星期内) is asked there
+        q.asks = ctx.together.get(q.asks, q.asks)
     _disambiguate(content, made)
     if decisions is None:
         decisions = read_decisions(content.root)
@@ -1115,7 +1173,9 @@ def _one_per_fact(questions: list[Question], refused: list[Refused],
         best = min(FORMAT_RANK.get(q.type, 9) for q in group)
         ties = [q for q in group if FORMAT_RANK.get(q.type, 9) == best]
         # a fact's own wording first (the step and the rule that state its figure come after it)
-        ties.sort(key=lambda q: (q.source.kind != "fact", order[q.id]))
+        # the cases asked together first; then a fact's own wording (the step and the rule that state
+        # its figure come after it)
+        ties.sort(key=lambda q: (q.family != "branches", q.source.kind != "fact", order[q.id]))
         if len(ties) > 1 and all(q.type == "truefalse" for q in ties):
             swapped = [q for q in ties if q.answer is False and _sides_swapped(q.claim, ties)]
             # 左胸前 as written is a plain true statement; 右胸前 asks where, which is the point

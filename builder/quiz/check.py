@@ -118,6 +118,9 @@ def check_question(q: Question, content: Content) -> list[Issue]:
             step = getattr(item, "steps", [])[int(q.source.anchor.split("-")[1]) - 1] if q.source.anchor else None
             if step is None or not step.form:
                 issues.append(Issue("wrong", q.id, "the step no longer names a form"))
+        elif q.family == "branches":  # one limit a case, the cases' limits joined with 、
+            if any(loose(a) not in src for a in str(q.answer).split("、")):
+                issues.append(Issue("wrong", q.id, f"a limit of '{q.answer}' is not in its source text"))
         elif q.type in ("single", "blank") and loose(str(q.answer)) not in src:
             issues.append(Issue("wrong", q.id, f"the answer '{q.answer}' is not in its source text"))
         if q.type == "order" and any(loose(a) not in src for a in q.answers):
