@@ -513,7 +513,7 @@ def _branch_limits(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -
             swapped[a], swapped[a + 1] = swapped[a + 1], swapped[a]
             wrong.append("、".join(swapped))
         for a, f in enumerate(figs):  # one limit moved to its nearest neighbour not already given
-            near = [n for n in neighbours(f, 6) if n not in limits] if f else []  # type: ignore[arg-type]
+            near = [n for n in neighbours(f, 6) if n not in limits] if f else []
             if near:
                 moved = list(limits)
                 moved[a] = near[0]
