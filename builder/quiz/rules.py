@@ -575,11 +575,22 @@ def numeral_label(q: Question, item: Item) -> str | None:
     return None
 
 
+def narrow_case(q: Question, item: Item) -> str | None:
+    """“如需进行烧、焊等动火作业，须报哪个部门审批？”, “如代收装修税费的，须提供什么资料？”: one case of a
+    materials list, with the other cases' bodies or papers as wrong options. Three blind reads found
+    them weak every time (the key guessed from the case's words: 动火 → 消防; the case a term a new
+    hire does not know; options no one would pick); a trainer adopts them or not."""
+    if q.family in ("approver", "requirement"):
+        return "one case of a materials list, asked with the other cases' answers; a trainer adopts it or not"
+    return None
+
+
 #: rules that hold a question back until a trainer adopts it (采用 or 修改 in the review sheet)
 HELD: list[tuple[str, Callable[[Question, Item], str | None]]] = [
     ("title-recall", title_recall),
     ("common-sense", common_sense),
     ("numeral-label", numeral_label),
+    ("narrow-case", narrow_case),
 ]
 
 
