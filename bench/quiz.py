@@ -85,7 +85,9 @@ def sample(n: int, seed: int, out: Path, posts: str = "staff", drafts: bool = Fa
         names = [content.items[r].title if r in content.items else r for r in q.posts]
         lines += ["", f"**答案:** {key}", "", f"**考哪些岗位:** {'、'.join(names) or '(未指定)'}", "",
                   f"**出处:** {q.source.cite()}", "", "**出处原文:**", ""]
-        lines += [f"> {parts[a].title}:{parts[a].text}" for a in anchors if a in parts]
+        # the manual's words (a fact's part title is its question: not shown, it would read as the source)
+        lines += [f"> {parts[a].text}" if item.kind == "fact" else f"> {parts[a].title}:{parts[a].text}"
+                  for a in anchors if a in parts]
         lines.append("")
         ids.append(f"{i}\t{q.id}\t{q.family}\t{q.type}")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -214,6 +214,9 @@ class Question(Strict):
     explanation: str | None = None
     difficulty: Annotated[int, Field(ge=1, le=3)] = 1
     anchor: str | None = Field(None, description="the part of the item the answer comes from, e.g. 'step-3'")
+    status: Literal["approved", "draft"] = Field(
+        "approved", description="draft: written here and not yet adopted by a trainer (待审核): out of the default "
+                                "bank until a trainer marks it 采用 in the review sheet")
 
 
 class Item(Strict):

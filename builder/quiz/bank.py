@@ -1048,14 +1048,19 @@ def authored(ctx: _Ctx, item: Item) -> list[Question]:
             src = _source(item, anchors)
             if not q.anchor:
                 src.anchor, src.url, src.part_title = None, item_url(item.kind, item.id), ""
-        answer = q.answer
+        answer: str | list[str] | bool = q.answer
         if q.type == "truefalse" and isinstance(answer, str):
             answer = answer.strip() in ("对", "正确", "true", "True", "是", "√")
-        out.append(Question(id=q.id, type=q.type, stem=q.stem, options=list(q.options), answer=answer,
-                            explanation=q.explanation or "", difficulty=q.difficulty, posts=ctx.posts(item),
+        elif isinstance(answer, str):
+            answer = full_width(answer)  # the paper's punctuation, as the generated questions have it
+        elif isinstance(answer, list):
+            answer = [full_width(a) for a in answer]
+        out.append(Question(id=q.id, type=q.type, stem=full_width(q.stem), options=[full_width(o) for o in q.options],
+                            answer=answer, explanation=full_width(q.explanation or ""), difficulty=q.difficulty,
+                            posts=ctx.posts(item),
                             tags=list(item.tags), topic=ctx.topic(item), origin="authored", family="authored",
                             asks=f"{item.id}#{q.anchor or ''}:authored:{q.id}", source=src,
-                            draft=item.status == "draft"))
+                            draft=item.status == "draft" or q.status == "draft"))
     return out
 
 
@@ -1127,6 +1132,11 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
                                    held=True))
             continue
         wait = held(q, item) if q.origin == "generated" else []
+        if q.origin == "authored" and q.draft and item.status != "draft":
+            if d is not None:
+                q.draft = False  # a trainer's 采用 / 修改 is the approval
+            elif not include_draft:
+                wait = ["draft: written here, not yet adopted; a trainer adopts it (采用) or not"]
         if wait and d is None:
             refused.append(Refused(question=q, reasons=wait, held=True))
             continue
@@ -1140,7 +1150,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
     for q in out:  # a multiple choice keys its answers in the order of its options
         if q.type == "multiple" and isinstance(q.answer, list):
             q.answer = [o for o in q.options if o in q.answer] + [a for a in q.answer if a not in q.options]
-    return Bank(questions=out, refused=refused)
+    return Bank(questions=out, refused=refused, together=dict(ctx.together))
 
 
 #: the format kept when one fact could be asked several ways: a choice among neighbours of the same
@@ -1251,7 +1261,9 @@ def counts(bank: Bank, content: Content) -> dict[str, dict[str, int]]:
         "kind": dict(sorted(Counter(q.source.kind for q in bank.questions).items())),
         "origin": dict(sorted(Counter(q.origin for q in bank.questions).items())),
         "family": dict(sorted(Counter(q.family for q in bank.questions).items())),
-        "status": dict(sorted(Counter(content.items[q.source.item_id].status for q in bank.questions).items())),
+        # a question written here and not yet adopted is a draft even beside approved text
+        "status": dict(sorted(Counter("draft" if q.draft else content.items[q.source.item_id].status
+                                      for q in bank.questions).items())),
         "held": dict(sorted(Counter(r.reasons[0].split(":")[0] for r in bank.refused if r.held).items())),
         "refused": dict(sorted(Counter(why.split(":")[0] for r in bank.refused if not r.held
                                        for why in r.reasons).items())),

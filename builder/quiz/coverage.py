@@ -117,9 +117,10 @@ def coverage(content: Content, bank: Bank) -> Report:
         if n.figure:  # a fact that states the same figure asks it (in any of the places that state it)
             for where in n.wheres or [n.where]:
                 key = ctx.fact_asks(n.figure, where)
+                key = bank.together.get(key or "", key)  # asked with its step's other cases
                 qs += [q for q in by_asks.get(key or "", []) if q not in qs]
         if n.what == "时限":
-            qs = [q for q in qs if ".limit" in q or ".figure" in q or ".answer." in q]
+            qs = [q for q in qs if ".limit" in q or ".figure" in q or ".answer." in q or ".branches" in q]
         n.asked_by = qs
         if qs and any(p in staff for p in n.posts) and not any(staff & set(q_posts.get(q, [])) for q in qs):
             n.supervisors_only = True

@@ -100,6 +100,8 @@ class Refused(BaseModel):
 class Bank(BaseModel):
     questions: list[Question]
     refused: list[Refused] = Field(default_factory=list, description="kept out by builder.quiz.rules")
+    together: dict[str, str] = Field(default_factory=dict, description="what a fact asks → what the question "
+                                     "that asks it with its step's other cases asks (回访: 两天内/三天内/一星期内)")
 
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}

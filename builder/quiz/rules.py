@@ -555,9 +555,11 @@ def title_recall(q: Question, item: Item) -> str | None:
 
 
 def common_sense(q: Question, item: Item) -> str | None:
-    """A plain do / don't (随地吐痰, 双手接物) is answered by common sense; a true/false that changes
-    one detail of a rule (左胸前 → 右胸前, 三声 → 四声) is not, and goes in."""
-    if q.family in ("rule", "rule-multi"):
+    """A plain do / don't (随地吐痰, 双手接物, 前台可以把业主名单提供给中介吗) is answered by common sense:
+    a held-out blind read of the legal notes' 'may the desk…?' questions found every one keyed 错 and
+    answered without training. A true/false that changes one detail of a rule (左胸前 → 右胸前,
+    三声 → 四声) is not common sense, and goes in."""
+    if q.family in ("rule", "rule-multi", "may"):  # may: 前台可以把业主名单提供给中介吗 — 错
         return "a do/don't anyone answers without the manual; a trainer adopts it or not"
     return None
 
