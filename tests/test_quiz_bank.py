@@ -276,6 +276,11 @@ def test_a_question_written_here_waits_for_a_trainers_adoption(content_copy):
     assert not adopted["baoxiu-huifang-draft"].draft
     dropped = build_bank(content, decisions={"baoxiu-huifang-draft": Decision(decision="弃用")})
     assert "baoxiu-huifang-draft" not in dropped.by_id()
+    # the trainer's sheet (built with the drafts) lists it as waiting for 采用, with the reason
+    from builder.quiz.sheet import rows
+
+    (row,) = [r for r in rows(build_bank(content, include_draft=True, decisions={})) if r.question.id == "baoxiu-huifang-draft"]
+    assert row.state == "待采用" and row.reasons[0].startswith("draft:")
 
 
 def test_lock_round_trip(tmp_path):

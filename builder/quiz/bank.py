@@ -1081,6 +1081,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
     from builder.quiz.review import edited, read_decisions
     from builder.quiz.rules import held, refusals
     from builder.quiz.settings import read_settings
+    from builder.quiz.sheet import DRAFT_QUESTION
 
     if ordered is None:
         ordered = read_settings(content.root).ordered_procedures
@@ -1136,7 +1137,7 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
             if d is not None:
                 q.draft = False  # a trainer's 采用 / 修改 is the approval
             elif not include_draft:
-                wait = ["draft: written here, not yet adopted; a trainer adopts it (采用) or not"]
+                wait = [DRAFT_QUESTION]
         if wait and d is None:
             refused.append(Refused(question=q, reasons=wait, held=True))
             continue

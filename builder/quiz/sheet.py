@@ -35,10 +35,20 @@ class Row:
     decision: Decision | None = None
 
 
+#: why a trainer's drafted question waits (the bank says the same when it holds one back)
+DRAFT_QUESTION = "draft: written here, not yet adopted; a trainer adopts it (采用) or not"
+
+
 def rows(bank: Bank, decisions: dict[str, Decision] | None = None) -> list[Row]:
     """Every question of the bank, then the held and the refused, each once, by id."""
     decisions = decisions or {}
-    out = [Row(q, "在题库", [], decisions.get(q.id)) for q in bank.questions]
+    out = []
+    for q in bank.questions:
+        if q.origin == "authored" and q.draft and q.source.badge != "草稿" and q.id not in decisions:
+            # a question written here beside approved text: its approval is the trainer's 采用
+            out.append(Row(q, "待采用", [DRAFT_QUESTION], None))
+        else:
+            out.append(Row(q, "在题库", [], decisions.get(q.id)))
     for r in bank.refused:
         out.append(Row(r.question, "待采用" if r.held else "已拒绝", r.reasons, decisions.get(r.question.id)))
     return sorted(out, key=lambda r: (r.question.source.item_id, r.question.id))
