@@ -37,6 +37,11 @@ def names(q: Question, item=ROLE) -> list[str]:
     return [r.split(":")[0] for r in rules.refusals(q, item)]
 
 
+def _fact(fid: str, question: str, answer: str, figure: str) -> Fact:
+    return Fact(id=fid, title="t", status="sourced", source=[{"manual": "M01", "section": "s"}],
+                question=question, answer=answer, figure=figure)
+
+
 def test_a_good_question_passes_every_rule():
     assert rules.refusals(make(), ROLE) == []
 
@@ -357,9 +362,8 @@ def test_what_to_say_at_a_moment_of_a_call(real_content):
 
 
 def test_a_stem_that_leaves_out_who_does_it_is_refused():
-    fact = Fact(id="ruhuo-shoufei", title="t", status="sourced", source=[{"manual": "M01", "section": "s"}],
-                question="入伙收费情况多久检查一次?", answer="物业服务中心经理每月一次检查入伙收费情况是否符合要求、规范。",
-                figure="每月一次")
+    fact = _fact("ruhuo-shoufei", "入伙收费情况多久检查一次?", "物业服务中心经理每月一次检查入伙收费情况是否符合要求、规范。",
+                 "每月一次")
     bad = make(stem="入伙收费情况多久检查一次？", options=["每天", "每周", "每月", "每季度"], answer="每月")
     assert "doer-missing" in names(bad, fact)
     fair = make(type="blank", stem=f"物业服务中心经理{BLANK}一次检查入伙收费情况是否符合要求、规范。", options=[],
@@ -488,14 +492,12 @@ def test_a_stem_naming_one_key_of_a_multiple_choice_does_not_give_it_away():
 
 
 def test_a_period_that_says_whose_records_is_not_a_frequency():
-    fact = Fact(id="kefuyuan-meitian-jilu", title="t", status="sourced", source=[{"manual": "M03", "section": "s"}],
-                question="客服员多久做一次维修、投诉的记录及资料输入?", figure="每天",
-                answer="客服员负责每天维修、投诉的记录及资料输入工作,并按时做好维修、投诉消单以及相应回访工作。")
+    fact = _fact("kefuyuan-meitian-jilu", "客服员多久做一次维修、投诉的记录及资料输入?",
+                 "客服员负责每天维修、投诉的记录及资料输入工作,并按时做好维修、投诉消单以及相应回访工作。", "每天")
     bad = make(stem="客服员多久做一次维修、投诉的记录及资料输入？", options=["每天", "每周", "每月", "每季度"], answer="每天")
     assert "period-of-a-noun" in names(bad, fact)
-    chewei = Fact(id="chewei", title="t", status="sourced", source=[{"manual": "M16", "section": "s"}],
-                  question="小区车位出租情况多久核查一次?", figure="每月",
-                  answer="负责办理小区车位出租手续,每月对各区域的车位进行核查核对,包括已租、已售或空置等。")
+    chewei = _fact("chewei", "小区车位出租情况多久核查一次?",
+                   "负责办理小区车位出租手续,每月对各区域的车位进行核查核对,包括已租、已售或空置等。", "每月")
     fair = make(stem="小区车位出租情况多久核查一次？", options=["每天", "每周", "每月", "每季度"], answer="每月")
     assert "period-of-a-noun" not in names(fair, chewei)  # 每月对…的车位: the 的 belongs to what is checked
 
