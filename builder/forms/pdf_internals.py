@@ -423,24 +423,13 @@ def _split_pdf(data: bytes, starts: list[int], title: str,
     body: dict[int, bytes] = {}
     reach: dict[int, frozenset[int]] = {}
 
-    def refs(obj: Any, out: set[int]) -> None:
-        if isinstance(obj, IndirectObject):
-            out.add(obj.idnum)
-        elif isinstance(obj, DictionaryObject):  # streams too
-            for k, v in obj.items():
-                if k != "/Parent":
-                    refs(v, out)
-        elif isinstance(obj, ArrayObject):
-            for v in obj:
-                refs(v, out)
-
     def reachable(num: int, path: frozenset[int] = frozenset()) -> frozenset[int]:
         if num not in reach:
             obj: Any = reader.get_object(num)
             if isinstance(obj, StreamObject) and "/Filter" not in obj:
                 obj = obj.flate_encode(level=DEFLATE_LEVEL)
             direct: set[int] = set()
-            refs(obj, direct)
+            _refs(obj, direct)
             found = {num}
             for d in direct - path - {num}:
                 found |= reachable(d, path | {num})
