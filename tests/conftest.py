@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,6 +66,45 @@ def fixture_config(tmp: Path, content: Path, forms: Path | None = None) -> Path:
 #: headless Debian chromium, as root, fetching nothing of its own
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
+
+
+#: run before a page's scripts: every shadow root opens (Material draws Mermaid in a closed one)
+OPEN_SHADOW = ("Element.prototype.attachShadow = (orig => function (init) "
+               "{ return orig.call(this, {...init, mode: 'open'}); })(Element.prototype.attachShadow);")
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """A built site served as files on a free port, quietly; yields its base URL."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def app_server(app) -> Iterator[str]:
+    """The web app on waitress with `handbook serve`'s settings, on a free port; yields its base URL."""
+    import waitress
+
+    from builder.cli.site import SERVER
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **SERVER)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(5)
 
 
 @pytest.fixture(scope="module")

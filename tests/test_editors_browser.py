@@ -9,12 +9,11 @@ import datetime as dt
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import importer_docs as docs
 import pytest
-from conftest import CHROMIUM_ARGS, ROOT
+from conftest import CHROMIUM_ARGS, ROOT, app_server
 from register_fixtures import CST, Clock
 
 SHOTS = Path("/tmp/shots-editors")
@@ -22,9 +21,6 @@ SHOTS = Path("/tmp/shots-editors")
 
 @pytest.fixture
 def served(tmp_path, monkeypatch):
-    import waitress
-
-    from builder.cli.site import SERVER
     from builder.importer.plan import import_file
     from builder.register import open_register
     from builder.web.app import allowed_hosts, create_app
@@ -43,14 +39,10 @@ def served(tmp_path, monkeypatch):
     app = create_app(site, hosts=allowed_hosts("127.0.0.1", env=""), render_workers=None, register=reg,
                      data_dir=tmp_path / "data")
     app.config.update(FORMS_DIR=ROOT / "forms", CONTENT_DIR=content)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, **SERVER)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}", content
+        with app_server(app) as url:
+            yield url, content
     finally:
-        server.close()
-        thread.join(5)
         reg.close_connections()
 
 

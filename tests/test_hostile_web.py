@@ -9,7 +9,7 @@ import os
 import time
 
 import pytest
-from conftest import CHROMIUM_ARGS, ROOT
+from conftest import CHROMIUM_ARGS, ROOT, app_server
 
 from builder.web.app import allowed_hosts, create_app
 
@@ -132,23 +132,13 @@ def test_a_render_past_its_deadline_is_stopped_and_reported_and_the_next_works(s
 # --- the whole app on waitress, as served, driven by Chromium ------------------------------------
 @pytest.fixture(scope="module")
 def served(site):
-    import threading
-
-    import waitress
-
-    from builder.cli.site import SERVER
-
     app = make(site, hosts=allowed_hosts("127.0.0.1", env=""), render_workers=1)
     app.extensions["handbook_render"].start()  # as `handbook serve` does
-    server = waitress.create_server(app, host="127.0.0.1", port=0, **SERVER)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        with app_server(app) as url:
+            yield url
     finally:
-        server.close()
         app.extensions["handbook_render"].close()
-        thread.join(5)
 
 
 @pytest.mark.browser

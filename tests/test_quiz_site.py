@@ -4,13 +4,10 @@ Chromium taking a self-test on a site built by MkDocs from fixture content."""
 from __future__ import annotations
 
 import json
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import CHROMIUM_ARGS, FIXTURES, ROOT, static_server
 
 from builder.core.check import load_valid
 from builder.quiz.bank import build_bank
@@ -79,13 +76,8 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def served(site):
     """The site under a base path (/site/), as an intranet server may put it: every link must be relative."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site.parent))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/{site.name}"
-    server.shutdown()
-    server.server_close()
+    with static_server(site.parent) as url:
+        yield f"{url}/{site.name}"
 
 
 ANSWER = """([card, want]) => {
@@ -120,9 +112,7 @@ def test_chromium_takes_a_self_test(served, artifacts):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             errors: list[str] = []

@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS, ROOT
+from conftest import CHROMIUM_ARGS, ROOT, app_server
 from register_fixtures import CST, Clock
 
 SHOTS = Path("/tmp/shots-register")
@@ -19,9 +18,6 @@ SHOTS = Path("/tmp/shots-register")
 
 @pytest.fixture
 def served(tmp_path, monkeypatch):
-    import waitress
-
-    from builder.cli.site import SERVER
     from builder.core.project import load_project
     from builder.forms.registering import issue_args
     from builder.forms.samples import sample_data
@@ -46,15 +42,11 @@ def served(tmp_path, monkeypatch):
                      data_dir=tmp_path / "data")
     app.config.update(FORMS_DIR=ROOT / "forms", CONTENT_DIR=ROOT / "content")
     app.extensions["handbook_render"].start()
-    server = waitress.create_server(app, host="127.0.0.1", port=0, **SERVER)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}", reg
+        with app_server(app) as url:
+            yield url, reg
     finally:
-        server.close()
         app.extensions["handbook_render"].close()
-        thread.join(5)
         reg.close_connections()
 
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, fixture_config
+from conftest import FIXTURES, OPEN_SHADOW, ROOT, fixture_config, static_server
 
 from builder.core.check import load_valid
 from builder.core.formspec import load_specs
@@ -110,17 +107,10 @@ def test_search_index_is_segmented_and_finds_a_word_from_the_middle_of_a_title(f
 
 @pytest.fixture(scope="module")
 def served(fixture_site):
-    handler = partial(SimpleHTTPRequestHandler, directory=str(fixture_site))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with static_server(fixture_site) as url:
+        yield url
 
 
-OPEN_SHADOW = "Element.prototype.attachShadow = (orig => function (init) { return orig.call(this, {...init, mode: 'open'}); })(Element.prototype.attachShadow);"
 
 
 @pytest.mark.browser

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import OPEN_SHADOW, ROOT, static_server
 
 from builder.core.model import staff_visible
 from builder.core.urls import item_path
@@ -21,20 +18,13 @@ from builder.site.build import build_site
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHOTS = Path("/tmp/shots-site")
-OPEN_SHADOW = ("Element.prototype.attachShadow = (orig => function (init) "
-               "{ return orig.call(this, {...init, mode: 'open'}); })(Element.prototype.attachShadow);")
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     site = build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("staff-browser") / "site")
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with static_server(site) as url:
+        yield url
 
 
 def shot(page, artifacts: Path, name: str) -> None:
