@@ -106,6 +106,21 @@ def m09_typed(path: Path) -> Path:
     return path
 
 
+def content_with_m09(tmp_path: Path) -> Path:
+    """A copy of the real content/ with the typed M09 manual imported into it on 2027-01-05 by 王丽
+    (three real gaps filled, the drafts the approval tests and pages start from)."""
+    import datetime as dt
+    import shutil
+
+    from builder.importer.plan import import_file
+
+    root = Path(__file__).resolve().parent.parent
+    content = tmp_path / "content"
+    shutil.copytree(root / "content", content)
+    import_file(m09_typed(tmp_path / "客服部工作手册范文.docx"), content, on=dt.date(2027, 1, 5), by="王丽")
+    return content
+
+
 def _png(folder: Path) -> str:
     p = folder / "flow.png"
     p.write_bytes(png_bytes())

@@ -16,7 +16,6 @@ from builder.core.check import check
 from builder.core.load import load_content, to_plain
 from builder.importer.approve import ApprovalError, approve
 from builder.importer.changelog import editors_work, revision_record
-from builder.importer.plan import import_file
 from builder.importer.write import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,9 +25,7 @@ DAY = dt.date(2027, 1, 5)
 @pytest.fixture
 def imported(tmp_path: Path) -> Path:
     """A copy of content/ with the M09 fixture imported into it (three real gaps filled)."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    import_file(docs.m09_typed(tmp_path / "客服部工作手册范文.docx"), tmp_path / "content", on=DAY, by="王丽")
-    return tmp_path / "content"
+    return docs.content_with_m09(tmp_path)
 
 
 def test_approval_makes_approved_text_and_a_revision_entry(imported: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 from pathlib import Path
 
 import importer_docs as docs
@@ -21,14 +20,11 @@ SHOTS = Path("/tmp/shots-editors")
 
 @pytest.fixture
 def served(tmp_path, monkeypatch):
-    from builder.importer.plan import import_file
     from builder.register import open_register
     from builder.web.app import allowed_hosts, create_app
 
     monkeypatch.setenv("HANDBOOK_DATA_DIR", str(tmp_path / "data"))
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    import_file(docs.m09_typed(tmp_path / "客服部工作手册范文.docx"), content, on=dt.date(2027, 1, 5), by="王丽")
+    content = docs.content_with_m09(tmp_path)
     reg = open_register(f"sqlite:///{tmp_path / 'register.sqlite3'}", key_file=tmp_path / "k.key",
                         clock=Clock(dt.datetime(2027, 1, 6, 9, 0, tzinfo=CST)), tz=CST)
     reg.add_user("老李", "主管", "a long password")

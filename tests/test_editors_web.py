@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import importer_docs as docs
@@ -15,7 +14,6 @@ from conftest import ROOT
 from register_fixtures import CST, Clock
 
 from builder.core.load import to_plain
-from builder.importer.plan import import_file
 from builder.importer.write import load_map
 from builder.register import open_register
 from builder.web.app import allowed_hosts, create_app
@@ -28,9 +26,7 @@ DAY = dt.date(2027, 1, 5)
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    import_file(docs.m09_typed(tmp_path / "客服部工作手册范文.docx"), tmp_path / "content", on=DAY, by="王丽")
-    return tmp_path / "content"
+    return docs.content_with_m09(tmp_path)
 
 
 @pytest.fixture
