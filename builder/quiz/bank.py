@@ -76,6 +76,12 @@ class _Ctx:
                             key=lambda f: f.id)
         #: what a fact asks → what the question that asks it together with its siblings asks
         self.together: dict[str, str] = {}
+        #: our company as a greeting names it (恒誉洋物业); ××物业 while the profile is example data
+        profile = content.profile
+        self.house = "××物业"
+        if profile is not None and not profile.example:
+            self.house = re.sub(r"(服务)?(有限)?(责任)?公司$", "", re.sub(r"[(（].*?[)）]", "", profile.company)) \
+                or self.house
 
     def topic(self, item: Item) -> str:
         return item.tags[0] if item.tags else item.kind
@@ -565,6 +571,13 @@ def _conditions(ctx: _Ctx, item: Procedure, doing: str, anchors: list[str]) -> l
     return out
 
 
+def _texts(item: Procedure, steps: bool = True) -> list[tuple[str, str]]:
+    """A procedure's materials (material-N) and, with ``steps``, its steps' actions (step-N), each with
+    its anchor: where the cases of a procedure (如需…须…) are written."""
+    out = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
+    return out + [(f"step-{i}", s.action) for i, s in enumerate(item.steps, 1)] if steps else out
+
+
 #: “如需进行烧、焊等动火作业,须报消防主管部门审批”: in that case, whose approval the owner needs
 _APPROVER = re.compile(r"如(?P<cond>[^，,。;；]{4,40})[，,](?P<mid>[^。;；]*?)(?P<verb>须报|须经|应提供|须提供)"
                        r"(?P<body>[\u4e00-\u9fff]{2,12}?(?:主管部门|部门))(?P<tail>审批|批准|签发[^，,。;；]{0,12})")
@@ -576,8 +589,7 @@ def _approvers(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
     it needs; the wrong options are the other bodies the same procedure names (消防主管部门, 工商部门,
     业主委员会), never one the same sentence also requires."""
     out: list[Question] = []
-    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
-    texts += [(f"step-{i}", s.action) for i, s in enumerate(item.steps, 1)]
+    texts = _texts(item)
     found = [(a, m) for a, t in texts for m in _APPROVER.finditer(t)]
     bodies = list(dict.fromkeys([m.group("body") for _, m in found]
                                 + [b for _, t in texts for b in _BODY.findall(t) if "委员会" in b]))
@@ -612,8 +624,7 @@ def _requirements(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
     证明): what a front desk checks before it accepts the file. The wrong options are the papers the
     procedure asks in its other cases, never one the same sentence also asks."""
     out: list[Question] = []
-    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
-    texts += [(f"step-{i}", s.action) for i, s in enumerate(item.steps, 1)]
+    texts = _texts(item)
     found = []
     for anchor, text in texts:
         for m in _REQUIRES.finditer(text):
@@ -670,7 +681,7 @@ def _exemptions(ctx: _Ctx, item: Procedure, doing: str) -> list[Question]:
     desk waive? The keys are the papers the text names; the wrong options are papers every case hands
     in, never one that shares a word with a key (装修施工图 beside 施工图纸)."""
     out: list[Question] = []
-    texts = [(f"material-{i}", t) for i, t in enumerate(item.materials, 1)]
+    texts = _texts(item, steps=False)
     needed = _always_needed(item)
     for anchor, text in texts:
         for k, m in enumerate(_EXEMPT.finditer(text), 1):
@@ -862,14 +873,10 @@ _OWN_NAME = re.compile(r"把[“\"']?(?P<name>[^”\"'，,]{2,12})[”\"']?换�
 def _house_phrase(ctx: _Ctx, item: Etiquette, text: str) -> str:
     """A phrase as our staff say it: the manual's company (您好,佳恒物业客服中心) becomes ours, from the
     profile; while the profile is example data, ××物业 (a candidate reads no other company's name)."""
-    profile = ctx.content.profile
-    ours = "××物业"
-    if profile is not None and not profile.example:
-        ours = re.sub(r"(服务)?(有限)?(责任)?公司$", "", re.sub(r"[(（].*?[)）]", "", profile.company)) or ours
     for p in item.phrases:
         m = _OWN_NAME.search(p.when or "")
         if m:
-            text = text.replace(m.group("name"), ours)
+            text = text.replace(m.group("name"), ctx.house)
     return text
 
 

@@ -165,7 +165,7 @@ def check_bank(bank: Bank, content: Content) -> list[Issue]:
 def check_paper(questions: list[Question]) -> list[Issue]:
     """Two questions of one paper must not ask the same thing, nor give each other away (one's stem
     holding the other's answer, or each holding the other's key among its options)."""
-    from builder.quiz.rules import gives_away, mirrored
+    from builder.quiz.rules import gives_away, mirrored_in_item
 
     seen: dict[str, str] = {}
     issues = []
@@ -177,7 +177,7 @@ def check_paper(questions: list[Question]) -> list[Issue]:
         for b in questions:
             if a is not b and gives_away(a, b):
                 issues.append(Issue("giveaway", b.id, f"the stem of {a.id} holds its answer"))
-            if a is not b and a.id < b.id and a.source.item_id == b.source.item_id and mirrored(a, b):
+            if a is not b and a.id < b.id and mirrored_in_item(a, b):
                 issues.append(Issue("giveaway", b.id, f"{a.id} and this one hold each other's key among their options"))
     return issues
 

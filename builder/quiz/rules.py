@@ -636,12 +636,16 @@ def mirrored(a: Question, b: Question) -> bool:
     return ka != kb and ka <= ob and kb <= oa
 
 
+def mirrored_in_item(a: Question, b: Question) -> bool:
+    """:func:`mirrored`, for two questions of one item: one item's cases asked with one list of options.
+    Across items a shared ladder (每天 … 每季度) is only the kind of answer, not a hint."""
+    return a.source.item_id == b.source.item_id and mirrored(a, b)
+
+
 def pair_problem(a: Question, b: Question) -> str | None:
     """Why two questions must not share a paper: one gives the other away, or they mirror each other."""
     if gives_away(a, b) or gives_away(b, a):
         return "answer each other"
-    if a.source.item_id == b.source.item_id and mirrored(a, b):
-        # one item's cases asked with one list of options; across items a shared ladder (每天 … 每季度)
-        # is only the kind of answer, not a hint
+    if mirrored_in_item(a, b):
         return "hold each other's key among their options"
     return None
