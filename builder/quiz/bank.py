@@ -1086,9 +1086,8 @@ def build_bank(content: Content, *, include_draft: bool = False, forms: dict[str
     for a trainer's 采用) are in ``Bank.refused``.
     """
     from builder.quiz.review import edited, read_decisions
-    from builder.quiz.rules import held, refusals
+    from builder.quiz.rules import DRAFT_QUESTION, held, refusals
     from builder.quiz.settings import read_settings
-    from builder.quiz.sheet import DRAFT_QUESTION
 
     if ordered is None:
         ordered = read_settings(content.root).ordered_procedures

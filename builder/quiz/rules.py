@@ -596,6 +596,10 @@ HELD: list[tuple[str, Callable[[Question, Item], str | None]]] = [
 ]
 
 
+#: why a question written here beside approved text waits: its approval is a trainer's 采用
+DRAFT_QUESTION = "draft: written here, not yet adopted; a trainer adopts it (采用) or not"
+
+
 def _run(rules: list[tuple[str, Callable[[Question, Item], str | None]]], q: Question, item: Item) -> list[str]:
     out = []
     for name, rule in rules:

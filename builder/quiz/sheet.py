@@ -17,6 +17,7 @@ from pathlib import Path
 from builder.core.errors import HandbookError
 from builder.quiz.question import TYPE_LABELS, Bank, Question
 from builder.quiz.review import DECISIONS, Decision
+from builder.quiz.rules import DRAFT_QUESTION
 
 LETTERS = "ABCDEFGHIJ"
 #: the sheet's columns: (header, width); the first nine are written by us, the last five by the trainer
@@ -33,10 +34,6 @@ class Row:
     state: str  # 在题库 / 待采用 / 已拒绝
     reasons: list[str]
     decision: Decision | None = None
-
-
-#: why a trainer's drafted question waits (the bank says the same when it holds one back)
-DRAFT_QUESTION = "draft: written here, not yet adopted; a trainer adopts it (采用) or not"
 
 
 def rows(bank: Bank, decisions: dict[str, Decision] | None = None) -> list[Row]:
