@@ -167,3 +167,13 @@ def test_chromium_takes_a_self_test(served, artifacts):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_a_self_test_page_carries_no_editors_code(real_content):
+    import re as _re
+
+    staff = {path: text for path, text in pages(real_content).items() if path.startswith("quiz/")}
+    assert len(staff) > 5
+    for path, text in staff.items():
+        assert not _re.search(r"(?<![A-Za-z0-9])M(?:0[1-9]|1[0-8])(?![0-9])", text), path  # M17 · … is the editors'
+        assert "草稿" not in text and "draft" not in text, path

@@ -32,7 +32,8 @@ def bank_entry(q: Question) -> dict:
     return {
         "id": q.id, "type": q.type, "stem": q.stem, "options": q.options, "answer": q.answer, "accept": q.accept,
         "explanation": q.explanation, "difficulty": q.difficulty, "topic": q.topic, "asks": q.asks,
-        "source": {"title": s.title, "part": s.part_title, "url": s.url, "badge": s.badge},
+        # the manual's title and section link; never the editors' badge (M17 · …) in a staff page
+        "source": {"title": s.title, "part": s.part_title, "url": s.url},
     }
 
 
